@@ -1,0 +1,13 @@
+"""Entry point: `gjj-desk` opens the window; `gjj-desk COMMAND …` runs the command line."""
+
+import sys
+
+
+def main() -> int:
+    from app.cli import run
+
+    return run(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
