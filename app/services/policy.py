@@ -1,0 +1,383 @@
+"""A centre's policy: ratios, base limits, rounding, reason dictionaries, materials, limits.
+
+Everything a centre decides is data fetched from its server and cached (PRODUCT.md); the
+Kaifeng defaults in `resources/policy/kaifeng.json` are used only until the server's copy is in.
+The JSON keeps money and ratios as strings so no float ever touches them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from app.errors import KnownError
+from app.services.rules.rounding import RoundingMethod
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[2] / "resources" / "policy" / "kaifeng.json"
+POLICY_FORMAT = 1
+SOURCES = ("default", "server")
+
+BUSINESS_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        "open-account": "个人开户",
+        "seal": "个人账户封存",
+        "unseal": "个人账户启封",
+        "ratio-change": "缴存比例调整",
+        "base-change": "缴存基数调整",
+        "transfer": "内部转移",
+        "remittance": "汇缴核定",
+        "back-payment": "补缴核定",
+    }
+)
+BUSINESS_CODES: tuple[str, ...] = tuple(BUSINESS_NAMES)
+COLOUR_MODES: Mapping[str, str] = MappingProxyType({"color": "彩色", "gray": "灰度", "bw": "黑白"})
+
+
+class InvalidPolicyError(KnownError):
+    """A centre policy (usually the server's copy) is incomplete or inconsistent."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("中心政策数据有误：" + "；".join(problems), code="invalid-policy")
+        self.problems = problems
+
+
+def _percent(ratio: Decimal) -> str:
+    text = format((ratio * 100).normalize(), "f")
+    return f"{text}%"
+
+
+@dataclass(frozen=True)
+class RatioRange:
+    """An inclusive range of ratios as fractions (0.05 = 5%)."""
+
+    min: Decimal
+    max: Decimal
+
+    def contains(self, ratio: Decimal) -> bool:
+        return self.min <= ratio <= self.max
+
+    def describe(self) -> str:
+        """E.g. "5%–12%"."""
+        return f"{_percent(self.min)}–{_percent(self.max)}"
+
+
+@dataclass(frozen=True)
+class Material:
+    """One kind of 影像资料 a business asks for."""
+
+    name: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class AttachmentLimits:
+    """What the centre accepts for one material's document."""
+
+    max_bytes_per_document: int
+    accepted_file_types: tuple[str, ...]
+    target_dpi: int
+    colour_mode: str  # one of COLOUR_MODES
+
+    def accepts(self, filename: str) -> bool:
+        """Whether a file's extension is one the centre accepts (case-insensitive)."""
+        suffix = Path(filename).suffix.lower().lstrip(".")
+        return suffix in self.accepted_file_types
+
+
+@dataclass(frozen=True)
+class CentrePolicy:
+    """Everything a centre decides; build with `from_dict` or `load_default`."""
+
+    centre_name: str
+    version: str
+    source: str  # "default" (bundled) or "server" (fetched)
+    unit_ratio: RatioRange
+    personal_ratio: RatioRange
+    base_floor: Decimal
+    base_ceiling: Decimal
+    monthly_amount_min: Decimal
+    monthly_amount_max: Decimal
+    rounding: RoundingMethod
+    seal_reasons: tuple[str, ...]
+    unseal_reasons: tuple[str, ...]
+    backpay_reasons: tuple[str, ...]
+    backpay_max_months_back: int
+    materials: Mapping[str, tuple[Material, ...]] = field(hash=False)
+    accepted_id_types: tuple[str, ...]
+    attachments: AttachmentLimits
+
+    def materials_for(self, business_code: str) -> tuple[Material, ...]:
+        """The materials of a business; KeyError for a code that is not a business."""
+        if business_code not in BUSINESS_NAMES:
+            raise KeyError(business_code)
+        return self.materials.get(business_code, ())
+
+    def required_materials(self, business_code: str) -> tuple[Material, ...]:
+        return tuple(m for m in self.materials_for(business_code) if m.required)
+
+    @property
+    def is_default(self) -> bool:
+        return self.source == "default"
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None) -> CentrePolicy:
+        """Build and validate; InvalidPolicyError lists every problem at once."""
+        return _Reader(data).policy(source)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape `from_dict` reads (amounts and ratios as strings)."""
+        return {
+            "format": POLICY_FORMAT,
+            "source": self.source,
+            "centre_name": self.centre_name,
+            "version": self.version,
+            "contribution": {
+                "unit_ratio": {"min": str(self.unit_ratio.min), "max": str(self.unit_ratio.max)},
+                "personal_ratio": {
+                    "min": str(self.personal_ratio.min),
+                    "max": str(self.personal_ratio.max),
+                },
+                "base_floor": str(self.base_floor),
+                "base_ceiling": str(self.base_ceiling),
+                "monthly_amount_min": str(self.monthly_amount_min),
+                "monthly_amount_max": str(self.monthly_amount_max),
+                "rounding": self.rounding.value,
+            },
+            "reasons": {
+                "seal": list(self.seal_reasons),
+                "unseal": list(self.unseal_reasons),
+                "back_payment": list(self.backpay_reasons),
+            },
+            "back_payment": {"max_months_back": self.backpay_max_months_back},
+            "materials": {
+                code: [{"name": m.name, "required": m.required} for m in self.materials_for(code)]
+                for code in BUSINESS_CODES
+            },
+            "id_types": {"accepted": list(self.accepted_id_types)},
+            "attachments": {
+                "max_bytes_per_document": self.attachments.max_bytes_per_document,
+                "accepted_file_types": list(self.attachments.accepted_file_types),
+                "target_dpi": self.attachments.target_dpi,
+                "colour_mode": self.attachments.colour_mode,
+            },
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str | bytes, *, source: str | None = None) -> CentrePolicy:
+        try:
+            data = json.loads(text)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidPolicyError([f"不是有效的 JSON（{exc}）"]) from exc
+        if not isinstance(data, dict):
+            raise InvalidPolicyError(["顶层应为一个对象"])
+        return cls.from_dict(data, source=source)
+
+
+def load_policy_file(path: str | Path, *, source: str | None = None) -> CentrePolicy:
+    """Read a policy JSON file (a cached server copy or the bundled default)."""
+    try:
+        text = Path(path).read_bytes()
+    except OSError as exc:
+        raise InvalidPolicyError([f"无法读取政策文件 {path}（{exc.strerror or exc}）"]) from exc
+    return CentrePolicy.from_json(text, source=source)
+
+
+def load_default() -> CentrePolicy:
+    """The bundled Kaifeng defaults (source = "default")."""
+    return load_policy_file(DEFAULT_POLICY_PATH, source="default")
+
+
+class _Reader:
+    """Reads the JSON shape, collecting every problem in Chinese instead of stopping at one."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self.problems: list[str] = []
+
+    def _section(self, key: str, label: str) -> Mapping[str, Any]:
+        value = self.data.get(key)
+        if not isinstance(value, Mapping):
+            self.problems.append(f"缺少“{label}”（{key}）部分")
+            return {}
+        return value
+
+    def _text(self, section: Mapping[str, Any], key: str, label: str) -> str:
+        value = section.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self.problems.append(f"“{label}”（{key}）应为非空文字")
+            return ""
+        return value.strip()
+
+    def _decimal(self, section: Mapping[str, Any], key: str, label: str) -> Decimal:
+        value = section.get(key)
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.problems.append(f"缺少“{label}”（{key}）或其值不是数字")
+            return Decimal(0)
+        try:
+            # str() of a float is its shortest repr: 0.12 stays 0.12, not 0.11999…
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite() or number < 0:
+            self.problems.append(f"“{label}”（{key}）不是有效的非负数：{value!r}")
+            return Decimal(0)
+        return number
+
+    def _int(self, section: Mapping[str, Any], key: str, label: str, minimum: int) -> int:
+        value = section.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.problems.append(f"“{label}”（{key}）应为不小于 {minimum} 的整数，实际为 {value!r}")
+            return minimum
+        return value
+
+    def _strings(self, section: Mapping[str, Any], key: str, label: str) -> tuple[str, ...]:
+        value = section.get(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.problems.append(f"“{label}”（{key}）应为文字列表")
+            return ()
+        items = tuple(v.strip() for v in value)
+        if len(set(items)) != len(items):
+            self.problems.append(f"“{label}”（{key}）有重复项")
+        return items
+
+    def _ratio_range(self, section: Mapping[str, Any], key: str, label: str) -> RatioRange:
+        value = section.get(key)
+        if not isinstance(value, Mapping):
+            self.problems.append(f"缺少“{label}”（{key}）")
+            return RatioRange(Decimal(0), Decimal(0))
+        low = self._decimal(value, "min", f"{label}下限")
+        high = self._decimal(value, "max", f"{label}上限")
+        if high > 1:
+            self.problems.append(f"“{label}”应写成小数（0.12 表示 12%），上限 {high} 超过 100%")
+        if low > high:
+            self.problems.append(f"“{label}”下限 {low} 大于上限 {high}")
+        return RatioRange(low, high)
+
+    def _rounding(self, section: Mapping[str, Any]) -> RoundingMethod:
+        try:
+            return RoundingMethod.parse(str(section.get("rounding", "")))
+        except KnownError as exc:
+            self.problems.append(f"舍入方式（rounding）有误：{exc.message}")
+            return RoundingMethod.HALF_UP_YUAN
+
+    def _materials(self) -> dict[str, tuple[Material, ...]]:
+        section = self._section("materials", "影像资料")
+        result: dict[str, tuple[Material, ...]] = {}
+        for code in section:
+            if code != "_note" and code not in BUSINESS_NAMES:
+                self.problems.append(f"影像资料中有未知的业务代码“{code}”")
+        for code, name in BUSINESS_NAMES.items():
+            items = section.get(code)
+            if not isinstance(items, list):
+                self.problems.append(
+                    f"缺少“{name}”（{code}）的影像资料清单（没有材料也应写空列表）"
+                )
+                continue
+            materials: list[Material] = []
+            for item in items:
+                ok = (
+                    isinstance(item, Mapping)
+                    and isinstance(item.get("name"), str)
+                    and item["name"].strip()
+                    and isinstance(item.get("required"), bool)
+                )
+                if not ok:
+                    self.problems.append(
+                        f"“{name}”的影像资料项应为 {{name: 文字, required: true/false}}：{item!r}"
+                    )
+                    continue
+                materials.append(Material(item["name"].strip(), item["required"]))
+            result[code] = tuple(materials)
+        return result
+
+    def _attachments(self) -> AttachmentLimits:
+        section = self._section("attachments", "附件限制")
+        types = tuple(
+            t.lower().lstrip(".")
+            for t in self._strings(section, "accepted_file_types", "可接受的文件类型")
+        )
+        if section and not types:
+            self.problems.append("“可接受的文件类型”不能为空")
+        colour = section.get("colour_mode")
+        if section and colour not in COLOUR_MODES:
+            self.problems.append(
+                f"色彩模式（colour_mode）应为 color、gray 或 bw，实际为 {colour!r}"
+            )
+        return AttachmentLimits(
+            max_bytes_per_document=self._int(
+                section, "max_bytes_per_document", "每份材料大小上限", 1
+            ),
+            accepted_file_types=types,
+            target_dpi=self._int(section, "target_dpi", "扫描分辨率", 72),
+            colour_mode=colour if isinstance(colour, str) else "color",
+        )
+
+    def _id_types(self) -> tuple[str, ...]:
+        # Imported here: idnumber is a sibling rule module and policy must load without cycles.
+        from app.services.rules.idnumber import IdType
+
+        section = self._section("id_types", "证件类型")
+        accepted = self._strings(section, "accepted", "接受的证件类型")
+        known = {t.value for t in IdType}
+        for name in accepted:
+            if name not in known:
+                self.problems.append(f"不认识的证件类型“{name}”")
+        if section and not accepted:
+            self.problems.append("“接受的证件类型”不能为空")
+        return accepted
+
+    def _check_contribution(self, p: CentrePolicy) -> None:
+        if p.base_floor > p.base_ceiling:
+            self.problems.append(f"缴存基数下限 {p.base_floor} 高于上限 {p.base_ceiling}")
+        if p.monthly_amount_min > p.monthly_amount_max:
+            self.problems.append(
+                f"月缴存额下限 {p.monthly_amount_min} 高于上限 {p.monthly_amount_max}"
+            )
+
+    def policy(self, source: str | None) -> CentrePolicy:
+        data = self.data
+        fmt = data.get("format", POLICY_FORMAT)
+        if fmt != POLICY_FORMAT:
+            self.problems.append(
+                f"政策格式版本 {fmt!r} 不受支持（本客户端支持 {POLICY_FORMAT}），请升级客户端"
+            )
+        source = source if source is not None else data.get("source")
+        if source not in SOURCES:
+            self.problems.append(f"来源（source）应为 default 或 server，实际为 {source!r}")
+        contribution = self._section("contribution", "缴存")
+        reasons = self._section("reasons", "原因字典")
+        backpay = self._section("back_payment", "补缴")
+        policy = CentrePolicy(
+            centre_name=self._text(data, "centre_name", "中心名称"),
+            version=self._text(data, "version", "政策版本"),
+            source=source if isinstance(source, str) else "",
+            unit_ratio=self._ratio_range(contribution, "unit_ratio", "单位缴存比例"),
+            personal_ratio=self._ratio_range(contribution, "personal_ratio", "个人缴存比例"),
+            base_floor=self._decimal(contribution, "base_floor", "缴存基数下限"),
+            base_ceiling=self._decimal(contribution, "base_ceiling", "缴存基数上限"),
+            monthly_amount_min=self._decimal(contribution, "monthly_amount_min", "月缴存额下限"),
+            monthly_amount_max=self._decimal(contribution, "monthly_amount_max", "月缴存额上限"),
+            rounding=self._rounding(contribution),
+            seal_reasons=self._strings(reasons, "seal", "封存原因"),
+            unseal_reasons=self._strings(reasons, "unseal", "启封原因"),
+            backpay_reasons=self._strings(reasons, "back_payment", "补缴原因"),
+            backpay_max_months_back=self._int(backpay, "max_months_back", "补缴最多追溯月数", 1),
+            materials=MappingProxyType(self._materials()),
+            accepted_id_types=self._id_types(),
+            attachments=self._attachments(),
+        )
+        self._check_contribution(policy)
+        if self.problems:
+            raise InvalidPolicyError(self.problems)
+        return policy
