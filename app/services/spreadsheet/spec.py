@@ -1,0 +1,98 @@
+"""Declarative description of a spreadsheet table: its columns, headers and template text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ColumnKind(StrEnum):
+    """What a column holds; decides how cells are read and how the template formats them."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    MONEY = "money"
+    RATIO = "ratio"
+    DATE = "date"
+    CHOICE = "choice"
+
+
+NUMERIC_KINDS = frozenset({ColumnKind.NUMBER, ColumnKind.MONEY, ColumnKind.RATIO})
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column: `key` is the program's name, `header` the Chinese header the clerk sees."""
+
+    key: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    kind: ColumnKind = ColumnKind.TEXT
+    choices: tuple[str, ...] = ()
+    width: float = 14
+    note: str = ""
+    example: str = ""
+
+    def __post_init__(self) -> None:
+        # Accept plain strings ("text") as well as ColumnKind members.
+        object.__setattr__(self, "kind", ColumnKind(self.kind))
+
+    def header_names(self) -> tuple[str, ...]:
+        """Every normalised name this column may be found under."""
+        names = (self.header, *self.aliases, self.key)
+        return tuple(dict.fromkeys(normalise_header(n) for n in names if normalise_header(n)))
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A whole table: its columns in template order, the sheet title and the 说明 text."""
+
+    name: str
+    columns: tuple[ColumnSpec, ...]
+    sheet_title: str = "Sheet1"
+    instructions: Sequence[str] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", tuple(self.columns))
+        keys = [c.key for c in self.columns]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"duplicate column keys in table spec {self.name!r}")
+        seen: dict[str, str] = {}
+        for column in self.columns:
+            for name in column.header_names():
+                if seen.setdefault(name, column.key) != column.key:
+                    raise ValueError(f"header {name!r} is ambiguous in table spec {self.name!r}")
+
+    def column(self, key: str) -> ColumnSpec:
+        """The column with this key (KeyError if there is none)."""
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(key)
+
+    def find_column(self, header: str) -> ColumnSpec | None:
+        """The column a header text names (by header, alias or key), or None."""
+        wanted = normalise_header(header)
+        for column in self.columns:
+            if wanted in column.header_names():
+                return column
+        return None
+
+
+# Markers clerks and centres put on headers: "*姓名", "姓名*", "姓名（必填）", "姓名【必填】".
+_HEADER_MARKERS = re.compile(r"[*※]|[(\[【〔]\s*(?:必填|选填|可选|非必填|必输|选输)\s*[)\]】〕]")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise_header(text: object) -> str:
+    """A header as compared: NFKC, no whitespace, no required/optional markers, case-folded."""
+    if text is None:
+        return ""
+    value = unicodedata.normalize("NFKC", str(text))
+    value = _WHITESPACE.sub("", value.replace("\u200b", "").replace("\ufeff", ""))
+    value = _HEADER_MARKERS.sub("", value)
+    return value.strip(":").casefold()
