@@ -51,3 +51,10 @@ class DatabaseTooNewError(KnownError):
 
 class ScannerError(KnownError):
     """The scanner failed: jammed, empty feeder, busy or gone."""
+
+
+class CancelledError(KnownError):
+    """The clerk cancelled a long operation; nothing was half-done."""
+
+    def __init__(self, message: str = "操作已取消。") -> None:
+        super().__init__(message)

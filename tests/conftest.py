@@ -6,7 +6,6 @@ import os
 
 # Qt reads this when the QApplication is made; it must be set before pytest-qt makes one.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QT_QPA_FONTDIR", "/usr/share/fonts/truetype")
 
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -16,6 +15,7 @@ import keyring.backend  # noqa: E402
 import pytest  # noqa: E402
 
 from app import paths  # noqa: E402
+from app.services.context import AppServices  # noqa: E402
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -54,3 +54,11 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def services(data_dir: Path) -> Iterator[AppServices]:
+    """The client's real services over a fresh database in the test's data folder."""
+    opened = AppServices.open()
+    yield opened
+    opened.close()

@@ -11,6 +11,7 @@ from app.errors import BadInputError
 from app.models import OutboxItem, Unit
 from app.models.base import utcnow
 from app.services import audit
+from app.services.policy import CentrePolicy, load_default
 from app.services.settings import Settings
 from app.services.store import Store
 
@@ -93,3 +94,16 @@ class UnitService:
                 )
                 or 0
             )
+
+    def policy(self, unit_id: int | None) -> CentrePolicy:
+        """The policy in force for a unit: the server's cached copy, else the bundled default."""
+        if unit_id is not None:
+            with self.store.session() as session:
+                cached = session.get_one(Unit, unit_id).policy
+            if cached:
+                return CentrePolicy.from_dict(cached, source="server")
+        return load_default()
+
+    def cache_policy(self, unit_id: int, policy: CentrePolicy) -> None:
+        with self.store.session() as session:
+            session.get_one(Unit, unit_id).policy = policy.to_dict()

@@ -1,0 +1,41 @@
+"""Starting the window: QApplication, logging, fonts, the crash hook, the store."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import __version__
+from app.errors import KnownError
+from app.logging_setup import setup_logging
+from app.services.context import AppServices
+from app.views.main_window import MainWindow
+from app.views.qt_support import install_excepthook, install_fonts, route_qt_messages
+
+logger = logging.getLogger(__name__)
+
+
+def run_gui(argv: list[str] | None = None, *, demo: bool = False) -> int:
+    """Open the main window and run until it closes; returns the process exit code."""
+    log_file = setup_logging()
+    route_qt_messages()
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("gjj-desk")
+    app.setApplicationDisplayName("住房公积金单位网厅客户端")
+    app.setApplicationVersion(__version__)
+    install_fonts(app)
+    install_excepthook()
+    logger.info("gjj-desk %s starting; log at %s", __version__, log_file)
+    try:
+        services = AppServices.open()
+    except KnownError as error:
+        QMessageBox.critical(None, "无法启动", error.message)
+        return 1
+    window = MainWindow(services)
+    window.show()
+    code = app.exec()
+    services.close()
+    return code

@@ -1,0 +1,53 @@
+"""The page shown before the clerk picks a business: the unit and what to do next."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from app.services.context import AppServices
+
+
+class HomePage(QWidget):
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.title = QLabel()
+        self.title.setObjectName("homeTitle")
+        self.title.setStyleSheet("font-size: 20px; font-weight: bold;")
+        self.body = QLabel()
+        self.body.setObjectName("homeBody")
+        self.body.setWordWrap(True)
+        self.body.setTextFormat(Qt.TextFormat.RichText)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 28, 32, 28)
+        layout.addWidget(self.title)
+        layout.addSpacing(12)
+        layout.addWidget(self.body)
+        layout.addStretch(1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        unit = self.services.units.current()
+        if unit is None:
+            self.title.setText(self.tr("欢迎使用住房公积金单位网厅客户端"))
+            self.body.setText(
+                self.tr(
+                    "<p>还没有添加单位。请点击上方的 <b>添加单位…</b>，"
+                    "填写单位账号和单位名称。</p>"
+                    "<p>一台电脑可以添加多个单位，各单位的数据互不影响，可随时切换。</p>"
+                )
+            )
+            return
+        self.title.setText(unit.name)
+        self.body.setText(
+            self.tr(
+                "<p>单位账号：%s</p>"
+                "<p>请从左侧菜单选择要办理的业务：</p>"
+                "<ul><li><b>个人账户管理</b>：个人开户（单笔、批量）、开户查询</li>"
+                "<li><b>变更业务</b>：封存、启封、缴存比例调整、缴存基数调整、内部转移</li>"
+                "<li><b>缴存业务</b>：汇缴核定、补缴核定、核定查询</li></ul>"
+                "<p>录入的清册保存在本机，断网也不会丢失；联网后提交的业务会自动上传。</p>"
+            )
+            % unit.code
+        )

@@ -1,0 +1,248 @@
+"""The main window: the business tree on the left, one page at a time on the right."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
+
+from app.errors import KnownError
+from app.services import catalog
+from app.services.context import AppServices
+from app.views.home_page import HomePage
+from app.views.unit_dialog import AddUnitDialog
+
+logger = logging.getLogger(__name__)
+
+PageFactory = Callable[[], QWidget]
+ENTRY_ROLE = Qt.ItemDataRole.UserRole
+
+
+class MainWindow(QMainWindow):
+    """Hosts the tree menu of PRODUCT.md and the page of the chosen entry."""
+
+    unit_changed = Signal(str)
+
+    def __init__(
+        self,
+        services: AppServices,
+        pages: Mapping[str, PageFactory] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.page_factories = dict(pages or {})
+        self._pages: dict[str, QWidget] = {}
+        self.setWindowTitle(self.tr("住房公积金单位网厅客户端"))
+        self.setMinimumSize(760, 520)
+
+        self.tree = self._build_tree()
+        self.stack = QStackedWidget()
+        self.home = HomePage(services)
+        self.stack.addWidget(self.home)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([240, 760])
+        self.setCentralWidget(self.splitter)
+
+        self._build_toolbar()
+        self._build_status_bar()
+        self._restore_geometry()
+        self.refresh_units()
+        self.tree.setFocus()
+
+    # --- tree -----------------------------------------------------------------------------
+    def _build_tree(self) -> QTreeWidget:
+        tree = QTreeWidget()
+        tree.setHeaderHidden(True)
+        tree.setObjectName("businessTree")
+        tree.setAccessibleName(self.tr("业务菜单"))
+        for group in catalog.MENU:
+            group_item = QTreeWidgetItem([group.label])
+            group_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            tree.addTopLevelItem(group_item)
+            for entry in group.entries:
+                item = QTreeWidgetItem([entry.label])
+                item.setData(0, ENTRY_ROLE, entry.key)
+                if entry.key in self.page_factories:
+                    item.setToolTip(0, entry.label)
+                else:
+                    item.setFlags(Qt.ItemFlag.NoItemFlags)
+                    item.setToolTip(
+                        0, self.tr("「%s」尚未开放：该业务将在后续版本中提供。") % entry.label
+                    )
+                group_item.addChild(item)
+        tree.expandAll()
+        tree.itemActivated.connect(self._open_item)
+        tree.currentItemChanged.connect(lambda current, _prev: self._open_item(current))
+        return tree
+
+    def _open_item(self, item: QTreeWidgetItem | None) -> None:
+        if item is None:
+            return
+        key = item.data(0, ENTRY_ROLE)
+        if key and key in self.page_factories:
+            self.open_page(key)
+
+    def open_page(self, key: str) -> QWidget:
+        """Show the page of a menu entry, making it on first use."""
+        page = self._pages.get(key)
+        if page is None:
+            page = self.page_factories[key]()
+            page.setObjectName(f"page-{key}")
+            self._pages[key] = page
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        return page
+
+    def current_page(self) -> QWidget | None:
+        return self.stack.currentWidget()
+
+    def entry_item(self, key: str) -> QTreeWidgetItem:
+        for item in self.entry_items():
+            if item.data(0, ENTRY_ROLE) == key:
+                return item
+        raise KeyError(key)
+
+    def entry_items(self) -> list[QTreeWidgetItem]:
+        """The business and query items of the tree, in menu order."""
+        items: list[QTreeWidgetItem] = []
+        for index in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(index)
+            assert group is not None
+            items.extend(c for i in range(group.childCount()) if (c := group.child(i)))
+        return items
+
+    # --- toolbar: unit switcher -----------------------------------------------------------
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("单位"))
+        bar.setObjectName("unitToolbar")
+        bar.setMovable(False)
+        label = QLabel(self.tr("当前单位："))
+        self.unit_box = QComboBox()
+        self.unit_box.setObjectName("unitSwitcher")
+        self.unit_box.setMinimumWidth(280)
+        self.unit_box.setAccessibleName(self.tr("当前单位"))
+        label.setBuddy(self.unit_box)
+        self.unit_box.activated.connect(self._switch_unit)
+        bar.addWidget(label)
+        bar.addWidget(self.unit_box)
+        self.add_unit_action = QAction(self.tr("添加单位…"), self)
+        self.add_unit_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.add_unit_action.triggered.connect(self.add_unit)
+        bar.addAction(self.add_unit_action)
+        self.addToolBar(bar)
+
+        focus_tree = QAction(self)
+        focus_tree.setShortcut(QKeySequence("Ctrl+M"))
+        focus_tree.triggered.connect(self.tree.setFocus)
+        self.addAction(focus_tree)
+
+    def refresh_units(self) -> None:
+        current = self.services.units.current()
+        self.unit_box.blockSignals(True)
+        self.unit_box.clear()
+        for unit in self.services.units.list():
+            self.unit_box.addItem(f"{unit.name}（{unit.code}）", unit.code)
+        if current is not None:
+            self.unit_box.setCurrentIndex(self.unit_box.findData(current.code))
+        else:
+            self.unit_box.addItem(self.tr("（尚未添加单位）"), None)
+        self.unit_box.blockSignals(False)
+        self.refresh_status()
+        self.home.refresh()
+
+    def _switch_unit(self, index: int) -> None:
+        code = self.unit_box.itemData(index)
+        if not code:
+            return
+        try:
+            self.services.units.switch(code)
+        except KnownError as error:
+            QMessageBox.warning(self, self.tr("切换单位"), error.message)
+            return
+        self.refresh_units()
+        self.unit_changed.emit(code)
+
+    def add_unit(self) -> None:
+        dialog = AddUnitDialog(self.services.units, self)
+        if dialog.exec() and dialog.added is not None:
+            self.services.units.switch(dialog.added.code)
+            self.refresh_units()
+            self.unit_changed.emit(dialog.added.code)
+
+    # --- status bar -----------------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        self.unit_label = QLabel()
+        self.unit_label.setObjectName("statusUnit")
+        self.online_label = QLabel()
+        self.online_label.setObjectName("statusOnline")
+        self.outbox_label = QLabel()
+        self.outbox_label.setObjectName("statusOutbox")
+        bar = self.statusBar()
+        bar.addWidget(self.unit_label, 1)
+        bar.addPermanentWidget(self.online_label)
+        bar.addPermanentWidget(self.outbox_label)
+        self.set_online(False)
+
+    def set_online(self, online: bool, detail: str = "") -> None:
+        text = self.tr("● 在线") if online else self.tr("○ 离线")
+        self.online_label.setText(text)
+        self.online_label.setToolTip(
+            detail
+            or (
+                self.tr("已连接中心服务器")
+                if online
+                else self.tr("未连接中心服务器，可离线录入，联网后自动上传")
+            )
+        )
+
+    def refresh_status(self) -> None:
+        unit = self.services.units.current()
+        if unit is None:
+            self.unit_label.setText(self.tr("当前单位：无（请先添加单位）"))
+            self.outbox_label.setText(self.tr("待上传：0"))
+            return
+        self.unit_label.setText(self.tr("当前单位：%s（%s）") % (unit.name, unit.code))
+        count = self.services.units.outbox_count(unit.id)
+        self.outbox_label.setText(self.tr("待上传：%d") % count)
+
+    # --- geometry -------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self.services.settings.get("window_geometry")
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+        else:
+            self.resize(1100, 720)
+        splitter = self.services.settings.get("window_splitter")
+        if splitter:
+            self.splitter.restoreState(QByteArray.fromBase64(splitter.encode("ascii")))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        try:
+            settings = self.services.settings
+            settings.set("window_geometry", _b64(self.saveGeometry()))
+            settings.set("window_splitter", _b64(self.splitter.saveState()))
+        except KnownError as error:  # a full disk must not stop the window from closing
+            logger.warning("could not save window geometry: %s", error)
+        super().closeEvent(event)
+
+
+def _b64(data: QByteArray) -> str:
+    return bytes(data.toBase64().data()).decode("ascii")

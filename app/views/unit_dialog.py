@@ -1,0 +1,58 @@
+"""Adding a unit (单位) to this PC."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import KnownError
+from app.services.units import UnitInfo, UnitService
+
+
+class AddUnitDialog(QDialog):
+    def __init__(self, units: UnitService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.units = units
+        self.added: UnitInfo | None = None
+        self.setWindowTitle(self.tr("添加单位"))
+        self.code_edit = QLineEdit()
+        self.code_edit.setObjectName("unitCode")
+        self.code_edit.setPlaceholderText(self.tr("例如 100001"))
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("unitName")
+        self.error_label = QLabel()
+        self.error_label.setObjectName("unitError")
+        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(self.tr("单位账号(&C)："), self.code_edit)
+        form.addRow(self.tr("单位名称(&N)："), self.name_edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("添加"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self._add)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(380)
+
+    def _add(self) -> None:
+        try:
+            self.added = self.units.add(self.code_edit.text(), self.name_edit.text())
+        except KnownError as error:
+            self.error_label.setText(error.message)
+            target = self.name_edit if error.field == "name" else self.code_edit
+            target.setFocus()
+            return
+        self.accept()

@@ -1,0 +1,158 @@
+"""The main window as a clerk meets it: the tree, the unit switcher, the status bar."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.services.context import AppServices
+from app.views.main_window import MainWindow
+from app.views.unit_dialog import AddUnitDialog
+from tests.qt_typing import type_text
+
+EXPECTED_TREE = {
+    "个人账户管理": ["个人开户（单笔）", "个人开户（批量）", "开户查询"],
+    "变更业务": [
+        "个人账户封存",
+        "个人账户启封",
+        "封存启封查询",
+        "缴存比例调整",
+        "缴存比例调整查询",
+        "缴存基数调整",
+        "缴存基数调整查询",
+        "内部转移",
+        "内部转移查询",
+    ],
+    "缴存业务": ["汇缴核定", "补缴核定", "核定查询"],
+}
+
+
+def make_window(qtbot: QtBot, services: AppServices, **kwargs: object) -> MainWindow:
+    window = MainWindow(services, **kwargs)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def tree_labels(window: MainWindow) -> dict[str, list[str]]:
+    tree = window.tree
+    result = {}
+    for i in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(i)
+        assert group is not None
+        result[group.text(0)] = [group.child(j).text(0) for j in range(group.childCount())]
+    return result
+
+
+def test_tree_shows_all_three_groups_and_their_entries(qtbot: QtBot, services: AppServices) -> None:
+    window = make_window(qtbot, services)
+    assert tree_labels(window) == EXPECTED_TREE
+
+
+def test_unbuilt_businesses_are_disabled_and_say_so(qtbot: QtBot, services: AppServices) -> None:
+    window = make_window(qtbot, services)
+    item = window.entry_item("seal")
+    assert not item.flags() & Qt.ItemFlag.ItemIsEnabled
+    assert "尚未开放" in item.toolTip(0)
+    window.tree.setCurrentItem(item)
+    assert window.current_page() is window.home
+
+
+def test_a_registered_page_opens_from_the_tree_by_keyboard(
+    qtbot: QtBot, services: AppServices
+) -> None:
+    made: list[QWidget] = []
+
+    def factory() -> QWidget:
+        page = QLabel("封存页面")
+        made.append(page)
+        return page
+
+    window = make_window(qtbot, services, pages={"seal": factory})
+    assert window.entry_item("seal").flags() & Qt.ItemFlag.ItemIsEnabled
+    window.tree.setFocus()
+    window.tree.setCurrentItem(window.entry_item("open-account"))
+    # 个人开户（单笔） is disabled, so arrow keys skip the disabled entries to reach 个人账户封存.
+    window.tree.setCurrentItem(window.tree.topLevelItem(1))
+    qtbot.keyClick(window.tree, Qt.Key.Key_Down)
+    assert window.tree.currentItem() is window.entry_item("seal")
+    assert window.current_page() is made[0]
+    # Opening it again reuses the same page (nothing typed on it is lost).
+    window.tree.setCurrentItem(window.tree.topLevelItem(0))
+    window.tree.setCurrentItem(window.entry_item("seal"))
+    assert len(made) == 1
+
+
+def test_status_bar_and_unit_switcher(qtbot: QtBot, services: AppServices) -> None:
+    window = make_window(qtbot, services)
+    assert "请先添加单位" in window.unit_label.text()
+    services.units.add("100001", "开封市示范机械厂")
+    services.units.add("200002", "开封市第二示范单位")
+    window.refresh_units()
+    assert window.unit_box.count() == 2
+    assert window.unit_label.text() == "当前单位：开封市示范机械厂（100001）"
+    assert window.outbox_label.text() == "待上传：0"
+    assert "离线" in window.online_label.text()
+
+    with qtbot.waitSignal(window.unit_changed) as changed:
+        window.unit_box.setCurrentIndex(1)
+        window.unit_box.activated.emit(1)
+    assert changed.args == ["200002"]
+    assert services.units.current().code == "200002"  # type: ignore[union-attr]
+    assert "开封市第二示范单位" in window.unit_label.text()
+    assert window.home.title.text() == "开封市第二示范单位"
+
+
+def test_add_unit_dialog_shows_errors_beside_the_form(qtbot: QtBot, services: AppServices) -> None:
+    dialog = AddUnitDialog(services.units)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.code_edit, "12")
+    type_text(qtbot, dialog.name_edit, "开封市示范机械厂")
+    dialog._add()
+    assert "4–32 位" in dialog.error_label.text()
+    assert dialog.added is None
+
+    dialog.code_edit.clear()
+    type_text(qtbot, dialog.code_edit, "100001")
+    dialog._add()
+    assert dialog.added is not None
+    assert dialog.added.name == "开封市示范机械厂"
+    assert [u.code for u in services.units.list()] == ["100001"]
+
+
+def test_window_remembers_its_geometry(qtbot: QtBot, services: AppServices) -> None:
+    window = make_window(qtbot, services)
+    window.resize(780, 560)
+    window.splitter.setSizes([300, 480])
+    window.close()
+    again = make_window(qtbot, services)
+    assert (again.width(), again.height()) == (780, 560)
+    assert again.splitter.sizes()[0] == 300
+
+
+def test_uncaught_exception_is_logged_and_shown(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    import sys
+
+    from app.views.qt_support import install_excepthook
+
+    shown: list[str] = []
+    previous = sys.excepthook
+    install_excepthook(shown.append)
+    try:
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError as exc:
+            with caplog.at_level(logging.CRITICAL):
+                sys.excepthook(type(exc), exc, exc.__traceback__)
+    finally:
+        sys.excepthook = previous
+    assert "RuntimeError: boom" in caplog.text and "Traceback" in caplog.text
+    assert "程序遇到意外错误" in shown[0] and "gjj-desk.log" in shown[0]
