@@ -1,0 +1,92 @@
+"""`python -m fundserver serve|review|openapi` — the server, the reviewer's desk, the API doc."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+DEFAULT_DATABASE = "sqlite:///fundserver.db"
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from fundserver.app import create_app
+    from fundserver.db import make_sessionmaker
+    from fundserver.demo import DEMO_PASSWORD, DEMO_UNIT_CODE, seed_demo
+    from fundserver.policy import load_policy
+    from fundserver.server import bind_socket, serve_on_socket
+
+    policy = load_policy(Path(args.policy) if args.policy else None)
+    app = create_app(
+        args.database, policy=policy, storage_dir=Path(args.storage) if args.storage else None
+    )
+    if args.seed == "demo":
+        seed_demo(make_sessionmaker(app.state.engine)())
+    sock = bind_socket(args.host, args.port)
+    port = sock.getsockname()[1]
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    # The first line is read by tests and by the client's demo mode: keep its shape.
+    print(f"fundserver listening on http://{host}:{port}", flush=True)
+    if args.seed == "demo":
+        print(f"demo login: 单位账号 {DEMO_UNIT_CODE} 密码 {DEMO_PASSWORD}", flush=True)
+    serve_on_socket(app, sock, log_level=args.log_level)
+    return 0
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    from fundserver.openapi_doc import openapi_text
+
+    sys.stdout.write(openapi_text())
+    return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    from fundserver.review_cli import run_review
+
+    return run_review(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m fundserver", description="公积金中心参考服务器"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="启动接口服务")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000, help="0 = 任选空闲端口")
+    serve.add_argument("--database", default=DEFAULT_DATABASE, help="SQLAlchemy URL")
+    serve.add_argument("--seed", choices=["demo", "none"], default="none")
+    serve.add_argument("--policy", help="政策 JSON 文件（默认 resources/policy/kaifeng.json）")
+    serve.add_argument("--storage", help="附件存放目录")
+    serve.add_argument("--log-level", default="warning")
+    serve.set_defaults(run=_serve)
+
+    openapi = commands.add_parser("openapi", help="输出 OpenAPI 文档（docs/api/openapi.json）")
+    openapi.set_defaults(run=_openapi)
+
+    review = commands.add_parser("review", help="后台审核")
+    review.add_argument("--database", default=DEFAULT_DATABASE)
+    actions = review.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="列出申报")
+    listing.add_argument("--state", help="只列此状态（待审核 / pending …）")
+    listing.add_argument("--json", action="store_true")
+    for name, helptext in (("show", "查看一笔申报"), ("approve", "审核通过"), ("reject", "退回")):
+        action = actions.add_parser(name, help=helptext)
+        action.add_argument("id", type=int)
+        action.add_argument("--reviewer", default="reviewer")
+        action.add_argument("--json", action="store_true")
+        if name == "reject":
+            action.add_argument("--reason", required=True, help="退回原因")
+    review.set_defaults(run=_review)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""`python -m fundserver review list|show|approve|reject` — the reviewer's desk (后台审核)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fundserver.db import Submission, Unit, make_engine, make_sessionmaker
+from fundserver.review import (
+    STATE_CODES,
+    STATE_LABELS,
+    ReviewError,
+    approve,
+    reject,
+    submission_out,
+)
+
+
+def _line(row: Submission, unit_code: str) -> str:
+    reason = f"  原因：{row.reason}" if row.reason else ""
+    return (
+        f"{row.id:>6}  {unit_code}  {row.business:<13} {STATE_LABELS[row.state]:<4}  "
+        f"{len(row.rows)} 行  {row.created_at:%Y-%m-%d %H:%M}{reason}"
+    )
+
+
+def run_review(args: argparse.Namespace) -> int:
+    sessions = make_sessionmaker(make_engine(args.database))
+    with sessions() as session:
+        try:
+            return _dispatch(session, args)
+        except ReviewError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+
+
+def _dispatch(session: Session, args: argparse.Namespace) -> int:
+    if args.action == "list":
+        query = select(Submission, Unit.unit_code).join(Unit).order_by(Submission.id)
+        if args.state:
+            query = query.where(Submission.state == STATE_CODES.get(args.state, args.state))
+        rows = session.execute(query).all()
+        if args.json:
+            out = [{**submission_out(r).model_dump(), "unit_code": code} for r, code in rows]
+            print(json.dumps(out, ensure_ascii=False, indent=2))
+        else:
+            for row, code in rows:
+                print(_line(row, code))
+            print(f"共 {len(rows)} 笔")
+        return 0
+    if args.action == "show":
+        found = session.get(Submission, args.id)
+        if found is None:
+            raise ReviewError(f"没有编号为 {args.id} 的申报")
+        row = found
+    elif args.action == "approve":
+        row = approve(session, args.id, args.reviewer)
+    else:
+        row = reject(session, args.id, args.reason, args.reviewer)
+    print(json.dumps(submission_out(row).model_dump(), ensure_ascii=False, indent=2))
+    return 0
