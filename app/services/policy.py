@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from app.errors import KnownError
+from app.services.rules.money import format_ratio
 from app.services.rules.rounding import RoundingMethod
 
 logger = logging.getLogger(__name__)
@@ -49,11 +50,6 @@ class InvalidPolicyError(KnownError):
         self.problems = problems
 
 
-def _percent(ratio: Decimal) -> str:
-    text = format((ratio * 100).normalize(), "f")
-    return f"{text}%"
-
-
 @dataclass(frozen=True)
 class RatioRange:
     """An inclusive range of ratios as fractions (0.05 = 5%)."""
@@ -66,7 +62,7 @@ class RatioRange:
 
     def describe(self) -> str:
         """E.g. "5%–12%"."""
-        return f"{_percent(self.min)}–{_percent(self.max)}"
+        return f"{format_ratio(self.min)}–{format_ratio(self.max)}"
 
 
 @dataclass(frozen=True)
