@@ -1,0 +1,83 @@
+"""The command line: `gjj-desk` alone opens the window; `gjj-desk COMMAND …` runs a command.
+
+Every command takes `--json` (for machines) and `--data-dir`; exit code 0 when all is well,
+1 when the input is bad, 2 when the environment is (no server, full disk, bad database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from app import __version__, paths
+from app.cli import policy_cmds, rules_cmds, unit_cmds
+from app.cli.output import error
+from app.errors import BadInputError, KnownError
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_TROUBLE = 0, 1, 2
+COMMAND_MODULES = (rules_cmds, policy_cmds, unit_cmds)
+
+
+def _common_options(*, top: bool) -> argparse.ArgumentParser:
+    # The options are accepted before and after the command; after it, an absent one must not
+    # overwrite what was given before it, hence SUPPRESS as the subcommands' default.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="数据文件夹（默认为系统用户数据目录）",
+        default=None if top else argparse.SUPPRESS,
+    )
+    common.add_argument(
+        "--json",
+        action="store_true",
+        help="以 JSON 输出，供程序读取",
+        default=False if top else argparse.SUPPRESS,
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gjj-desk",
+        description="住房公积金单位网厅客户端。不带命令时打开窗口。",
+        parents=[_common_options(top=True)],
+    )
+    common = _common_options(top=False)
+    parser.add_argument("--version", action="version", version=f"gjj-desk {__version__}")
+    parser.add_argument("--demo", action="store_true", help="演示模式打开窗口")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(commands, common)
+    return parser
+
+
+def _use_utf8_console() -> None:
+    # A Windows console may default to GBK; Chinese output must not crash a command.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+
+
+def run(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.data_dir:
+        paths.set_data_dir(args.data_dir)
+    if args.command is None:
+        from app.views.application import run_gui  # Qt only when the window is wanted
+
+        return run_gui(demo=args.demo)
+    _use_utf8_console()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        code: int = args.handler(args)
+    except BadInputError as exc:
+        error(exc.message)
+        return EXIT_BAD_INPUT
+    except KnownError as exc:
+        error(exc.message)
+        return EXIT_TROUBLE
+    return code
