@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
 from os import PathLike
@@ -13,7 +14,7 @@ from app.services.spreadsheet import sources
 from app.services.spreadsheet.result import Cancelled, CellProblem, ReadResult, SheetRow
 from app.services.spreadsheet.sources import FileFormat, SheetSource
 from app.services.spreadsheet.spec import ColumnKind, ColumnSpec, TableSpec, normalise_header
-from app.services.spreadsheet.values import cell_text, typed_value
+from app.services.spreadsheet.values import cell_text, written_text
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +25,14 @@ HEADER_SEARCH_ROWS = 10
 PROGRESS_EVERY = 1000
 # Columns our own error report adds; a corrected report can be imported again as it is.
 REPORT_HEADERS = ("错误说明", "原行号")
-# The template's example rows carry this in the column after the last; the reader skips them.
+# The template's example rows carry this, and a fingerprint of their values, in the column
+# after the last. The reader skips such a row while its values are unchanged; a clerk who typed
+# real data over it is asked to remove the marker, so nothing is dropped or imported silently.
 EXAMPLE_MARKER = "示例行（导入时忽略）"
+CHANGED_EXAMPLE_MESSAGE = (
+    "这一行末尾带有“示例行”标记，但内容已被修改。若是真实数据，请删除该行末尾的“示例行”标记；"
+    "若是示例，请删除整行。"
+)
 _IGNORED_HEADERS = frozenset(normalise_header(h) for h in REPORT_HEADERS)
 
 
@@ -35,6 +42,16 @@ class _Bound:
 
     column: ColumnSpec
     index: int
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where things are in the rows under the header."""
+
+    bound: tuple[_Bound, ...]
+    marker_slots: tuple[int, ...]  # columns without a header: where an example marker may be
+    header_width: int
+    spec_example: dict[str, str] | None
 
 
 def read_table(
@@ -55,6 +72,12 @@ def read_table(
     source, header_row, header_cells = _locate_header(file, fmt, spec)
     _check(cancelled)
     bound, unknown, problems = _bind_columns(spec, header_cells, header_row)
+    layout = _Layout(
+        bound=tuple(bound),
+        marker_slots=tuple(i for i, cell in enumerate(header_cells) if cell in ("", None)),
+        header_width=len(header_cells),
+        spec_example=_spec_example(spec),
+    )
     found = {b.column.key for b in bound}
     missing = [c.header for c in spec.columns if c.required and c.key not in found]
     result = ReadResult(
@@ -65,7 +88,7 @@ def read_table(
         problems=problems,
         source_format=str(fmt),
     )
-    _read_rows(source, spec, bound, result, progress, cancelled)
+    _read_rows(source, spec, layout, result, progress, cancelled)
     logger.info(
         "read %s (%s): %d rows, %d problems", file.name, fmt, len(result.rows), len(problems)
     )
@@ -84,7 +107,7 @@ def _open_sheets(path: Path, fmt: FileFormat, spec: TableSpec) -> Iterator[Sheet
     if fmt is FileFormat.HTML:
         yield sources.html_sheet(path)
         return
-    workbook = sources.open_workbook(path)
+    workbook = sources.open_workbook(path, fmt)
     names = sources.worksheet_names(workbook)
     if spec.sheet_title in names:  # the sheet our template made, wherever the clerk moved it
         names.remove(spec.sheet_title)
@@ -148,25 +171,58 @@ def _bind_columns(
     return list(bound.values()), unknown, problems
 
 
-def _example_values(spec: TableSpec, bound: Sequence[_Bound]) -> dict[str, str] | None:
-    """The values the template's example row reads back as, or None when it has none."""
-    examples = {
-        b.column.key: cell_text(typed_value(b.column.example, b.column.kind), b.column.kind)[0]
-        for b in bound
-    }
-    return examples if any(examples.values()) else None
+def example_fingerprint(spec: TableSpec, values: Mapping[str, str]) -> str:
+    """A short digest of a row's values; the template's example marker carries it."""
+    joined = "\x1f".join(values.get(c.key, "") for c in spec.columns)
+    return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:8]
+
+
+def _spec_example(spec: TableSpec) -> dict[str, str] | None:
+    """The spec's example row as the reader reads it back, or None when it has none."""
+    example = {c.key: written_text(c.example, c.kind) for c in spec.columns}
+    return example if any(example.values()) else None
+
+
+def _example_marker(cells: Sequence[object], layout: _Layout) -> str | None:
+    """The fingerprint of an example marker in a header-less column of the row, if any."""
+    width = len(cells)
+    slots = chain((i for i in layout.marker_slots if i < width), range(layout.header_width, width))
+    for index in slots:
+        cell = cells[index]
+        if isinstance(cell, str) and cell.startswith(EXAMPLE_MARKER):
+            return cell[len(EXAMPLE_MARKER) :].strip()
+    return None
+
+
+def _is_example(
+    spec: TableSpec,
+    layout: _Layout,
+    row_number: int,
+    cells: Sequence[object],
+    values: dict[str, str],
+    problems: list[CellProblem],
+) -> bool:
+    """True for the template's example row; a marked row the clerk changed gets a problem."""
+    if layout.spec_example is not None and values == layout.spec_example:
+        return True
+    fingerprint = _example_marker(cells, layout)
+    if fingerprint is None:
+        return False
+    if fingerprint == example_fingerprint(spec, values):
+        return True
+    problems.append(CellProblem(row_number, "", EXAMPLE_MARKER, CHANGED_EXAMPLE_MESSAGE))
+    return False
 
 
 def _read_rows(
     source: SheetSource,
     spec: TableSpec,
-    bound: Sequence[_Bound],
+    layout: _Layout,
     result: ReadResult,
     progress: Progress | None,
     cancelled: IsCancelled | None,
 ) -> None:
     all_keys = {c.key: "" for c in spec.columns}
-    example = _example_values(spec, bound)
     row_number = result.header_row
     for row_number, cells in enumerate(source.rows, start=result.header_row + 1):  # noqa: B007
         if row_number % PROGRESS_EVERY == 0:
@@ -177,7 +233,7 @@ def _read_rows(
         values = dict(all_keys)
         raw: dict[str, object] = {}
         row_problems: list[CellProblem] = []
-        for b in bound:
+        for b in layout.bound:
             cell = cells[b.index] if b.index < width else ""
             raw[b.column.key] = cell
             text, message = cell_text(cell, b.column.kind)
@@ -187,9 +243,7 @@ def _read_rows(
                 row_problems.append(problem)
         if not any(values.values()):
             continue
-        if EXAMPLE_MARKER in cells or (
-            example is not None and all(values[k] == v for k, v in example.items())
-        ):
+        if _is_example(spec, layout, row_number, cells, values, row_problems):
             result.skipped_example_rows.append(row_number)
             continue
         result.rows.append(SheetRow(row_number, values, raw))

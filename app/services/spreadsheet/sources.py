@@ -24,6 +24,7 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED_OOXML = "EncryptionInfo".encode("utf-16-le")
 _SAVE_AS_HINT = "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。"
+_PASSWORD = "设置了打开密码。请在 Excel 或 WPS 中取消密码后保存，再导入。"
 
 
 class FileFormat(StrEnum):
@@ -78,7 +79,7 @@ def detect_format(path: Path) -> FileFormat:
         return _zip_format(path)
     if head.startswith(_OLE2_MAGIC):
         if _ENCRYPTED_OOXML in read_bytes(path):
-            raise bad_file(path, "设置了打开密码。请在 Excel 或 WPS 中取消密码后保存，再导入。")
+            raise bad_file(path, _PASSWORD)
         return FileFormat.XLS
     if head.startswith(b"%PDF"):
         raise bad_file(path, "是 PDF 文件，不是表格。请导入 .xlsx、.xls 或 .csv 文件。")
@@ -120,14 +121,24 @@ def _zip_format(path: Path) -> FileFormat:
 # --- Excel / ODS through calamine -------------------------------------------------------------
 
 
-def open_workbook(path: Path) -> calamine.CalamineWorkbook:
+_SUFFIXES = {
+    FileFormat.XLSX: (".xlsx", ".xlsm"),
+    FileFormat.XLSB: (".xlsb",),
+    FileFormat.XLS: (".xls",),
+    FileFormat.ODS: (".ods",),
+}
+
+
+def open_workbook(path: Path, fmt: FileFormat) -> calamine.CalamineWorkbook:
     """The workbook opened by calamine, its errors told in Chinese."""
     try:
-        return calamine.CalamineWorkbook.from_path(str(path))
+        if path.suffix.lower() in _SUFFIXES.get(fmt, ()):
+            return calamine.CalamineWorkbook.from_path(str(path))
+        # calamine trusts the extension; a file that lies about it is given as bytes, which
+        # calamine sniffs (it cannot tell an encrypted file that way, hence the path first).
+        return calamine.CalamineWorkbook.from_filelike(io.BytesIO(read_bytes(path)))
     except calamine.PasswordError:
-        raise bad_file(
-            path, "设置了打开密码。请在 Excel 或 WPS 中取消密码后保存，再导入。"
-        ) from None
+        raise bad_file(path, _PASSWORD) from None
     except (calamine.CalamineError, ValueError, OSError) as exc:
         raise bad_file(path, f"已损坏，无法读取（{_short(exc)}）。{_SAVE_AS_HINT}") from None
 
@@ -149,9 +160,7 @@ def calamine_sheet(path: Path, workbook: calamine.CalamineWorkbook, name: str) -
     try:
         sheet = workbook.get_sheet_by_name(name)
     except calamine.PasswordError:
-        raise bad_file(
-            path, "设置了打开密码。请在 Excel 或 WPS 中取消密码后保存，再导入。"
-        ) from None
+        raise bad_file(path, _PASSWORD) from None
     except (calamine.CalamineError, ValueError) as exc:
         raise bad_file(
             path, f"的工作表「{name}」已损坏（{_short(exc)}）。{_SAVE_AS_HINT}"

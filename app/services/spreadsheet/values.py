@@ -31,7 +31,7 @@ _TEXT_FOLD: dict[int, int | None] = {
 _SPACES = "\u00a0\u2007\u202f\u200b\ufeff\u3000"
 
 # An ID that went through a number cell and then into text (a CSV saved by Excel): 4.10203E+17.
-_SCIENTIFIC = re.compile(r"^[+-]?\d(?:\.\d+)?[eE]\+?(\d{1,3})$")
+_SCIENTIFIC = re.compile(r"^[+-]?\d(?:\.\d+)?[eE]\+(\d{1,3})$")
 # Excel keeps 15 significant digits, so an integer of 16 digits or more has lost some.
 _EXACT_INTEGER_LIMIT = 1e15
 _TEXT_DATE = re.compile(
@@ -56,8 +56,12 @@ def cell_text(value: object, kind: ColumnKind) -> tuple[str, str | None]:
         return ("TRUE" if value else "FALSE"), None
     if isinstance(value, float):
         return _float_text(value, kind)
-    if isinstance(value, int):
+    if isinstance(value, int):  # .xls gives ints; treat large ones and dates like floats
+        if kind is ColumnKind.DATE or (kind is ColumnKind.TEXT and abs(value) >= 10**15):
+            return _float_text(float(value), kind)
         return str(value), None
+    if isinstance(value, Decimal):  # what we write; it reads back as a float
+        return _float_text(float(value), kind)
     if isinstance(value, datetime):
         return value.date().isoformat(), None
     if isinstance(value, date):
@@ -88,6 +92,8 @@ def _string_text(raw: str, kind: ColumnKind) -> tuple[str, str | None]:
     if kind is ColumnKind.TEXT:
         match = _SCIENTIFIC.match(text)
         if match and int(match.group(1)) >= 14:
+            # LibreOffice writes E+017 where Excel writes E+17: show it as Excel does.
+            text = f"{text[: match.start(1)]}{int(match.group(1))}".replace("e", "E")
             return text, SCIENTIFIC_ID_MESSAGE.format(value=text)
     elif kind is ColumnKind.DATE:
         return _text_date(text), None
@@ -154,3 +160,8 @@ def typed_value(value: object, kind: ColumnKind) -> object:
         except ValueError:
             return value
     return value
+
+
+def written_text(value: object, kind: ColumnKind) -> str:
+    """The text the reader will give for `value` once the writer has put it in a cell."""
+    return cell_text(typed_value(value, kind), kind)[0]

@@ -23,10 +23,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.errors import StorageError
-from app.services.spreadsheet.reader import EXAMPLE_MARKER, REPORT_HEADERS
+from app.services.spreadsheet.reader import EXAMPLE_MARKER, REPORT_HEADERS, example_fingerprint
 from app.services.spreadsheet.result import CellProblem, SheetRow
 from app.services.spreadsheet.spec import ColumnKind, ColumnSpec, TableSpec
-from app.services.spreadsheet.values import typed_value
+from app.services.spreadsheet.values import typed_value, written_text
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def write_template(
     examples = list(example_rows) or [{c.key: c.example for c in spec.columns}]
     if any(any(str(v) for v in example.values()) for example in examples):
         for offset, example in enumerate(examples, start=2):
-            _write_example(sheet, spec.columns, example, offset)
+            _write_example(sheet, spec, example, offset)
     _add_dropdowns(workbook, sheet, spec.columns, last_row=text_rows + 1)
     _write_instructions(workbook, spec)
     return _save(workbook, Path(path))
@@ -174,14 +174,13 @@ def _write_header(sheet: Worksheet, columns: Sequence[ColumnSpec], *, with_notes
     sheet.freeze_panes = "A2"
 
 
-def _write_example(
-    sheet: Worksheet, columns: Sequence[ColumnSpec], example: Record, row: int
-) -> None:
-    for index, column in enumerate(columns, start=1):
-        value = example.get(column.key, "")
-        cell = _text_cell(sheet, row, index, column, value)
+def _write_example(sheet: Worksheet, spec: TableSpec, example: Record, row: int) -> None:
+    for index, column in enumerate(spec.columns, start=1):
+        cell = _text_cell(sheet, row, index, column, example.get(column.key, ""))
         cell.font = EXAMPLE_FONT
-    marker = sheet.cell(row=row, column=len(columns) + 1, value=EXAMPLE_MARKER)
+    read_back = {c.key: written_text(example.get(c.key, ""), c.kind) for c in spec.columns}
+    marker_text = f"{EXAMPLE_MARKER} {example_fingerprint(spec, read_back)}"
+    marker = sheet.cell(row=row, column=len(spec.columns) + 1, value=marker_text)
     marker.font = EXAMPLE_FONT
 
 
