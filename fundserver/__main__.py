@@ -69,11 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     review = commands.add_parser("review", help="后台审核")
     review.add_argument("--database", default=DEFAULT_DATABASE)
     actions = review.add_subparsers(dest="action", required=True)
-    listing = actions.add_parser("list", help="列出申报")
+    # --database may come before or after the action: `review approve 3 --database URL`.
+    after = argparse.ArgumentParser(add_help=False)
+    after.add_argument("--database", default=argparse.SUPPRESS, help="SQLAlchemy URL")
+    listing = actions.add_parser("list", help="列出申报", parents=[after])
     listing.add_argument("--state", help="只列此状态（待审核 / pending …）")
     listing.add_argument("--json", action="store_true")
     for name, helptext in (("show", "查看一笔申报"), ("approve", "审核通过"), ("reject", "退回")):
-        action = actions.add_parser(name, help=helptext)
+        action = actions.add_parser(name, help=helptext, parents=[after])
         action.add_argument("id", type=int)
         action.add_argument("--reviewer", default="reviewer")
         action.add_argument("--json", action="store_true")
