@@ -71,7 +71,9 @@ class PendingList(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
     business: Mapped[str] = mapped_column(String(30))
     state: Mapped[str] = mapped_column(String(12), default="open")  # open / submitted
-    reopened_from: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+    reopened_from: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox.id", use_alter=True)  # outbox and pending lists refer to each other
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
 
@@ -127,6 +129,7 @@ class OutboxItem(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
     business: Mapped[str] = mapped_column(String(30))
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    list_id: Mapped[int | None] = mapped_column(ForeignKey("pending_lists.id"))  # what was sent
     rows: Mapped[list[dict[str, Any]]] = mapped_column(JSONText)
     attachment_ids: Mapped[list[int]] = mapped_column(JSONText, default=list)
     state: Mapped[str] = mapped_column(String(12), default="queued")  # queued/sending/sent/failed

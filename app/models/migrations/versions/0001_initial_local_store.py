@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("business", sa.String(length=30), nullable=False),
         sa.Column("idempotency_key", sa.String(length=64), nullable=False),
+        sa.Column("list_id", sa.Integer(), nullable=True),
         sa.Column("rows", sa.Text(), nullable=False),
         sa.Column("attachment_ids", sa.Text(), nullable=False),
         sa.Column("state", sa.String(length=12), nullable=False),
@@ -55,6 +56,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
         sa.UniqueConstraint("idempotency_key", name=op.f("uq_outbox_idempotency_key")),
+        # SQLite checks foreign keys when rows are written, so pending_lists may come later.
+        sa.ForeignKeyConstraint(
+            ["list_id"], ["pending_lists.id"], name=op.f("fk_outbox_list_id_pending_lists")
+        ),
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index("ix_outbox_state", ["state", "next_attempt_at"], unique=False)

@@ -1,0 +1,371 @@
+"""A business's pending list (清册): add, modify, delete (with undo), check, submit, reopen."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import BadInputError
+from app.models import Attachment, OutboxItem, PendingList, PendingRow, RosterPerson, Unit
+from app.models.base import utcnow
+from app.services import audit
+from app.services.engine.rows import check_row
+from app.services.engine.spec import (
+    BusinessSpec,
+    Roster,
+    RosterEntry,
+    RowCheck,
+    RowContext,
+    UnitTerms,
+)
+from app.services.policy import CentrePolicy
+from app.services.store import Store
+
+logger = logging.getLogger(__name__)
+
+
+class RowInvalidError(BadInputError):
+    """A row breaks its rules; `errors` maps each field to its message."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        first = next(iter(errors.values()))
+        super().__init__(first if len(errors) == 1 else f"{first}（共 {len(errors)} 处问题）")
+        self.errors = dict(errors)
+
+
+@dataclass(frozen=True)
+class RowView:
+    """A pending row as views and the command line see it."""
+
+    id: int
+    position: int
+    values: dict[str, str]
+    errors: dict[str, str]
+    source: str | None
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class ListSummary:
+    count: int
+    with_errors: int
+    totals: dict[str, Decimal]
+
+
+def _view(row: PendingRow) -> RowView:
+    return RowView(
+        row.id,
+        row.position,
+        dict(row.data),
+        dict(row.errors or {}),
+        row.source,
+        row.deleted_at is not None,
+    )
+
+
+def roster_entries(session: Session, unit_id: int) -> list[RosterEntry]:
+    persons = session.scalars(select(RosterPerson).where(RosterPerson.unit_id == unit_id))
+    return [
+        RosterEntry(
+            p.account_no,
+            p.name,
+            p.id_type,
+            p.id_number,
+            p.status,
+            p.base,
+            p.unit_ratio,
+            p.personal_ratio,
+            p.monthly_amount,
+            p.paid_to,
+        )
+        for p in persons
+    ]
+
+
+class PendingLists:
+    """The pending list of one business for one unit."""
+
+    def __init__(
+        self,
+        store: Store,
+        spec: BusinessSpec,
+        unit_id: int,
+        policy: Callable[[], CentrePolicy],
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.store = store
+        self.spec = spec
+        self.unit_id = unit_id
+        self._policy = policy
+        self._today = today
+
+    # --- reading ---------------------------------------------------------------------------
+    def _open_list(self, session: Session) -> PendingList:
+        found = session.scalar(
+            select(PendingList).where(
+                PendingList.unit_id == self.unit_id,
+                PendingList.business == self.spec.code,
+                PendingList.state == "open",
+            )
+        )
+        if found is None:
+            found = PendingList(unit_id=self.unit_id, business=self.spec.code, state="open")
+            session.add(found)
+            session.flush()
+        return found
+
+    def _live_rows(self, session: Session, plist: PendingList) -> list[PendingRow]:
+        return list(
+            session.scalars(
+                select(PendingRow)
+                .where(PendingRow.list_id == plist.id, PendingRow.deleted_at.is_(None))
+                .order_by(PendingRow.position, PendingRow.id)
+            )
+        )
+
+    def list_id(self) -> int:
+        with self.store.session() as session:
+            return self._open_list(session).id
+
+    def rows(self) -> list[RowView]:
+        with self.store.session() as session:
+            return [_view(r) for r in self._live_rows(session, self._open_list(session))]
+
+    def summary(self) -> ListSummary:
+        rows = self.rows()
+        totals = {key: Decimal(0) for key in self.spec.totals}
+        for row in rows:
+            for key in self.spec.totals:
+                try:
+                    totals[key] += Decimal(row.values.get(key) or 0)
+                except ArithmeticError:
+                    continue  # a bad cell is flagged on the row; it just does not add up
+        return ListSummary(len(rows), sum(1 for r in rows if r.errors), totals)
+
+    def context(self, session: Session, plist: PendingList | None = None) -> RowContext:
+        unit = session.get_one(Unit, self.unit_id)
+        profile = unit.profile or {}
+        terms = UnitTerms(
+            unit_ratio=Decimal(profile["unit_ratio"]) if profile.get("unit_ratio") else None,
+            personal_ratio=(
+                Decimal(profile["personal_ratio"]) if profile.get("personal_ratio") else None
+            ),
+            paid_to=profile.get("paid_to"),
+        )
+        keys: dict[str, int] = {}
+        if plist is not None and self.spec.unique_key:
+            for row in self._live_rows(session, plist):
+                key = str(row.data.get(self.spec.unique_key, "")).upper()
+                if key:
+                    keys.setdefault(key, row.id)
+        return RowContext(
+            policy=self._policy(),
+            unit=terms,
+            roster=Roster(roster_entries(session, self.unit_id)),
+            today=self._today(),
+            pending_keys=keys,
+        )
+
+    def check(self, raw: Mapping[str, Any], *, row_id: int | None = None) -> RowCheck:
+        """What adding (or changing) this row would say, without storing anything."""
+        with self.store.session() as session:
+            plist = self._open_list(session)
+            return check_row(self.spec, raw, self.context(session, plist), row_id=row_id)
+
+    # --- writing ---------------------------------------------------------------------------
+    def add(self, raw: Mapping[str, Any], *, source: str = "单笔录入") -> RowView:
+        """Check and add one row; RowInvalidError (nothing stored) if it breaks a rule."""
+        return self.add_many([(raw, source)])[0]
+
+    def add_many(self, rows: Iterable[tuple[Mapping[str, Any], str]]) -> list[RowView]:
+        """Add rows in one transaction: all of them, or none if any breaks a rule."""
+        with self.store.session() as session:
+            plist = self._open_list(session)
+            ctx = self.context(session, plist)
+            position = len(self._live_rows(session, plist))
+            added: list[PendingRow] = []
+            for raw, source in rows:
+                result = check_row(self.spec, raw, ctx)
+                if not result.ok:
+                    raise RowInvalidError(result.errors)
+                position += 1
+                row = PendingRow(
+                    list_id=plist.id,
+                    position=position,
+                    data=result.values,
+                    errors=None,
+                    source=source,
+                )
+                session.add(row)
+                session.flush()
+                if self.spec.unique_key and result.values.get(self.spec.unique_key):
+                    ctx.pending_keys[result.values[self.spec.unique_key].upper()] = row.id
+                added.append(row)
+            audit.record(
+                session,
+                "pending.add",
+                unit_id=self.unit_id,
+                business=self.spec.code,
+                count=len(added),
+            )
+            return [_view(r) for r in added]
+
+    def update(self, row_id: int, raw: Mapping[str, Any]) -> RowView:
+        with self.store.session() as session:
+            row = self._row(session, row_id)
+            result = check_row(
+                self.spec, raw, self.context(session, row.pending_list), row_id=row_id
+            )
+            if not result.ok:
+                raise RowInvalidError(result.errors)
+            row.data, row.errors = result.values, None
+            audit.record(
+                session, "pending.update", unit_id=self.unit_id, business=self.spec.code, row=row_id
+            )
+            session.flush()
+            return _view(row)
+
+    def delete(self, row_id: int) -> None:
+        """Remove a row from the list; `undo_delete` brings it back."""
+        with self.store.session() as session:
+            self._row(session, row_id).deleted_at = utcnow()
+            audit.record(
+                session, "pending.delete", unit_id=self.unit_id, business=self.spec.code, row=row_id
+            )
+
+    def undo_delete(self, row_id: int) -> RowView:
+        with self.store.session() as session:
+            row = session.get(PendingRow, row_id)
+            if row is None or row.pending_list.unit_id != self.unit_id:
+                raise BadInputError("要恢复的记录已不存在。")
+            if row.pending_list.state != "open":
+                raise BadInputError("该清册已经提交，无法恢复其中删除的记录。")
+            key = str(row.data.get(self.spec.unique_key or "", "")).upper()
+            if key and self.spec.unique_key:
+                ctx = self.context(session, row.pending_list)
+                if key in ctx.pending_keys:
+                    label = self.spec.field(self.spec.unique_key).label
+                    raise BadInputError(f"{label} {key} 已重新录入，不能再恢复这条记录。")
+            row.deleted_at = None
+            audit.record(
+                session,
+                "pending.undo_delete",
+                unit_id=self.unit_id,
+                business=self.spec.code,
+                row=row_id,
+            )
+            return _view(row)
+
+    def _row(self, session: Session, row_id: int) -> PendingRow:
+        row = session.get(PendingRow, row_id)
+        if (
+            row is None
+            or row.deleted_at is not None
+            or row.pending_list.unit_id != self.unit_id
+            or row.pending_list.business != self.spec.code
+        ):
+            raise BadInputError("该记录已不存在（可能已被删除或已提交）。")
+        if row.pending_list.state != "open":
+            raise BadInputError("该清册已经提交，不能再修改。")
+        return row
+
+    def recheck(self) -> list[RowView]:
+        """Check every row again (the policy or the roster may have changed); store the marks."""
+        with self.store.session() as session:
+            plist = self._open_list(session)
+            ctx = self.context(session, plist)
+            rows = self._live_rows(session, plist)
+            for row in rows:
+                result = check_row(self.spec, row.data, ctx, row_id=row.id)
+                row.errors = result.errors or None
+            return [_view(r) for r in rows]
+
+    # --- submitting ------------------------------------------------------------------------
+    def missing_materials(self) -> list[str]:
+        """Required materials with no document attached to the open list yet."""
+        with self.store.session() as session:
+            plist = self._open_list(session)
+            have = set(
+                session.scalars(select(Attachment.material).where(Attachment.list_id == plist.id))
+            )
+        required = self._policy().required_materials(self.spec.code)
+        return [m.name for m in required if m.name not in have]
+
+    def submit(self) -> int:
+        """全部提交: check rows and materials, then put the list in the outbox (committed first).
+
+        Returns the outbox item's id. Nothing is sent here; the sync sends it, exactly once.
+        """
+        rows = self.recheck()
+        if not rows:
+            raise BadInputError(f"{self.spec.list_name}为空，没有可提交的记录。")
+        bad = [r for r in rows if r.errors]
+        if bad:
+            raise BadInputError(
+                f"{self.spec.list_name}中有 {len(bad)} 条记录有误，请修改后再提交"
+                f"（第一条：{next(iter(bad[0].errors.values()))}）。"
+            )
+        missing = self.missing_materials()
+        if missing:
+            raise BadInputError("请先上传影像资料：" + "、".join(missing))
+        with self.store.session() as session:
+            plist = self._open_list(session)
+            attachments = list(
+                session.scalars(select(Attachment.id).where(Attachment.list_id == plist.id))
+            )
+            item = OutboxItem(
+                unit_id=self.unit_id,
+                business=self.spec.code,
+                idempotency_key=uuid.uuid4().hex,
+                list_id=plist.id,
+                rows=[r.values for r in rows],
+                attachment_ids=attachments,
+                state="queued",
+            )
+            session.add(item)
+            plist.state, plist.submitted_at = "submitted", utcnow()
+            session.flush()
+            audit.record(
+                session,
+                "submit",
+                unit_id=self.unit_id,
+                business=self.spec.code,
+                outbox=item.id,
+                rows=len(rows),
+            )
+            logger.info("queued %s submission %s with %d rows", self.spec.code, item.id, len(rows))
+            return item.id
+
+    def reopen(self, outbox_id: int) -> int:
+        """Put a rejected (退回) submission's rows back into the open list for correction."""
+        with self.store.session() as session:
+            item = session.get(OutboxItem, outbox_id)
+            if item is None or item.unit_id != self.unit_id or item.business != self.spec.code:
+                raise BadInputError("找不到该提交记录。")
+            if item.review_state != "退回":
+                raise BadInputError("只有被退回的提交才能重新修改。")
+            plist = self._open_list(session)
+            plist.reopened_from = item.id
+            start = len(self._live_rows(session, plist)) + 1
+            for position, values in enumerate(item.rows, start=start):
+                session.add(
+                    PendingRow(
+                        list_id=plist.id,
+                        position=position,
+                        data=values,
+                        source=f"退回重报（提交 {item.id}）",
+                    )
+                )
+            item.review_state = "已重报"
+            audit.record(
+                session, "reopen", unit_id=self.unit_id, business=self.spec.code, outbox=item.id
+            )
+            return plist.id
