@@ -87,8 +87,8 @@ def _string_text(raw: str, kind: ColumnKind) -> tuple[str, str | None]:
     # Web systems write ="0123" to keep digits as text; a leading ' is Excel's text marker.
     if text.startswith('="') and text.endswith('"') and len(text) >= 3:
         text = text[2:-1].strip()
-    elif text.startswith("'") and text[1:].strip().isdigit():
-        text = text[1:].strip()
+    elif text.startswith("'") and text[1:].isascii() and text[1:].isalnum():
+        text = text[1:]
     if kind is ColumnKind.TEXT:
         match = _SCIENTIFIC.match(text)
         if match and int(match.group(1)) >= 14:
