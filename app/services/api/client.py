@@ -1,0 +1,288 @@
+"""`CentreClient`: the centre's API over one requests session, failures mapped to app.errors.
+
+Connection trouble and timeouts → OfflineError; 401 → AuthError (after one silent refresh);
+other 4xx with a structured body → ServerRejectedError(message, field=, code=); 5xx →
+ServerError. Tokens and passwords are never logged: only method, path and status are.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import requests
+
+from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
+from app.services.api.models import (
+    AttachmentInfo,
+    LoginResult,
+    PersonLookup,
+    RosterPage,
+    RosterPerson,
+    SubmissionPage,
+    SubmissionRecord,
+    UnitProfile,
+)
+from app.services.api.tokens import TokenPair, TokenStore
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+DEFAULT_TIMEOUT = (3.05, 15.0)
+REPLAY_HEADER = "Idempotent-Replayed"
+
+# Codes the server uses for "who you are is not accepted"; they become AuthError whatever status.
+AUTH_CODES = frozenset({"auth_required", "token_expired", "invalid_credentials", "account_locked"})
+
+OFFLINE_MESSAGE = "无法连接公积金中心服务器，请检查网络后重试"
+TIMEOUT_MESSAGE = "连接公积金中心服务器超时，请稍后重试"
+TLS_MESSAGE = "无法与公积金中心服务器建立安全连接（证书校验失败），请联系系统管理员"
+NOT_LOGGED_IN = "尚未登录，请先登录"
+
+
+class CentreClient:
+    """The client of fundserver's /api/v1 (and of any centre implementing the same API)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token_store: TokenStore,
+        ca_bundle: str | Path | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.tokens = token_store
+        self.timeout = timeout
+        self.session = requests.Session()
+        # TLS verification stays on; a centre with a private CA gives its bundle instead.
+        self.session.verify = str(ca_bundle) if ca_bundle else True
+        self.session.headers["Accept"] = "application/json"
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> CentreClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- auth ------------------------------------------------------------------------------
+    def login(self, unit_code: str, password: str) -> LoginResult:
+        """Log in with 单位账号 and password; the tokens go to the token store, not the caller."""
+        body = self._json(
+            "POST",
+            "/auth/login",
+            auth=False,
+            json={"unit_code": unit_code, "password": password},
+        )
+        self.tokens.set(
+            TokenPair(body["access_token"], body["refresh_token"], body.get("unit_code", unit_code))
+        )
+        logger.info("logged in as unit %s", body.get("unit_code", unit_code))
+        return LoginResult(
+            unit_code=body.get("unit_code", unit_code), expires_in=body["expires_in"]
+        )
+
+    def refresh(self) -> None:
+        """Trade the refresh token for a new pair; AuthError (and tokens cleared) if refused."""
+        current = self.tokens.get()
+        if current is None:
+            raise AuthError(NOT_LOGGED_IN, code="auth_required")
+        try:
+            body = self._json(
+                "POST", "/auth/refresh", auth=False, json={"refresh_token": current.refresh_token}
+            )
+        except AuthError:
+            self.tokens.clear()
+            raise
+        self.tokens.set(
+            TokenPair(body["access_token"], body["refresh_token"], body.get("unit_code", ""))
+        )
+
+    def logout(self) -> None:
+        self.tokens.clear()
+
+    # -- reading ---------------------------------------------------------------------------
+    def policy(self) -> dict[str, Any]:
+        """The centre policy as the server sends it (source = "server")."""
+        return dict(self._json("GET", "/policy"))
+
+    def unit_profile(self) -> UnitProfile:
+        return UnitProfile.from_json(self._json("GET", "/unit"))
+
+    def roster(self, since: int = 0, *, page: int = 1, page_size: int = 500) -> RosterPage:
+        """One page of people changed after version `since`."""
+        body = self._json(
+            "GET", "/roster", params={"since": since, "page": page, "page_size": page_size}
+        )
+        return RosterPage(
+            items=[RosterPerson.from_json(p) for p in body["items"]],
+            version=int(body["version"]),
+            has_more=bool(body["has_more"]),
+        )
+
+    def iterate_roster(self, since: int = 0, *, page_size: int = 500) -> Iterator[RosterPage]:
+        """Every page changed after `since`; the last page's version is the next `since`."""
+        while True:
+            page = self.roster(since, page_size=page_size)
+            yield page
+            if not page.has_more:
+                return
+            since = page.version
+
+    def lookup_person(self, name: str, id_number: str) -> PersonLookup:
+        """Who the person is centre-wide and which unit holds them (for 内部转移)."""
+        body = self._json("GET", "/persons/lookup", params={"name": name, "id_number": id_number})
+        return PersonLookup.from_json(body)
+
+    def submissions(
+        self,
+        since: int = 0,
+        *,
+        business: str | None = None,
+        state: str | None = None,
+        page_size: int = 200,
+    ) -> SubmissionPage:
+        """Submissions changed after version `since` (review states pulled back)."""
+        params: dict[str, Any] = {"since": since, "page_size": page_size}
+        if business:
+            params["business"] = business
+        if state:
+            params["state"] = state
+        body = self._json("GET", "/submissions", params=params)
+        return SubmissionPage(
+            items=[SubmissionRecord.from_json(s) for s in body["items"]],
+            version=int(body["version"]),
+            has_more=bool(body["has_more"]),
+        )
+
+    def submission(self, submission_id: int) -> SubmissionRecord:
+        return SubmissionRecord.from_json(self._json("GET", f"/submissions/{int(submission_id)}"))
+
+    # -- writing ---------------------------------------------------------------------------
+    def upload_attachment(
+        self, path: str | Path, sha256: str, material: str, business: str
+    ) -> AttachmentInfo:
+        """Upload one document; the server checks the SHA-256 and stores each content once."""
+        source = Path(path)
+        content = source.read_bytes()
+        content_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
+        body = self._json(
+            "POST",
+            "/attachments",
+            files={"file": (source.name, content, content_type)},
+            data={"sha256": sha256, "material": material, "business": business},
+        )
+        return AttachmentInfo.from_json(body)
+
+    def submit(
+        self,
+        business: str,
+        rows: Sequence[Mapping[str, Any]],
+        attachments: Sequence[str],
+        idempotency_key: str,
+        client_ref: str | None = None,
+    ) -> SubmissionRecord:
+        """Send a submission; resending with the same key returns the same record (replayed)."""
+        response = self._send(
+            "POST",
+            "/submissions",
+            json={
+                "business": business,
+                "rows": [dict(r) for r in rows],
+                "attachments": list(attachments),
+                "client_ref": client_ref,
+            },
+            headers={"Idempotency-Key": idempotency_key},
+        )
+        record = SubmissionRecord.from_json(self._body(response))
+        if response.headers.get(REPLAY_HEADER) == "true" and not record.replayed:
+            record = SubmissionRecord.from_json({**self._body(response), "replayed": True})
+        return record
+
+    # -- plumbing --------------------------------------------------------------------------
+    def _json(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> Any:
+        return self._body(self._send(method, path, auth=auth, **kwargs))
+
+    @staticmethod
+    def _body(response: requests.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise ServerError("服务器返回的内容无法识别，请稍后重试", code="bad_response") from None
+
+    def _send(
+        self, method: str, path: str, *, auth: bool = True, **kwargs: Any
+    ) -> requests.Response:
+        response = self._attempt(method, path, auth=auth, **kwargs)
+        if auth and response.status_code == 401 and self.tokens.get() is not None:
+            logger.info("access token refused on %s %s; refreshing once", method, path)
+            self.refresh()
+            response = self._attempt(method, path, auth=auth, **kwargs)
+        if response.status_code >= 400:
+            raise self._error(response)
+        return response
+
+    def _attempt(
+        self,
+        method: str,
+        path: str,
+        *,
+        auth: bool,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> requests.Response:
+        all_headers = dict(headers or {})
+        if auth:
+            tokens = self.tokens.get()
+            if tokens is None:
+                raise AuthError(NOT_LOGGED_IN, code="auth_required")
+            all_headers["Authorization"] = f"Bearer {tokens.access_token}"
+        url = f"{self.base_url}{API_PREFIX}{path}"
+        try:
+            response = self.session.request(
+                method, url, headers=all_headers, timeout=self.timeout, **kwargs
+            )
+        except requests.exceptions.SSLError:
+            raise OfflineError(TLS_MESSAGE, code="tls_error") from None
+        except requests.exceptions.Timeout:
+            logger.warning("%s %s timed out", method, path)
+            raise OfflineError(TIMEOUT_MESSAGE, code="timeout") from None
+        except requests.exceptions.ConnectionError:
+            logger.warning("%s %s: cannot connect", method, path)
+            raise OfflineError(OFFLINE_MESSAGE, code="offline") from None
+        # Only method, path (never the query: it may hold an ID number) and status are logged.
+        logger.debug("%s %s -> %d", method, path, response.status_code)
+        return response
+
+    @staticmethod
+    def _error(response: requests.Response) -> Exception:
+        status = response.status_code
+        code: str | None = None
+        message: str | None = None
+        field: str | None = None
+        try:
+            error = response.json().get("error")
+            if isinstance(error, dict):
+                code, message, field = error.get("code"), error.get("message"), error.get("field")
+        except (ValueError, AttributeError):
+            pass
+        if status >= 500:
+            return ServerError(message or f"服务器暂时出错（HTTP {status}），请稍后重试", code=code)
+        if status == 401 or code in AUTH_CODES:
+            return AuthError(message or "登录已失效，请重新登录", field=field, code=code or "auth")
+        return ServerRejectedError(
+            message or f"服务器拒绝了请求（HTTP {status}）", field=field, code=code
+        )
