@@ -181,6 +181,8 @@ class SaneScanner:
         options = self._read_options(settings.device_id)
         out_dir.mkdir(parents=True, exist_ok=True)
         command = [exe, *build_arguments(settings, options, out_dir)]
+        if cancelled():  # cancelled while the options were being read: start nothing
+            return []
         logger.info("scanning: %s", " ".join(command))
         run = _BatchRun(command, out_dir, on_page, cancelled)
         returncode, stderr = run.wait()

@@ -187,12 +187,11 @@ def test_cancel_stops_the_scan_and_keeps_finished_pages(
     assert leftovers == [page.name for page in pages]  # no half-written .part file
 
 
-def test_cancel_before_the_first_page_returns_nothing(
-    sane_test_device: str, tmp_path: Path
-) -> None:
+def test_cancel_before_the_scan_starts_scans_nothing(sane_test_device: str, tmp_path: Path) -> None:
     settings = ScanSettings(sane_test_device, Source.ADF, 75, extra_options=SMALL)
 
     assert SaneScanner().scan(settings, tmp_path / "out", lambda _: None, lambda: True) == []
+    assert list((tmp_path / "out").iterdir()) == []
 
 
 def test_unknown_device_says_it_is_missing(sane_test_device: str, tmp_path: Path) -> None:
