@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import serving
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse
+from live_server import serving
 
 from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
 from app.services.api import CentreClient, MemoryTokenStore, TokenPair
