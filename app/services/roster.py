@@ -1,0 +1,440 @@
+"""The unit's roster cache: synced from the centre by delta, searched offline as the clerk types.
+
+The cache is `RosterPerson` rows keyed by (unit, 个人账号). A sync asks for changes since the
+unit's `roster_version` one page at a time; each page and the version it brings are committed in
+one transaction, so an interrupted sync resumes from the last page that was stored and a page is
+never half-applied. Searches are index-backed range queries (no Python scan per keystroke).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
+
+from app.errors import CancelledError, ServerError
+from app.models import RosterPerson, Unit
+from app.services.engine.spec import Roster, RosterEntry
+from app.services.rules.idnumber import check_resident_id, mask_id, normalize_id_text
+from app.services.rules.text import normalize
+from app.services.store import Store
+
+logger = logging.getLogger(__name__)
+
+CLOSED = "销户"
+# Above every character a name or number holds: the upper end of a prefix range.
+_PREFIX_END = "\U0010ffff"
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_DOTS = str.maketrans(dict.fromkeys("•・.．‧∙⋅･", "·"))
+_ID_CHARS = re.compile(r"[0-9X]+")
+_RESIDENT_ID = re.compile(r"\d{17}[\dX]|\d{15}")
+SUFFIX_LENGTHS = range(4, 7)  # the last 4–6 digits of an ID number find a person
+
+
+class LookupKey(StrEnum):
+    """What the clerk typed a person's lookup text as."""
+
+    NAME = "name"  # 姓名
+    ACCOUNT_NO = "account_no"  # 个人账号
+    ID_NUMBER = "id_number"  # 证件号码
+
+    @property
+    def label(self) -> str:
+        return _KEY_LABELS[self]
+
+
+_KEY_LABELS = {
+    LookupKey.NAME: "姓名",
+    LookupKey.ACCOUNT_NO: "个人账号",
+    LookupKey.ID_NUMBER: "证件号码",
+}
+
+
+class LookupState(StrEnum):
+    ONE = "one"
+    MANY = "many"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    """What leaving a lookup field found: one person, several to choose from, or nobody."""
+
+    state: LookupState
+    persons: tuple[RosterEntry, ...] = ()
+    message: str = ""  # Chinese, for the clerk, when nobody matched
+
+    @property
+    def person(self) -> RosterEntry | None:
+        return self.persons[0] if self.state is LookupState.ONE else None
+
+
+@dataclass(frozen=True)
+class SyncCounts:
+    """What a page or a whole sync did to the cache, and the version it reached."""
+
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    version: int = 0
+
+    def __add__(self, other: SyncCounts) -> SyncCounts:
+        return SyncCounts(
+            self.added + other.added,
+            self.changed + other.changed,
+            self.removed + other.removed,
+            other.version,
+        )
+
+
+class RosterPageLike(Protocol):
+    """A page of the centre's roster (the API client's `RosterPage` fits)."""
+
+    @property
+    def items(self) -> Sequence[Any]: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def has_more(self) -> bool: ...
+
+
+# since -> the next page of changes after that version (an object or a JSON dict).
+FetchPage = Callable[[int], RosterPageLike | Mapping[str, Any]]
+
+
+class RosterSource(Protocol):
+    """What the centre's API client offers for the roster."""
+
+    def roster(self, since: int = 0, page: int = 1, page_size: int = 200) -> Any: ...
+
+
+def fetch_from(client: RosterSource, page_size: int = 500) -> FetchPage:
+    """A `FetchPage` over the API client: always page 1 of what is newer than `since`.
+
+    Versions are unique and pages are in version order, so asking again from the last stored
+    version is both the next page and the way to resume after an interruption.
+    """
+
+    def fetch(since: int) -> Any:
+        return client.roster(since=since, page=1, page_size=page_size)
+
+    return fetch
+
+
+# --- turning the wire's items into column values -----------------------------------------
+
+
+def _as_dict(item: Any) -> dict[str, Any]:
+    if isinstance(item, Mapping):
+        return dict(item)
+    if dataclasses.is_dataclass(item) and not isinstance(item, type):
+        return {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
+    raise TypeError(f"a roster item must be a mapping or a dataclass, not {type(item).__name__}")
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _monthly(data: Mapping[str, Any]) -> tuple[Decimal | None, dict[str, str]]:
+    """月缴存额 total, and its unit/personal parts when the server gave them."""
+    amount = data.get("monthly_amount")
+    if isinstance(amount, Mapping):
+        parts = {k: str(v) for k, v in amount.items() if k in ("unit", "personal")}
+        return _decimal(amount.get("total")), parts
+    if amount is None and "monthly_total" in data:  # the API client's typed RosterPerson
+        parts = {
+            "unit": str(data.get("monthly_unit", "")),
+            "personal": str(data.get("monthly_personal", "")),
+        }
+        return _decimal(data["monthly_total"]), parts
+    return _decimal(amount), {}
+
+
+def _columns(data: Mapping[str, Any]) -> dict[str, Any]:
+    monthly, parts = _monthly(data)
+    return {
+        "name": normalize(data.get("name")),
+        "id_type": data.get("id_type") or "居民身份证",
+        "id_number": normalize_id_text(str(data.get("id_number") or "")),
+        "sex": data.get("sex") or None,
+        "birth_date": _date(data.get("birth_date")),
+        "status": str(data.get("status") or ""),
+        "base": _decimal(data.get("base")),
+        "unit_ratio": _decimal(data.get("unit_ratio")),
+        "personal_ratio": _decimal(data.get("personal_ratio")),
+        "monthly_amount": monthly,
+        "opened_on": _date(data.get("opened_on")),
+        "paid_to": data.get("paid_to") or None,
+        "version": int(data.get("version") or 0),
+        "extra": {"monthly_parts": parts} if parts else None,
+    }
+
+
+def _is_removal(data: Mapping[str, Any]) -> bool:
+    return bool(data.get("deleted")) or data.get("status") == CLOSED
+
+
+def to_entry(person: RosterPerson) -> RosterEntry:
+    return RosterEntry(
+        account_no=person.account_no,
+        name=person.name,
+        id_type=person.id_type,
+        id_number=person.id_number,
+        status=person.status,
+        base=person.base,
+        unit_ratio=person.unit_ratio,
+        personal_ratio=person.personal_ratio,
+        monthly_amount=person.monthly_amount,
+        paid_to=person.paid_to,
+    )
+
+
+# --- what the clerk typed -----------------------------------------------------------------
+
+
+def name_text(text: str) -> str:
+    """A typed name as names are stored: NFKC, and for Chinese no spaces and one kind of dot."""
+    cleaned = normalize(text)
+    if _CJK.search(cleaned):
+        cleaned = "".join(cleaned.split()).translate(_DOTS)
+    return cleaned
+
+
+def account_text(text: str) -> str:
+    """A typed 个人账号: NFKC, no whitespace (the number itself is opaque)."""
+    return "".join(normalize(text).split())
+
+
+def guess_key(text: str) -> LookupKey:
+    """姓名, 个人账号 or 证件号码 from the shape of what was typed."""
+    cleaned = normalize_id_text(text)
+    if _RESIDENT_ID.fullmatch(cleaned):
+        return LookupKey.ID_NUMBER
+    if cleaned.isdigit():
+        return LookupKey.ACCOUNT_NO
+    return LookupKey.NAME
+
+
+def _prefix(column: Any, text: str) -> ColumnElement[bool]:
+    # A range, not LIKE: SQLite uses the (unit_id, column) index for it with binary collation.
+    result: ColumnElement[bool] = (column >= text) & (column < text + _PREFIX_END)
+    return result
+
+
+class RosterService:
+    """One unit's roster cache: delta sync in, suggestions and lookups out. No Qt."""
+
+    def __init__(self, store: Store, unit_id: int) -> None:
+        self.store = store
+        self.unit_id = unit_id
+
+    # --- sync -----------------------------------------------------------------------------
+    def version(self) -> int:
+        """The roster version the cache holds (0 before the first sync)."""
+        with self.store.session() as session:
+            return session.get_one(Unit, self.unit_id).roster_version or 0
+
+    def apply_page(self, items: Iterable[Any], version: int) -> SyncCounts:
+        """Store one page of changes and the version it brings, in one transaction."""
+        added = changed = removed = 0
+        rows = [_as_dict(item) for item in items]
+        with self.store.session() as session:
+            existing = self._by_account(session, [str(r["account_no"]) for r in rows])
+            for data in rows:
+                account_no = str(data["account_no"])
+                person = existing.get(account_no)
+                if _is_removal(data):
+                    if person is not None:
+                        session.delete(person)
+                        existing.pop(account_no)
+                        removed += 1
+                    continue
+                columns = _columns(data)
+                if person is None:
+                    person = RosterPerson(unit_id=self.unit_id, account_no=account_no, **columns)
+                    session.add(person)
+                    existing[account_no] = person
+                    added += 1
+                elif self._update(person, columns):
+                    changed += 1
+            session.get_one(Unit, self.unit_id).roster_version = int(version)
+        return SyncCounts(added, changed, removed, int(version))
+
+    def _by_account(self, session: Session, account_nos: list[str]) -> dict[str, RosterPerson]:
+        found: dict[str, RosterPerson] = {}
+        for start in range(0, len(account_nos), 500):  # stay under SQLite's variable limit
+            chunk = account_nos[start : start + 500]
+            query = select(RosterPerson).where(
+                RosterPerson.unit_id == self.unit_id, RosterPerson.account_no.in_(chunk)
+            )
+            found.update((p.account_no, p) for p in session.scalars(query))
+        return found
+
+    @staticmethod
+    def _update(person: RosterPerson, columns: Mapping[str, Any]) -> bool:
+        differs = False
+        for key, value in columns.items():
+            if getattr(person, key) != value:
+                setattr(person, key, value)
+                differs = True
+        return differs
+
+    def sync(
+        self,
+        fetch_page: FetchPage,
+        *,
+        cancelled: Callable[[], bool] | None = None,
+        progress: Callable[[SyncCounts], None] | None = None,
+    ) -> SyncCounts:
+        """Fetch and store changes since the cached version until the centre has no more."""
+        total = SyncCounts(version=self.version())
+        while True:
+            if cancelled is not None and cancelled():
+                raise CancelledError("名册同步已取消，已同步的部分已保存。")
+            since = total.version
+            page = fetch_page(since)
+            items, version, has_more = _page_parts(page)
+            if has_more and version <= since:
+                raise ServerError("中心返回的名册版本没有前进，同步已停止，请稍后重试。")
+            total = total + self.apply_page(items, version)
+            if progress is not None:
+                progress(total)
+            if not has_more:
+                break
+        logger.info(
+            "roster of unit %s synced to version %s: %s added, %s changed, %s removed",
+            self.unit_id,
+            total.version,
+            total.added,
+            total.changed,
+            total.removed,
+        )
+        return total
+
+    # --- reading --------------------------------------------------------------------------
+    def count(self) -> int:
+        with self.store.session() as session:
+            query = select(func.count()).where(RosterPerson.unit_id == self.unit_id)
+            return session.scalar(query) or 0
+
+    def roster(self) -> Roster:
+        """The whole cache as the business engine's `Roster` (for checking a pending list)."""
+        with self.store.session() as session:
+            query = self._persons().order_by(RosterPerson.account_no)
+            return Roster([to_entry(p) for p in session.scalars(query)])
+
+    def get(self, account_no: str) -> RosterEntry | None:
+        with self.store.session() as session:
+            query = self._persons().where(RosterPerson.account_no == account_text(account_no))
+            person = session.scalar(query)
+            return to_entry(person) if person else None
+
+    def _persons(self) -> Select[RosterPerson]:
+        return select(RosterPerson).where(RosterPerson.unit_id == self.unit_id)
+
+    def search(self, text: str, limit: int = 20) -> list[RosterEntry]:
+        """Suggestions as the clerk types: exact matches first, then prefixes, then the rest."""
+        name = name_text(text)
+        if not name or limit <= 0:
+            return []
+        account = account_text(text)
+        id_text = normalize_id_text(text)
+        id_like = bool(_ID_CHARS.fullmatch(id_text))
+        col = RosterPerson
+        names = not id_like  # digits and X alone are a number, not a name
+        # (rank, condition, order): lower rank is a better match. Each query is index-backed but
+        # the "contains"/"ends with" ones, which scan one unit's rows inside SQLite (a few ms).
+        queries: list[tuple[int, ColumnElement[bool], Any]] = []
+        if names:
+            queries.append((1, _prefix(col.name, name), col.name))
+        if account:
+            queries.append((2, _prefix(col.account_no, account), col.account_no))
+        if id_like:
+            queries.append((2, _prefix(col.id_number, id_text), col.id_number))
+        if names:
+            queries.append((3, col.name.contains(name, autoescape=True), col.name))
+        if id_like and len(id_text) in SUFFIX_LENGTHS:
+            queries.append((3, col.id_number.endswith(id_text, autoescape=True), col.name))
+        best: dict[str, tuple[int, RosterEntry]] = {}
+        with self.store.session() as session:
+            for rank, condition, order in queries:
+                query = self._persons().where(condition).order_by(order).limit(limit)
+                for person in session.scalars(query):
+                    exact = person.name == name or person.account_no == account
+                    found_rank = 0 if exact or person.id_number == id_text else rank
+                    held = best.get(person.account_no)
+                    if held is None or found_rank < held[0]:
+                        best[person.account_no] = (found_rank, to_entry(person))
+        ranked = sorted(best.values(), key=lambda r: (r[0], r[1].name, r[1].account_no))
+        return [entry for _, entry in ranked[:limit]]
+
+    def resolve(self, text: str, key: LookupKey | str | None = None) -> LookupResult:
+        """What a lookup field found on leaving it: an exact match on the key typed."""
+        typed = normalize(text)
+        if not typed:
+            return LookupResult(LookupState.NONE, message="")
+        wanted = LookupKey(key) if key is not None else guess_key(typed)
+        persons = self._exact(wanted, typed)
+        if not persons and key is None and wanted is LookupKey.ID_NUMBER:
+            persons = self._exact(LookupKey.ACCOUNT_NO, typed)  # an all-digit 个人账号
+        if not persons:
+            shown = mask_id(typed) if wanted is LookupKey.ID_NUMBER else typed
+            logger.debug("roster lookup by %s found nobody: %s", wanted.value, shown)
+            return LookupResult(
+                LookupState.NONE,
+                message=f"本单位名册中没有{wanted.label}为“{typed}”的职工，请核对后重新输入。",
+            )
+        state = LookupState.ONE if len(persons) == 1 else LookupState.MANY
+        return LookupResult(state, tuple(persons))
+
+    def _exact(self, key: LookupKey, typed: str) -> list[RosterEntry]:
+        col = RosterPerson
+        if key is LookupKey.NAME:
+            condition = col.name == name_text(typed)
+        elif key is LookupKey.ACCOUNT_NO:
+            condition = col.account_no == account_text(typed)
+        else:
+            condition = col.id_number.in_(_id_forms(typed))
+        with self.store.session() as session:
+            query = self._persons().where(condition).order_by(col.account_no)
+            return [to_entry(p) for p in session.scalars(query)]
+
+
+def _id_forms(typed: str) -> list[str]:
+    """The forms an ID number may be stored in: as typed, and a legacy 15 digits as 18."""
+    number = normalize_id_text(typed)
+    forms = [number]
+    if len(number) == 15 and number.isdigit():
+        upgraded = check_resident_id(number)
+        if upgraded.normalized:
+            forms.append(upgraded.normalized)
+    return forms
+
+
+def _page_parts(page: Any) -> tuple[Sequence[Any], int, bool]:
+    if isinstance(page, Mapping):
+        return list(page["items"]), int(page["version"]), bool(page["has_more"])
+    return list(page.items), int(page.version), bool(page.has_more)
