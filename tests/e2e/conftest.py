@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fundserver_process import DemoCredentials, FundServerProcess
 
-from fundserver.demo import DEMO_PASSWORD, DEMO_UNIT_CODE
+from fundserver.demo import DemoCredentials
+from fundserver.process import FundServerProcess
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +21,7 @@ def fundserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FundServerP
 
 @pytest.fixture(scope="module")
 def fundserver_url(fundserver: FundServerProcess) -> str:
+    """Base URL (http://127.0.0.1:PORT) of the module's fundserver process."""
     return fundserver.url
 
 
@@ -34,4 +35,5 @@ def fresh_fundserver(tmp_path: Path) -> Iterator[FundServerProcess]:
 
 @pytest.fixture
 def demo_credentials() -> DemoCredentials:
-    return DemoCredentials(unit_code=DEMO_UNIT_CODE, password=DEMO_PASSWORD)
+    """单位账号 and password of the demo unit seeded by `--seed demo`."""
+    return DemoCredentials()

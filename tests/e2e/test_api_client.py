@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fundserver_process import DemoCredentials, FundServerProcess
 
 from app.errors import OfflineError, ServerRejectedError
 from app.services.api import CentreClient, MemoryTokenStore, RosterPerson
-from fundserver.demo import SHARED_NAME
+from fundserver.demo import SHARED_NAME, DemoCredentials
+from fundserver.process import FundServerProcess
 
 pytestmark = pytest.mark.e2e
 

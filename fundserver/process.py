@@ -1,7 +1,7 @@
-"""fundserver as a separate process on a free loopback port (used by tests/e2e/conftest.py).
+"""Start fundserver as a separate process on a free loopback port and read its address.
 
-`python -m fundserver serve --port 0` binds a free port and prints
-`fundserver listening on http://127.0.0.1:PORT` first; the fixtures read that line.
+Used by the end-to-end tests and by the client's demo mode: `python -m fundserver serve
+--port 0` binds a free port and prints `fundserver listening on http://127.0.0.1:PORT` first.
 """
 
 from __future__ import annotations
@@ -10,21 +10,15 @@ import queue
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-import pytest
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 READY_PREFIX = "fundserver listening on "
-START_TIMEOUT = 60.0
 
 
-@dataclass(frozen=True)
-class DemoCredentials:
-    unit_code: str
-    password: str
+class FundServerStartError(RuntimeError):
+    """The server process exited or stayed silent instead of printing its address."""
 
 
 def _pump(stream: IO[str], lines: queue.Queue[str]) -> None:
@@ -35,15 +29,17 @@ def _pump(stream: IO[str], lines: queue.Queue[str]) -> None:
 
 
 class FundServerProcess:
-    """One `python -m fundserver serve` process with the demo data in its own database."""
+    """One `python -m fundserver serve` process with its database and attachments in `folder`."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, seed: str = "demo", start_timeout: float = 60.0) -> None:
         folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
         self.database_url = f"sqlite:///{folder / 'centre.db'}"
-        self._stderr = (folder / "server.log").open("w", encoding="utf-8")
+        self.log_path = folder / "server.log"
+        self._stderr = self.log_path.open("w", encoding="utf-8")
         command = [
             sys.executable, "-m", "fundserver", "serve",
-            "--host", "127.0.0.1", "--port", "0", "--seed", "demo",
+            "--host", "127.0.0.1", "--port", "0", "--seed", seed,
             "--database", self.database_url, "--storage", str(folder / "attachments"),
         ]  # fmt: skip
         self.process = subprocess.Popen(
@@ -55,25 +51,26 @@ class FundServerProcess:
             encoding="utf-8",
         )
         assert self.process.stdout is not None
-        self._lines: queue.Queue[str] = queue.Queue()
+        self.output: queue.Queue[str] = queue.Queue()
         self._reader = threading.Thread(
-            target=_pump, args=(self.process.stdout, self._lines), daemon=True
+            target=_pump, args=(self.process.stdout, self.output), daemon=True
         )
         self._reader.start()
-        self.url = self._await_ready(folder / "server.log")
+        self.url = self._await_ready(start_timeout)
 
-    def _await_ready(self, log: Path) -> str:
+    def _await_ready(self, timeout: float) -> str:
         try:
-            first = self._lines.get(timeout=START_TIMEOUT)
+            first = self.output.get(timeout=timeout)
         except queue.Empty:
             first = ""
         if not first.startswith(READY_PREFIX):
             self.stop()
-            pytest.fail(f"fundserver did not start: {first!r}\n{log.read_text(encoding='utf-8')}")
+            log = self.log_path.read_text(encoding="utf-8")
+            raise FundServerStartError(f"fundserver did not start: {first!r}\n{log}")
         return first[len(READY_PREFIX) :].strip()
 
     def review(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run the reviewer's command line against this server's database."""
+        """Run the reviewer's command line (后台审核) against this server's database."""
         return subprocess.run(
             [sys.executable, "-m", "fundserver", "review", *args, "--database", self.database_url],
             cwd=REPO_ROOT,
@@ -85,7 +82,7 @@ class FundServerProcess:
         )
 
     def stop(self) -> None:
-        """Kill the server (as a crash would) and reap it."""
+        """Kill the server (as a crash would) and reap it; safe to call twice."""
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait(timeout=30)
