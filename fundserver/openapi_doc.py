@@ -11,4 +11,7 @@ DOC_POLICY = {"format": 1, "centre_name": "开封市住房公积金管理中心"
 
 def openapi_text() -> str:
     app = create_app("sqlite://", policy=DOC_POLICY)
-    return json.dumps(app.openapi(), ensure_ascii=False, indent=2) + "\n"
+    try:
+        return json.dumps(app.openapi(), ensure_ascii=False, indent=2) + "\n"
+    finally:
+        app.state.engine.dispose()
