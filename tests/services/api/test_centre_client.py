@@ -6,6 +6,7 @@ import hashlib
 import logging
 import socket
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,19 @@ def test_refused_access_token_is_refreshed_transparently(
         "no-longer-valid",
         real.access_token,
     )
+
+
+def test_concurrent_resends_of_one_key_record_once(
+    centre_url: str, client: CentreClient, tokens: MemoryTokenStore
+) -> None:
+    client.login(DEMO_UNIT_CODE, DEMO_PASSWORD)
+    rows = [{"account_no": "x", "reason": "离职"}]
+
+    def send(_: int) -> int:
+        with CentreClient(centre_url, token_store=tokens) as own:
+            return own.submit("seal", rows, [], "same-key-everywhere").id
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = set(pool.map(send, range(16)))
+    assert len(ids) == 1
+    assert [s.id for s in client.submissions().items] == list(ids)
