@@ -223,6 +223,8 @@ def _read_rows(
     cancelled: IsCancelled | None,
 ) -> None:
     all_keys = {c.key: "" for c in spec.columns}
+    columns = [(b.column.key, b.index, b.column.kind, b.column.header) for b in layout.bound]
+    may_have_marker = bool(layout.marker_slots)
     row_number = result.header_row
     for row_number, cells in enumerate(source.rows, start=result.header_row + 1):  # noqa: B007
         if row_number % PROGRESS_EVERY == 0:
@@ -233,17 +235,18 @@ def _read_rows(
         values = dict(all_keys)
         raw: dict[str, object] = {}
         row_problems: list[CellProblem] = []
-        for b in layout.bound:
-            cell = cells[b.index] if b.index < width else ""
-            raw[b.column.key] = cell
-            text, message = cell_text(cell, b.column.kind)
-            values[b.column.key] = text
+        for key, index, kind, header in columns:
+            raw[key] = cell = cells[index] if index < width else ""
+            values[key], message = cell_text(cell, kind)
             if message is not None:
-                problem = CellProblem(row_number, b.column.header, text, message, b.column.key)
+                problem = CellProblem(row_number, header, values[key], message, key)
                 row_problems.append(problem)
         if not any(values.values()):
             continue
-        if _is_example(spec, layout, row_number, cells, values, row_problems):
+        if (layout.spec_example is not None and values == layout.spec_example) or (
+            (may_have_marker or width > layout.header_width)
+            and _is_example(spec, layout, row_number, cells, values, row_problems)
+        ):
             result.skipped_example_rows.append(row_number)
             continue
         result.rows.append(SheetRow(row_number, values, raw))
