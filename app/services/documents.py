@@ -232,6 +232,11 @@ def _encode(page: _RasterPage, step: _Step, mode: ColourMode | None) -> tuple[by
         image.save(buffer, format="PNG", dpi=(dpi, dpi))
     else:
         image.save(buffer, format="JPEG", quality=step.quality, dpi=(dpi, dpi), optimize=True)
+        # Flat synthetic pages (forms, screenshots) are smaller as PNG, and PNG loses nothing.
+        lossless = io.BytesIO()
+        image.save(lossless, format="PNG", dpi=(dpi, dpi))
+        if lossless.tell() < buffer.tell():
+            buffer = lossless
         # Re-encoding a JPEG at its own size only helps if it comes out smaller.
         unchanged = page.original is not None and natural and dpi >= page.dpi
         if unchanged and page.original is not None and len(page.original) <= buffer.tell():
