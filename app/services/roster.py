@@ -114,7 +114,7 @@ FetchPage = Callable[[int], RosterPageLike | Mapping[str, Any]]
 class RosterSource(Protocol):
     """What the centre's API client offers for the roster."""
 
-    def roster(self, since: int = 0, page: int = 1, page_size: int = 200) -> Any: ...
+    def roster(self, since: int = ..., *, page: int = ..., page_size: int = ...) -> Any: ...
 
 
 def fetch_from(client: RosterSource, page_size: int = 500) -> FetchPage:

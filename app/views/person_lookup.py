@@ -1,0 +1,364 @@
+"""The person lookup field every business form uses: type any one of 姓名 / 个人账号 / 证件号码.
+
+On leaving the field (or picking a suggestion) the other two and the person's status fill in
+(反显). Suggestions come from the roster cache as the clerk types; a name shared by several
+people opens a chooser; nobody found gives a message beside the field. Works offline: everything
+is read from `RosterService`'s local cache.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.engine.spec import RosterEntry
+from app.services.roster import LookupKey, LookupState, RosterService
+from app.services.rules.idnumber import mask_id
+from app.services.rules.money import format_money
+
+logger = logging.getLogger(__name__)
+
+PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
+SUGGESTION_LIMIT = 20
+ERROR_STYLE = "color: #b3261e;"  # red: nobody found
+WARNING_STYLE = "color: #8a5300;"  # amber: found, but not in the status the business needs
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def _key_value(person: RosterEntry, key: LookupKey) -> str:
+    return str(getattr(person, key.value))
+
+
+class PersonSuggestionModel(QAbstractListModel):
+    """The suggestions under one lookup field: display text, and the field's own value to insert."""
+
+    def __init__(self, key: LookupKey, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self._persons: list[RosterEntry] = []
+
+    def set_persons(self, persons: Sequence[RosterEntry]) -> None:
+        self.beginResetModel()
+        self._persons = list(persons)
+        self.endResetModel()
+
+    def persons(self) -> list[RosterEntry]:
+        return list(self._persons)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._persons)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._persons):
+            return None
+        person = self._persons[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(person)
+        if role == Qt.ItemDataRole.EditRole:
+            return _key_value(person, self.key)  # what the completer puts into the field
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(person)
+        if role == PERSON_ROLE:
+            return person
+        return None
+
+    def _display(self, person: RosterEntry) -> str:
+        # The clerk typing an ID number sees it whole; elsewhere the number is masked.
+        number = person.id_number if self.key is LookupKey.ID_NUMBER else mask_id(person.id_number)
+        return f"{person.name}　{person.account_no}　{number}　{person.status}"
+
+
+class PersonChooserDialog(QDialog):
+    """Which of the people sharing a name: name, masked ID, 个人账号, status."""
+
+    def __init__(self, persons: Sequence[RosterEntry], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.persons = list(persons)
+        self.setWindowTitle(self.tr("选择职工"))
+        self.setObjectName("personChooser")
+        hint = QLabel(self.tr("有 %n 名职工同名，请选择：", "", len(self.persons)))
+        self.table = QTableWidget(len(self.persons), 4)
+        self.table.setObjectName("personChooserTable")
+        self.table.setAccessibleName(self.tr("同名职工列表"))
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("姓名"), self.tr("证件号码"), self.tr("个人账号"), self.tr("状态")]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        for row, person in enumerate(self.persons):
+            values = (person.name, mask_id(person.id_number), person.account_no, person.status)
+            for column, value in enumerate(values):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+        self.table.selectRow(0)
+        self.table.doubleClicked.connect(self.accept)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("选择"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(520, 120 + 32 * min(len(self.persons), 8))
+
+    def chosen(self) -> RosterEntry | None:
+        row = self.table.currentRow()
+        return self.persons[row] if 0 <= row < len(self.persons) else None
+
+
+class PersonLookupField(QWidget):
+    """姓名 / 个人账号 / 证件号码: type one, the others and the status fill in (反显)."""
+
+    person_selected = Signal(object)  # RosterEntry, or None when cleared
+
+    def __init__(self, roster: RosterService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.roster = roster
+        self._person: RosterEntry | None = None
+        self._allowed: frozenset[str] | None = None
+        self.chooser: PersonChooserDialog | None = None  # open while a shared name is resolved
+        self.setAccessibleName(self.tr("职工查找"))
+
+        self.edits: dict[LookupKey, QLineEdit] = {}
+        self.models: dict[LookupKey, PersonSuggestionModel] = {}
+        labels = {
+            LookupKey.NAME: self.tr("姓名"),
+            LookupKey.ACCOUNT_NO: self.tr("个人账号"),
+            LookupKey.ID_NUMBER: self.tr("证件号码"),
+        }
+        placeholders = {
+            LookupKey.NAME: self.tr("输入姓名"),
+            LookupKey.ACCOUNT_NO: self.tr("输入个人账号"),
+            LookupKey.ID_NUMBER: self.tr("输入证件号码或后4–6位"),
+        }
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for column, key in enumerate(LookupKey):
+            edit = self._make_edit(key, labels[key], placeholders[key])
+            label = QLabel(labels[key])
+            label.setBuddy(edit)
+            layout.addWidget(label, 0, column * 2)
+            layout.addWidget(edit, 0, column * 2 + 1)
+        self.status_edit = self._make_readonly("statusEdit", self.tr("状态"))
+        self.base_edit = self._make_readonly("baseEdit", self.tr("缴存基数"))
+        self.amount_edit = self._make_readonly("monthlyAmountEdit", self.tr("月缴存额"))
+        for column, (text, edit) in enumerate(
+            (
+                (self.tr("状态"), self.status_edit),
+                (self.tr("缴存基数"), self.base_edit),
+                (self.tr("月缴存额"), self.amount_edit),
+            )
+        ):
+            label = QLabel(text)
+            label.setBuddy(edit)
+            layout.addWidget(label, 1, column * 2)
+            layout.addWidget(edit, 1, column * 2 + 1)
+        self.message_label = QLabel()
+        self.message_label.setObjectName("lookupMessage")
+        self.message_label.setAccessibleName(self.tr("查找提示"))
+        self.message_label.setWordWrap(True)
+        self.message_label.hide()
+        layout.addWidget(self.message_label, 2, 0, 1, 6)
+        for column in (1, 3, 5):
+            layout.setColumnStretch(column, 1)
+
+        name, account, id_number = (self.edits[k] for k in LookupKey)
+        QWidget.setTabOrder(name, account)
+        QWidget.setTabOrder(account, id_number)
+        self.setFocusProxy(name)
+
+    def _make_edit(self, key: LookupKey, label: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(f"{key.value}Edit")
+        edit.setAccessibleName(label)
+        edit.setPlaceholderText(placeholder)
+        edit.setClearButtonEnabled(True)
+        edit.setMaxLength(40)
+        chars = {LookupKey.NAME: 8, LookupKey.ACCOUNT_NO: 14, LookupKey.ID_NUMBER: 20}[key]
+        edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("0") * chars + 36)
+        model = PersonSuggestionModel(key, self)
+        completer = QCompleter(model, self)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        completer.setMaxVisibleItems(10)
+        popup = completer.popup()
+        assert popup is not None  # a completer always makes its own popup
+        popup.setAccessibleName(self.tr("候选职工"))
+        completer.activated[QModelIndex].connect(  # type: ignore[index]
+            lambda index, k=key: self._suggestion_picked(k, index)
+        )
+        edit.setCompleter(completer)
+        edit.textEdited.connect(lambda text, k=key: self._edited(k, text))
+        edit.editingFinished.connect(lambda k=key: self._left(k))
+        self.edits[key] = edit
+        self.models[key] = model
+        return edit
+
+    def _make_readonly(self, name: str, accessible: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setAccessibleName(accessible)
+        edit.setReadOnly(True)
+        edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # shown, not typed: out of the tab order
+        return edit
+
+    # --- public ---------------------------------------------------------------------------
+    def person(self) -> RosterEntry | None:
+        """The person the fields show, or None."""
+        return self._person
+
+    def set_person(self, person: RosterEntry | None) -> None:
+        """Show a person (e.g. a pending row being edited), or clear the fields."""
+        if person is None:
+            self.clear()
+        else:
+            self._select(person)
+
+    def clear(self) -> None:
+        """Empty every field and forget the person."""
+        for edit in (*self.edits.values(), self.status_edit, self.base_edit, self.amount_edit):
+            edit.clear()
+        for model in self.models.values():
+            model.set_persons([])
+        self._show_message("")
+        self._forget()
+
+    def set_status_filter(self, allowed: Collection[str] | None) -> None:
+        """The statuses the business accepts (封存 needs 正常, 启封 needs 封存); None: any."""
+        self._allowed = frozenset(allowed) if allowed else None
+        if self._person is not None:
+            self._show_status_verdict(self._person)
+
+    def status_ok(self) -> bool:
+        """A person is shown and is in a status the business accepts."""
+        return self._person is not None and (
+            self._allowed is None or self._person.status in self._allowed
+        )
+
+    def message(self) -> str:
+        """The message beside the fields ('' when there is none)."""
+        return self.message_label.text() if self.message_label.isVisible() else ""
+
+    # --- typing and leaving ---------------------------------------------------------------
+    def _edited(self, key: LookupKey, text: str) -> None:
+        if self._person is not None:
+            # The clerk is typing someone else: the shown person no longer holds.
+            for other, edit in self.edits.items():
+                if other is not key:
+                    edit.clear()
+            for edit in (self.status_edit, self.base_edit, self.amount_edit):
+                edit.clear()
+            self._forget()
+        self._show_message("")
+        persons = self.roster.search(text, SUGGESTION_LIMIT) if text.strip() else []
+        self.models[key].set_persons(persons)
+        completer = self.edits[key].completer()
+        if persons and self.edits[key].hasFocus():
+            completer.complete()
+        elif (popup := completer.popup()) is not None:
+            popup.hide()
+
+    def _left(self, key: LookupKey) -> None:
+        text = self.edits[key].text().strip()
+        if not text:
+            return
+        if self._person is not None and text == _key_value(self._person, key):
+            return  # already resolved (a suggestion was picked, or the clerk just tabbed on)
+        if self.chooser is not None:
+            return
+        result = self.roster.resolve(text, key)
+        if result.state is LookupState.ONE and result.person is not None:
+            self._select(result.person)
+        elif result.state is LookupState.MANY:
+            self._choose(result.persons)
+        else:
+            self._show_message(result.message, ERROR_STYLE)
+
+    def _suggestion_picked(self, key: LookupKey, index: QModelIndex) -> None:
+        person = index.data(PERSON_ROLE)
+        if isinstance(person, RosterEntry):
+            self._select(person)
+
+    def _choose(self, persons: Sequence[RosterEntry]) -> None:
+        self.chooser = PersonChooserDialog(persons, self)
+        self.chooser.finished.connect(self._chosen)
+        self.chooser.open()
+
+    def _chosen(self, result: int) -> None:
+        chooser, self.chooser = self.chooser, None
+        if chooser is None:
+            return
+        person = chooser.chosen() if result == QDialog.DialogCode.Accepted else None
+        chooser.deleteLater()
+        if person is not None:
+            self._select(person)
+        else:
+            self._show_message(self.tr("有多名同名职工，请选择一人，或输入个人账号或证件号码。"))
+
+    # --- showing ----------------------------------------------------------------------------
+    def _select(self, person: RosterEntry) -> None:
+        for key, edit in self.edits.items():
+            edit.setText(_key_value(person, key))
+            edit.setCursorPosition(0)
+        self.status_edit.setText(person.status)
+        self.base_edit.setText(format_money(person.base) if person.base is not None else "")
+        self.amount_edit.setText(
+            format_money(person.monthly_amount) if person.monthly_amount is not None else ""
+        )
+        self._person = person
+        self._show_status_verdict(person)
+        logger.debug("person %s chosen (ID %s)", person.account_no, mask_id(person.id_number))
+        self.person_selected.emit(person)
+
+    def _show_status_verdict(self, person: RosterEntry) -> None:
+        if self._allowed is None or person.status in self._allowed:
+            self._show_message("")
+            return
+        wanted = "或".join(f"“{s}”" for s in sorted(self._allowed))
+        self._show_message(
+            self.tr("该职工当前状态为“%1”，此业务要求状态为%2。")
+            .replace("%1", person.status)
+            .replace("%2", wanted),
+            WARNING_STYLE,
+        )
+
+    def _forget(self) -> None:
+        if self._person is not None:
+            self._person = None
+            self.person_selected.emit(None)
+
+    def _show_message(self, text: str, style: str = ERROR_STYLE) -> None:
+        self.message_label.setText(text)
+        self.message_label.setStyleSheet(style)
+        self.message_label.setVisible(bool(text))
