@@ -53,7 +53,12 @@ def cell_text(value: object, kind: ColumnKind) -> tuple[str, str | None]:
     # Fast paths first: a 100,000-row sheet is a million cells, nearly all plain.
     value_type = type(value)
     if value_type is str:
-        return _str_cell(cast(str, value), kind)
+        text = cast(str, value)
+        if kind is not ColumnKind.DATE and text.isascii():
+            text = text.strip()
+            if not text or (text[0] not in "='" and "+" not in text):
+                return text, None
+        return _str_cell(text, kind)
     if value_type is float:
         number = cast(float, value)
         if (
