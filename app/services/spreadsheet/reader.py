@@ -63,8 +63,10 @@ def read_table(
 ) -> ReadResult:
     """Read the table `spec` describes from `path`; BadInputError if the file cannot be read.
 
-    Raises `Cancelled` soon after `cancelled()` turns true; calls `progress(done, total)`
-    every ~1,000 rows (total may be None).
+    The header row is looked for in the first 10 rows of each sheet (the sheet named
+    `spec.sheet_title` first). Rows whose spec columns are all empty, and the template's
+    example rows, are skipped; row numbers stay those Excel shows. Raises `Cancelled` soon
+    after `cancelled()` turns true; calls `progress(done, total)` every ~1,000 rows.
     """
     file = Path(path)
     _check(cancelled)
