@@ -230,6 +230,7 @@ class PersonLookupField(QWidget):
         edit.setObjectName(name)
         edit.setAccessibleName(accessible)
         edit.setReadOnly(True)
+        edit.setStyleSheet("QLineEdit { background: palette(window); }")  # looks not typeable
         edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # shown, not typed: out of the tab order
         return edit
 
@@ -283,10 +284,16 @@ class PersonLookupField(QWidget):
         self._show_message("")
         persons = self.roster.search(text, SUGGESTION_LIMIT) if text.strip() else []
         self.models[key].set_persons(persons)
-        completer = self.edits[key].completer()
-        if persons and self.edits[key].hasFocus():
+        edit = self.edits[key]
+        completer, popup = edit.completer(), edit.completer().popup()
+        assert popup is not None
+        if persons and edit.hasFocus():
+            # As wide as the suggestions need, not just the field (names are short fields); a
+            # minimum, because QLineEdit's own completion call resizes the popup to the field.
+            needed = popup.sizeHintForColumn(0) + popup.verticalScrollBar().sizeHint().width() + 12
+            popup.setMinimumWidth(needed)
             completer.complete()
-        elif (popup := completer.popup()) is not None:
+        else:
             popup.hide()
 
     def _left(self, key: LookupKey) -> None:

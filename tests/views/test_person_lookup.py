@@ -229,6 +229,7 @@ def test_suggestions_follow_the_typing_and_a_pick_fills_the_fields(
     assert first.data(Qt.ItemDataRole.EditRole) == "张三"
     popup = popup_of(name)
     qtbot.waitUntil(popup.isVisible)
+    assert popup.width() >= popup.sizeHintForColumn(0)  # wider than the name field if need be
 
     second = popup.model().index(1, 0)
     with qtbot.waitSignal(form.lookup.person_selected):
