@@ -392,7 +392,11 @@ class RosterService:
         return [entry for _, entry in ranked[:limit]]
 
     def resolve(self, text: str, key: LookupKey | str | None = None) -> LookupResult:
-        """What a lookup field found on leaving it: an exact match on the key typed."""
+        """What a lookup field found on leaving it: an exact match on the key typed.
+
+        In the 证件号码 field (key given) the last 4–6 characters of a number also do, as the
+        field's hint says; several people ending so are `many`, for the clerk to choose.
+        """
         typed = normalize(text)
         if not typed:
             return LookupResult(LookupState.NONE, message="")
@@ -400,6 +404,8 @@ class RosterService:
         persons = self._exact(wanted, typed)
         if not persons and key is None and wanted is LookupKey.ID_NUMBER:
             persons = self._exact(LookupKey.ACCOUNT_NO, typed)  # an all-digit 个人账号
+        if not persons and key is not None and wanted is LookupKey.ID_NUMBER:
+            persons = self._id_suffix(typed)
         if not persons:
             shown = mask_id(typed) if wanted is LookupKey.ID_NUMBER else typed
             logger.debug("roster lookup by %s found nobody: %s", wanted.value, shown)
@@ -421,6 +427,15 @@ class RosterService:
         with self.store.session() as session:
             query = self._persons().where(condition).order_by(col.account_no)
             return [to_entry(p) for p in session.scalars(query)]
+
+    def _id_suffix(self, typed: str) -> list[RosterEntry]:
+        ending = normalize_id_text(typed)
+        if len(ending) not in SUFFIX_LENGTHS or not _ID_CHARS.fullmatch(ending):
+            return []
+        col = RosterPerson
+        with self.store.session() as session:
+            query = self._persons().where(col.id_number.endswith(ending, autoescape=True))
+            return [to_entry(p) for p in session.scalars(query.order_by(col.account_no))]
 
 
 def _id_forms(typed: str) -> list[str]:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Collection, Sequence
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
@@ -297,6 +298,8 @@ class PersonLookupField(QWidget):
             popup.hide()
 
     def _left(self, key: LookupKey) -> None:
+        if not all(shiboken6.isValid(edit) for edit in self.edits.values()):
+            return  # the form is being destroyed: its focused field let go of the focus
         text = self.edits[key].text().strip()
         if not text:
             return

@@ -342,6 +342,38 @@ def test_resolve_is_exact_not_prefix(people: RosterService) -> None:
     assert people.resolve("0000010", LookupKey.ACCOUNT_NO).state is LookupState.NONE
 
 
+def test_resolve_in_the_id_field_takes_the_last_four_to_six_characters(
+    people: RosterService,
+) -> None:
+    id_103 = make_id(103, born="19851230")
+
+    found = people.resolve(id_103[-6:], LookupKey.ID_NUMBER)
+    assert found.state is LookupState.ONE and found.persons[0].account_no == "00000103"
+    assert people.resolve("052x", LookupKey.ID_NUMBER).persons[0].name == "赵六"
+    # Not when the key is guessed (digits are a 个人账号), nor for 3 or 7 characters.
+    assert people.resolve(id_103[-6:]).state is LookupState.NONE
+    assert people.resolve(id_103[-3:], LookupKey.ID_NUMBER).state is LookupState.NONE
+    assert people.resolve(id_103[-7:], LookupKey.ID_NUMBER).state is LookupState.NONE
+
+
+def test_resolve_last_digits_shared_by_several_gives_them_all(roster: RosterService) -> None:
+    first = make_id(1)
+    twin = next(  # another birthday whose number ends in the same four characters
+        number
+        for day in range(2, 29)
+        if (number := make_id(1, born=f"199002{day:02d}"))[-4:] == first[-4:]
+    )
+    roster.apply_page(
+        [person("00000001", "甲", first, version=1), person("00000002", "乙", twin, version=2)], 2
+    )
+
+    result = roster.resolve(first[-4:], LookupKey.ID_NUMBER)
+
+    assert result.state is LookupState.MANY
+    assert [p.name for p in result.persons] == ["甲", "乙"]
+    assert roster.resolve(first[-5:], LookupKey.ID_NUMBER).state is LookupState.ONE
+
+
 def test_resolve_a_shared_name_gives_everyone_with_it(people: RosterService) -> None:
     result = people.resolve("王伟")
 

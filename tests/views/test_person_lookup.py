@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -140,6 +141,12 @@ def test_an_id_with_a_lower_case_x_or_full_width_digits_is_found(qtbot: QtBot, f
     full_width = "".join(chr(ord(c) + 0xFEE0) for c in "41020319800101052X")
     type_and_leave(qtbot, form, LookupKey.ID_NUMBER, full_width)
     assert shown(form) == ("00000106", "赵六", "41020319800101052X", "封存")
+
+
+def test_the_last_digits_of_an_id_typed_then_left_fill_the_fields(qtbot: QtBot, form: Form) -> None:
+    type_and_leave(qtbot, form, LookupKey.ID_NUMBER, ZHANG[2][-6:])
+
+    assert shown(form) == ZHANG
 
 
 def test_an_account_typed_then_left_fills_the_other_fields(qtbot: QtBot, form: Form) -> None:
@@ -353,3 +360,19 @@ def test_fields_have_accessible_names(form: Form) -> None:
     assert names == {"姓名", "个人账号", "证件号码", "状态", "查找提示"}
     assert form.lookup.base_edit.accessibleName() == "缴存基数"
     assert form.lookup.amount_edit.accessibleName() == "月缴存额"
+
+
+def test_closing_a_form_with_text_not_yet_looked_up_is_quiet(
+    qtbot: QtBot, roster: RosterService
+) -> None:
+    widget = Form(roster)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)
+    type_text(qtbot, edit(widget, LookupKey.ID_NUMBER), ZHANG[2][-6:])
+
+    # Destroying the form takes the focus from the field: no lookup into deleted widgets.
+    shiboken6.delete(widget)
+
+    assert not shiboken6.isValid(widget)
