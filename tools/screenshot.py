@@ -16,7 +16,28 @@ from PySide6.QtWidgets import QApplication
 from app import paths
 from app.services.context import AppServices
 from app.views.main_window import MainWindow
+from app.views.pages import page_factories
 from app.views.qt_support import install_fonts
+
+
+def _fill_demo(services: AppServices) -> None:
+    """A unit profile and a few pending rows, so the page shows what a clerk would see."""
+    from app.models import Unit
+    from app.services.businesses import SPECS
+    from app.services.engine.pending import PendingLists
+
+    unit = services.units.current()
+    assert unit is not None
+    with services.store.session() as session:
+        session.get_one(Unit, unit.id).profile = {"unit_ratio": "0.12", "personal_ratio": "0.12"}
+    pending = PendingLists(
+        services.store, SPECS["open-account"], unit.id, lambda: services.units.policy(unit.id)
+    )
+    for name, number, base in (
+        ("王建国", "410203198805160013", "6200"),
+        ("李秀英", "410205199203081526", "4800.5"),
+    ):
+        pending.add({"name": name, "id_number": number, "mobile": "13903781234", "base": base})
 
 
 def main() -> int:
@@ -27,9 +48,12 @@ def main() -> int:
     services = AppServices.open()
     services.units.add("100001", "开封市示范机械厂")
     services.units.add("100002", "开封市第二示范单位")
-    window = MainWindow(services)
-    window.resize(1100, 700)
+    window = MainWindow(services, page_factories(services))
+    window.resize(1100, 760)
     window.show()
+    if len(sys.argv) > 2:  # a menu entry to open, e.g. open-account
+        _fill_demo(services)
+        window.tree.setCurrentItem(window.entry_item(sys.argv[2]))
 
     def shoot() -> None:
         window.grab().save(str(out))

@@ -12,6 +12,7 @@ from app.errors import KnownError
 from app.logging_setup import setup_logging
 from app.services.context import AppServices
 from app.views.main_window import MainWindow
+from app.views.pages import page_factories
 from app.views.qt_support import install_excepthook, install_fonts, route_qt_messages
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def run_gui(argv: list[str] | None = None, *, demo: bool = False) -> int:
     except KnownError as error:
         QMessageBox.critical(None, "无法启动", error.message)
         return 1
-    window = MainWindow(services)
+    window = MainWindow(services, page_factories(services))
     window.show()
     code = app.exec()
     services.close()

@@ -177,13 +177,23 @@ class MainWindow(QMainWindow):
         except KnownError as error:
             QMessageBox.warning(self, self.tr("切换单位"), error.message)
             return
+        self.reset_pages()
         self.refresh_units()
         self.unit_changed.emit(code)
+
+    def reset_pages(self) -> None:
+        """Drop the pages built for the previous unit; they are made again on next use."""
+        self.stack.setCurrentWidget(self.home)
+        for page in self._pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self._pages.clear()
 
     def add_unit(self) -> None:
         dialog = AddUnitDialog(self.services.units, self)
         if dialog.exec() and dialog.added is not None:
             self.services.units.switch(dialog.added.code)
+            self.reset_pages()
             self.refresh_units()
             self.unit_changed.emit(dialog.added.code)
 

@@ -66,8 +66,13 @@ def test_money_round_trips_exactly(tmp_path: Path) -> None:
         session.flush()
         session.add(
             RosterPerson(
-                unit_id=unit.id, account_no="A1", name="张三", id_number="x", status="正常",
-                base=Decimal("5000.10"), unit_ratio=Decimal("0.12"),
+                unit_id=unit.id,
+                account_no="A1",
+                name="张三",
+                id_number="x",
+                status="正常",
+                base=Decimal("5000.10"),
+                unit_ratio=Decimal("0.12"),
             )
         )
     with store.session() as session:

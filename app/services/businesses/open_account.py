@@ -30,8 +30,8 @@ FIELDS = (
         aliases=("身份证号", "身份证号码", "证件号"),
         note="请将该列设为文本格式，避免科学计数法",
     ),
-    FieldSpec("sex", "性别", K.CHOICE, choices=("男", "女"), note="居民身份证可自动识别"),
-    FieldSpec("birth_date", "出生日期", K.DATE, note="居民身份证可自动识别"),
+    FieldSpec("sex", "性别", K.CHOICE, choices=("男", "女"), auto=True),
+    FieldSpec("birth_date", "出生日期", K.DATE, auto=True, note="居民身份证可自动识别"),
     FieldSpec("mobile", "手机号码", K.MOBILE, required=True, aliases=("手机", "手机号")),
     FieldSpec(
         "base",
@@ -41,9 +41,13 @@ FIELDS = (
         aliases=("个人缴存基数", "月工资"),
         note="一般为上年度月平均工资",
     ),
-    FieldSpec("start_month", "起缴年月", K.MONTH, aliases=("起缴月份",), note="默认入职次月"),
-    FieldSpec("unit_ratio", "单位缴存比例", K.RATIO, basic=False, note="默认为单位比例"),
-    FieldSpec("personal_ratio", "个人缴存比例", K.RATIO, basic=False, note="默认为单位比例"),
+    FieldSpec(
+        "start_month", "起缴年月", K.MONTH, aliases=("起缴月份",), auto=True, note="默认入职次月"
+    ),
+    FieldSpec("unit_ratio", "单位缴存比例", K.RATIO, basic=False, auto=True, note="默认为单位比例"),
+    FieldSpec(
+        "personal_ratio", "个人缴存比例", K.RATIO, basic=False, auto=True, note="默认为单位比例"
+    ),
     FieldSpec("unit_amount", "单位月缴存额", K.MONEY, derived=True),
     FieldSpec("personal_amount", "个人月缴存额", K.MONEY, derived=True),
     FieldSpec("monthly_amount", "月缴存额", K.MONEY, derived=True),

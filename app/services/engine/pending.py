@@ -174,6 +174,11 @@ class PendingLists:
             pending_keys=keys,
         )
 
+    def snapshot(self) -> RowContext:
+        """The rules' context as of now, for live previews that must not query per keystroke."""
+        with self.store.session() as session:
+            return self.context(session, self._open_list(session))
+
     def check(self, raw: Mapping[str, Any], *, row_id: int | None = None) -> RowCheck:
         """What adding (or changing) this row would say, without storing anything."""
         with self.store.session() as session:

@@ -39,6 +39,7 @@ class FieldSpec:
     required: bool = False
     basic: bool = True  # shown before 添加更多信息
     derived: bool = False  # computed by the business from other fields; read-only in forms
+    auto: bool = False  # filled in by the rules when left blank (性别 from the ID); editable
     choices: tuple[str, ...] = ()
     choices_from: Callable[[CentrePolicy], tuple[str, ...]] | None = None
     in_list: bool = True  # a column of the pending list table

@@ -1,0 +1,195 @@
+"""A business's entry form, built from its spec: 基本信息 first, 添加更多信息 reveals the rest.
+
+Each field has its error label right beside it; derived fields (性别 from the ID, amounts from
+base and ratios) are shown read-only and follow the input as it is typed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec
+from app.services.policy import CentrePolicy
+from app.services.rules.money import format_ratio
+
+ERROR_STYLE = "color: #c62828;"
+PLACEHOLDERS = {
+    FieldKind.MONEY: "如 5000 或 5,000.00",
+    FieldKind.RATIO: "如 12%",
+    FieldKind.MONTH: "如 2026-12",
+    FieldKind.DATE: "如 2026-11-05",
+    FieldKind.MOBILE: "11 位手机号码",
+    FieldKind.ID_NUMBER: "18 位居民身份证号码",
+}
+
+
+class FieldEditor:
+    """One field's input widget and the error label beside it."""
+
+    def __init__(self, spec: FieldSpec, policy: CentrePolicy, parent: QWidget) -> None:
+        self.spec = spec
+        self.label = QLabel(("* " if spec.required else "") + spec.label + "：", parent)
+        self.widget: QLineEdit | QComboBox
+        if spec.kind in (FieldKind.CHOICE, FieldKind.ID_TYPE) and not spec.derived:
+            combo = QComboBox(parent)
+            # An ID type always has a value (居民身份证 first); other optional choices may be blank.
+            blank = not spec.required and spec.kind is not FieldKind.ID_TYPE
+            combo.addItems(("", *spec.options(policy)) if blank else spec.options(policy))
+            self.widget = combo
+        else:
+            edit = QLineEdit(parent)
+            hint = "自动计算" if spec.derived else spec.note or PLACEHOLDERS.get(spec.kind, "")
+            edit.setPlaceholderText(hint)
+            edit.setReadOnly(spec.derived)
+            if spec.derived:
+                edit.setStyleSheet("background: #f3f4f6; color: #374151;")
+                edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.widget = edit
+        self.widget.setObjectName(f"field-{spec.key}")
+        self.widget.setAccessibleName(spec.label)
+        self.label.setBuddy(self.widget)
+        self.error = QLabel(parent)
+        self.error.setObjectName(f"error-{spec.key}")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+
+    def value(self) -> str:
+        if isinstance(self.widget, QComboBox):
+            return self.widget.currentText()
+        return self.widget.text()
+
+    def set_value(self, value: str) -> None:
+        if isinstance(self.widget, QComboBox):
+            index = self.widget.findText(value)
+            self.widget.setCurrentIndex(max(index, 0))
+        else:
+            self.widget.setText(value)
+            self.widget.setCursorPosition(0)
+
+    def set_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+        style = "border: 1px solid #c62828;" if message else ""
+        if not self.spec.derived:
+            self.widget.setStyleSheet(style)
+
+    def set_visible(self, visible: bool) -> None:
+        for widget in (self.label, self.widget):
+            widget.setVisible(visible)
+        self.error.setVisible(visible and bool(self.error.text()))
+
+
+class BusinessForm(QWidget):
+    """Inputs of one row; `values()` gives plain text for the engine to check."""
+
+    changed = Signal()
+
+    def __init__(self, spec: BusinessSpec, policy: CentrePolicy, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.spec = spec
+        self.editors: dict[str, FieldEditor] = {}
+        self._auto: dict[str, str] = {}  # what the rules last filled into `auto` fields
+        basic = QGroupBox(self.tr("基本信息"))
+        more = QGroupBox(self.tr("更多信息"))
+        basic_grid, more_grid = QGridLayout(basic), QGridLayout(more)
+        counts = {id(basic_grid): 0, id(more_grid): 0}
+        for field in spec.fields:
+            grid = basic_grid if field.basic else more_grid
+            editor = FieldEditor(field, policy, self)
+            self.editors[field.key] = editor
+            # Two fields per line: label | input | error, twice.
+            n = counts[id(grid)]
+            row, col = divmod(n, 2)
+            grid.addWidget(editor.label, row * 2, col * 3)
+            grid.addWidget(editor.widget, row * 2, col * 3 + 1)
+            grid.addWidget(editor.error, row * 2 + 1, col * 3 + 1)
+            editor.error.hide()
+            counts[id(grid)] = n + 1
+            signal = (
+                editor.widget.currentTextChanged
+                if isinstance(editor.widget, QComboBox)
+                else editor.widget.textEdited
+            )
+            signal.connect(self.changed)
+        for grid in (basic_grid, more_grid):
+            grid.setColumnStretch(1, 1)
+            grid.setColumnStretch(4, 1)
+            grid.setColumnMinimumWidth(2, 16)
+        self.more_box = more
+        self.more_button = QPushButton(self.tr("添加更多信息"))
+        self.more_button.setObjectName("moreButton")
+        self.more_button.setCheckable(True)
+        self.more_button.toggled.connect(self.show_more)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(basic)
+        layout.addWidget(self.more_button)
+        layout.addWidget(more)
+        more.setVisible(False)
+        if not any(not f.basic for f in spec.fields):
+            self.more_button.hide()
+
+    def show_more(self, shown: bool) -> None:
+        self.more_box.setVisible(shown)
+        self.more_button.setText(self.tr("收起更多信息") if shown else self.tr("添加更多信息"))
+
+    def values(self) -> dict[str, str]:
+        """What the clerk typed; values the rules filled in are left out, to be derived again."""
+        return {
+            k: "" if e.spec.auto and e.value() == self._auto.get(k) else e.value()
+            for k, e in self.editors.items()
+            if not e.spec.derived
+        }
+
+    def set_values(self, values: dict[str, str]) -> None:
+        for key, editor in self.editors.items():
+            editor.set_value(values.get(key, ""))
+        if any(values.get(f.key) for f in self.spec.fields if not f.basic and not f.derived):
+            self.more_button.setChecked(True)
+
+    def show_derived(self, values: dict[str, str]) -> None:
+        """Fill the read-only fields, and the blank ones the rules fill in (性别 from the ID).
+
+        A value the rules filled is replaced when the input changes; one the clerk typed is not.
+        """
+        for key, editor in self.editors.items():
+            new = _shown(editor.spec, values.get(key, ""))
+            if editor.spec.derived:
+                editor.set_value(new)
+            elif editor.spec.auto and editor.value() in ("", self._auto.get(key)):
+                editor.set_value(new)
+                self._auto[key] = new
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for key, editor in self.editors.items():
+            editor.set_error(errors.get(key))
+        hidden = [k for k in errors if k in self.editors and not self.editors[k].spec.basic]
+        if hidden:
+            self.more_button.setChecked(True)
+        first = next((self.editors[k] for k in self.editors if k in errors), None)
+        if first is not None and not first.spec.derived:
+            first.widget.setFocus()
+
+    def clear(self) -> None:
+        self._auto.clear()
+        for editor in self.editors.values():
+            editor.set_value("")
+            editor.set_error(None)
+
+
+def _shown(spec: FieldSpec, value: str) -> str:
+    if value and spec.kind is FieldKind.RATIO:
+        return format_ratio(Decimal(value))
+    return value

@@ -1,0 +1,286 @@
+"""A business's page: the entry form above, its pending list (清册) below, and 全部提交."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import KnownError
+from app.services.attachments import AttachmentService
+from app.services.engine.pending import PendingLists, RowInvalidError
+from app.services.engine.rows import check_row
+from app.services.engine.spec import RowContext
+from app.services.policy import CentrePolicy
+from app.services.rules.money import format_money
+from app.views.business.detail_dialog import RowDetailDialog
+from app.views.business.form import BusinessForm
+from app.views.business.pending_model import ROW_ID_ROLE, SORT_ROLE, PendingRowsModel
+from app.views.business.submit_dialog import SubmitDialog
+
+
+class PendingPage(QWidget):
+    """Form + 清册 for one business of the current unit."""
+
+    submitted = Signal(int)  # the outbox item's id
+
+    def __init__(
+        self,
+        pending: PendingLists,
+        attachments: AttachmentService,
+        policy: Callable[[], CentrePolicy],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.pending = pending
+        self.attachments = attachments
+        self.policy = policy
+        self.spec = pending.spec
+        self.editing: int | None = None  # the row being modified, if any
+        self.last_deleted: int | None = None
+        self._context: RowContext | None = None
+        self.submit_dialog: SubmitDialog | None = None
+        self.detail_dialog: RowDetailDialog | None = None
+
+        self.form = BusinessForm(self.spec, policy())
+        self.form.changed.connect(self._preview)
+        self.add_button = QPushButton(self.tr("添加"))
+        self.add_button.setObjectName("addButton")
+        self.add_button.setDefault(True)
+        self.add_button.clicked.connect(self.add_row)
+        self.cancel_edit_button = QPushButton(self.tr("取消修改"))
+        self.cancel_edit_button.clicked.connect(self.cancel_edit)
+        self.cancel_edit_button.hide()
+        self.clear_button = QPushButton(self.tr("清空"))
+        self.clear_button.clicked.connect(self.reset_form)
+        self.message = QLabel()
+        self.message.setObjectName("formMessage")
+        self.message.setWordWrap(True)
+        form_buttons = QHBoxLayout()
+        form_buttons.addWidget(self.message, 1)
+        form_buttons.addWidget(self.clear_button)
+        form_buttons.addWidget(self.cancel_edit_button)
+        form_buttons.addWidget(self.add_button)
+        form_box = QWidget()
+        form_layout = QVBoxLayout(form_box)
+        form_layout.addWidget(self.form)
+        form_layout.addLayout(form_buttons)
+        form_scroll = QScrollArea()
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setWidget(form_box)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(form_scroll)
+        self.splitter.addWidget(self._build_list())
+        self.splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        title = QLabel(self.spec.name)
+        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        layout.addWidget(title)
+        layout.addWidget(self.splitter)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.add_row)
+        self.refresh()
+
+    # --- the list ---------------------------------------------------------------------------
+    def _build_list(self) -> QGroupBox:
+        box = QGroupBox(self.spec.list_name)
+        self.model = PendingRowsModel(self.spec)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.table = QTableView()
+        self.table.setObjectName("pendingTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # entry order until asked
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _index: self.browse())
+        self.search = QLineEdit()
+        self.search.setObjectName("listSearch")
+        self.search.setPlaceholderText(self.tr("在清册中查找（姓名、证件号码…）"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.summary = QLabel()
+        self.summary.setObjectName("listSummary")
+        self.buttons: dict[str, QPushButton] = {}
+        actions = (
+            ("browse", self.tr("浏览"), self.browse),
+            ("modify", self.tr("修改"), self.modify),
+            ("delete", self.tr("删除"), self.delete),
+            ("undo", self.tr("撤销删除"), self.undo_delete),
+            ("submit", self.tr("全部提交"), self.submit_all),
+        )
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        for key, label, slot in actions:
+            button = QPushButton(label)
+            button.setObjectName(f"{key}Button")
+            button.clicked.connect(slot)
+            self.buttons[key] = button
+            bar.addWidget(button)
+        layout = QVBoxLayout(box)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+        layout.addWidget(self.summary)
+        return box
+
+    def refresh(self) -> None:
+        rows = self.pending.rows()
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        summary = self.pending.summary()
+        parts = [self.tr("共 %d 条") % summary.count]
+        if summary.with_errors:
+            parts.append(self.tr("其中 %d 条有误") % summary.with_errors)
+        for key, total in summary.totals.items():
+            parts.append(f"{self.spec.field(key).label}合计 {format_money(total)}")
+        self.summary.setText("，".join(parts))
+        self.buttons["undo"].setEnabled(self.last_deleted is not None)
+        self.buttons["submit"].setEnabled(summary.count > 0)
+        self._context = self.pending.snapshot()
+
+    def selected_row_id(self) -> int | None:
+        indexes = self.table.selectionModel().selectedRows()
+        if not indexes:
+            return None
+        return int(self.proxy.data(indexes[0], ROW_ID_ROLE))
+
+    def _selected_or_say(self) -> int | None:
+        row_id = self.selected_row_id()
+        if row_id is None:
+            self._say(self.tr("请先在清册中选中一条记录。"), error=True)
+        return row_id
+
+    # --- the form ---------------------------------------------------------------------------
+    def _preview(self) -> None:
+        """Derived fields follow the input live (no database round trip per keystroke)."""
+        if self._context is None:
+            return
+        result = check_row(self.spec, self.form.values(), self._context, row_id=self.editing)
+        self.form.show_derived(result.values)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setStyleSheet("color: #c62828;" if error else "color: #2e7d32;")
+        self.message.setText(text)
+
+    def add_row(self) -> None:
+        """添加 (or 保存修改 while modifying): check, store, and clear the form."""
+        try:
+            if self.editing is None:
+                row = self.pending.add(self.form.values())
+                self._say(
+                    self.tr("已添加到%s：%s") % (self.spec.list_name, row.values.get("name", ""))
+                )
+            else:
+                row = self.pending.update(self.editing, self.form.values())
+                self._say(self.tr("已保存修改：%s") % row.values.get("name", ""))
+        except RowInvalidError as error:
+            self.form.show_errors(error.errors)
+            self._say(self.tr("有 %d 处需要修改，见各项旁的提示。") % len(error.errors), error=True)
+            return
+        except KnownError as error:
+            self._say(error.message, error=True)
+            return
+        self.reset_form(keep_message=True)
+        self.refresh()
+
+    def reset_form(self, *, keep_message: bool = False) -> None:
+        self.form.clear()
+        self.editing = None
+        self.add_button.setText(self.tr("添加"))
+        self.cancel_edit_button.hide()
+        if not keep_message:
+            self.message.clear()
+
+    def cancel_edit(self) -> None:
+        self.reset_form()
+
+    # --- list actions -----------------------------------------------------------------------
+    def browse(self) -> None:
+        row_id = self._selected_or_say()
+        if row_id is None:
+            return
+        row = next(r for r in self.pending.rows() if r.id == row_id)
+        self.detail_dialog = RowDetailDialog(self.spec, row, self)
+        self.detail_dialog.open()
+
+    def modify(self) -> None:
+        row_id = self._selected_or_say()
+        if row_id is None:
+            return
+        row = next(r for r in self.pending.rows() if r.id == row_id)
+        self.form.set_values(row.values)
+        self.form.show_errors(row.errors)
+        self.editing = row_id
+        self.add_button.setText(self.tr("保存修改"))
+        self.cancel_edit_button.show()
+        self._say(self.tr("正在修改：%s") % row.values.get("name", ""))
+
+    def delete(self) -> None:
+        row_id = self._selected_or_say()
+        if row_id is None:
+            return
+        self.pending.delete(row_id)
+        self.last_deleted = row_id
+        if self.editing == row_id:
+            self.reset_form()
+        self._say(self.tr("已删除一条记录，可点“撤销删除”恢复。"))
+        self.refresh()
+
+    def undo_delete(self) -> None:
+        if self.last_deleted is None:
+            return
+        try:
+            row = self.pending.undo_delete(self.last_deleted)
+        except KnownError as error:
+            self._say(error.message, error=True)
+            return
+        self.last_deleted = None
+        self._say(self.tr("已恢复：%s") % row.values.get("name", ""))
+        self.refresh()
+
+    def submit_all(self) -> None:
+        """全部提交: rows checked first, then the materials the policy requires."""
+        rows = self.pending.recheck()
+        bad = [r for r in rows if r.errors]
+        self.refresh()
+        if bad:
+            self._say(
+                self.tr("清册中有 %d 条记录有误（已标红，悬停可见原因），请修改后再提交。")
+                % len(bad),
+                error=True,
+            )
+            return
+        dialog = SubmitDialog(self.pending, self.attachments, self.policy(), self)
+        dialog.accepted.connect(lambda: self._submitted(dialog, len(rows)))
+        self.submit_dialog = dialog
+        dialog.open()
+
+    def _submitted(self, dialog: SubmitDialog, count: int) -> None:
+        if dialog.outbox_id is None:
+            return
+        self.last_deleted = None
+        self._say(self.tr("已提交 %d 条；联网后自动上传，可在查询中查看审核状态。") % count)
+        self.refresh()
+        self.submitted.emit(dialog.outbox_id)
