@@ -31,15 +31,18 @@ def _pump(stream: IO[str], lines: queue.Queue[str]) -> None:
 class FundServerProcess:
     """One `python -m fundserver serve` process with its database and attachments in `folder`."""
 
-    def __init__(self, folder: Path, *, seed: str = "demo", start_timeout: float = 60.0) -> None:
+    def __init__(
+        self, folder: Path, *, seed: str = "demo", port: int = 0, start_timeout: float = 60.0
+    ) -> None:
+        """Start the server; `port=0` picks a free port, a given port restarts on the same URL."""
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
         self.database_url = f"sqlite:///{folder / 'centre.db'}"
         self.log_path = folder / "server.log"
-        self._stderr = self.log_path.open("w", encoding="utf-8")
+        self._stderr = self.log_path.open("a", encoding="utf-8")
         command = [
             sys.executable, "-m", "fundserver", "serve",
-            "--host", "127.0.0.1", "--port", "0", "--seed", seed,
+            "--host", "127.0.0.1", "--port", str(port), "--seed", seed,
             "--database", self.database_url, "--storage", str(folder / "attachments"),
         ]  # fmt: skip
         self.process = subprocess.Popen(
@@ -57,6 +60,7 @@ class FundServerProcess:
         )
         self._reader.start()
         self.url = self._await_ready(start_timeout)
+        self.port = int(self.url.rsplit(":", 1)[1])
 
     def _await_ready(self, timeout: float) -> str:
         try:

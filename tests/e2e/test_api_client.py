@@ -124,3 +124,22 @@ def test_killed_server_means_offline(
         with pytest.raises(OfflineError) as caught:
             client.unit_profile()
     assert "无法连接" in caught.value.message
+
+
+def test_a_restarted_server_keeps_its_port_and_its_records(
+    fresh_fundserver: FundServerProcess, demo_credentials: DemoCredentials
+) -> None:
+    with CentreClient(fresh_fundserver.url, token_store=MemoryTokenStore()) as client:
+        client.login(demo_credentials.unit_code, demo_credentials.password)
+        rows = [{"account_no": "x"}]
+        first = client.submit("seal", rows, [], "restart-key")
+        fresh_fundserver.stop()
+        restarted = FundServerProcess(
+            fresh_fundserver.folder, seed="none", port=fresh_fundserver.port
+        )
+        try:
+            assert restarted.url == fresh_fundserver.url
+            again = client.submit("seal", rows, [], "restart-key")  # tokens survive too
+            assert (again.id, again.replayed) == (first.id, True)
+        finally:
+            restarted.stop()
