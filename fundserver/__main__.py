@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_DATABASE = "sqlite:///fundserver.db"
@@ -19,7 +20,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     policy = load_policy(Path(args.policy) if args.policy else None)
     app = create_app(
-        args.database, policy=policy, storage_dir=Path(args.storage) if args.storage else None
+        args.database,
+        policy=policy,
+        storage_dir=Path(args.storage) if args.storage else None,
+        access_ttl=timedelta(minutes=args.access_minutes),
     )
     if args.seed == "demo":
         seed_demo(make_sessionmaker(app.state.engine)())
@@ -60,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", choices=["demo", "none"], default="none")
     serve.add_argument("--policy", help="政策 JSON 文件（默认 resources/policy/kaifeng.json）")
     serve.add_argument("--storage", help="附件存放目录")
+    serve.add_argument("--access-minutes", type=float, default=15.0, help="访问令牌有效分钟数")
     serve.add_argument("--log-level", default="warning")
     serve.set_defaults(run=_serve)
 
