@@ -1,0 +1,298 @@
+"""Batch import of a business's rows from a clerk's spreadsheet (个人开户（批量） and the like).
+
+    check = validate_file(path, spec, pending)        # read + check every row, nothing stored
+    import_rows(check, pending, valid_only=True)      # the clerk's choice; one transaction
+    write_report(check, "错误报告.xlsx")               # bad rows with their cells marked
+
+The engine's `check_row` is the one judge of a row; this module adds only what a file has and a
+single row does not: cell problems the spreadsheet layer found (an ID in scientific notation),
+missing required columns, and the same person twice in the file. No Qt here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from os import PathLike
+from pathlib import Path
+
+from app.errors import BadInputError
+from app.services.engine.pending import PendingLists, RowInvalidError, RowView
+from app.services.engine.rows import check_row
+from app.services.engine.spec import BusinessSpec, Roster, RowCheck, RowContext, UnitTerms
+from app.services.engine.table import table_spec
+from app.services.policy import CentrePolicy
+from app.services.spreadsheet import (
+    Cancelled,
+    CellProblem,
+    SheetRow,
+    TableSpec,
+    read_table,
+    write_error_report,
+)
+
+logger = logging.getLogger(__name__)
+
+# progress(done, total, what is being done) — the shape of the views' OpContext.report.
+Progress = Callable[[int, int | None, str], None]
+IsCancelled = Callable[[], bool]
+
+READING, CHECKING = "正在读取文件…", "正在校验每一行…"
+PROGRESS_EVERY = 1000
+
+__all__ = [
+    "Cancelled",
+    "CheckedRow",
+    "ImportCheck",
+    "ImportProblem",
+    "import_rows",
+    "standalone_context",
+    "validate_file",
+    "write_report",
+]
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One thing wrong: Excel's row number, the column's header ("" for the row), the value."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+    key: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class CheckedRow:
+    """A data row of the file: its values as read, and its errors by field key ("" = row)."""
+
+    row: int
+    values: dict[str, str]
+    errors: dict[str, str]
+    sheet: SheetRow
+    result: RowCheck  # the engine's verdict, normalised values included
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportCheck:
+    """A file checked against a business, ready for the clerk to choose what to import."""
+
+    path: Path
+    spec: BusinessSpec
+    table: TableSpec
+    rows: list[CheckedRow]
+    problems: list[ImportProblem]
+    missing_required: list[str]
+    unknown_headers: list[str] = field(default_factory=list)
+    header_row: int = 1
+    notes: list[str] = field(default_factory=list)
+    context: RowContext | None = None  # what the rows were checked against
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+    @property
+    def good_rows(self) -> list[CheckedRow]:
+        return [r for r in self.rows if r.ok]
+
+    @property
+    def bad_rows(self) -> list[CheckedRow]:
+        return [r for r in self.rows if not r.ok]
+
+    @property
+    def clean(self) -> bool:
+        """Nothing at all to report: every row may be imported as it is."""
+        return not self.problems and not self.missing_required
+
+    @property
+    def can_import_all(self) -> bool:
+        return bool(self.rows) and self.clean
+
+    @property
+    def can_import_valid(self) -> bool:
+        return not self.missing_required and bool(self.good_rows)
+
+
+def standalone_context(policy: CentrePolicy, today: date | None = None) -> RowContext:
+    """Rules' context with no unit: the policy, an empty roster and nothing pending.
+
+    The unit's ratios are unknown, so rows that leave them blank are computed with the
+    policy's lowest ratios: a row's limits are then judged, never its missing unit.
+    """
+    return RowContext(
+        policy=policy,
+        unit=UnitTerms(unit_ratio=policy.unit_ratio.min, personal_ratio=policy.personal_ratio.min),
+        roster=Roster([]),
+        today=today or date.today(),
+    )
+
+
+def validate_file(
+    path: str | PathLike[str],
+    spec: BusinessSpec,
+    pending_or_context: PendingLists | RowContext,
+    *,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
+) -> ImportCheck:
+    """Read `path` and check every row; BadInputError if the file cannot be read at all.
+
+    Raises `Cancelled` soon after `cancelled()` turns true. Stores nothing.
+    """
+    if isinstance(pending_or_context, PendingLists):
+        ctx = pending_or_context.snapshot()
+    else:
+        ctx = replace(pending_or_context, pending_keys=dict(pending_or_context.pending_keys))
+    table = table_spec(spec, ctx.policy)
+    file = Path(path)
+    read = read_table(
+        file,
+        table,
+        progress=(lambda done, total: progress(done, total, READING)) if progress else None,
+        cancelled=cancelled,
+    )
+    check = ImportCheck(
+        path=file,
+        spec=spec,
+        table=table,
+        rows=[],
+        problems=[],
+        missing_required=list(read.missing_required),
+        unknown_headers=list(read.unknown_headers),
+        header_row=read.header_row,
+        context=ctx,
+    )
+    headers = {c.key: c.header for c in table.columns}
+    missing_keys = {c.key for c in table.columns if c.header in read.missing_required}
+    for header in read.missing_required:
+        message = f"文件中没有“{header}”列（必填）。请使用下载的模板，或补上这一列后重新导入。"
+        check.problems.append(ImportProblem(read.header_row, header, "", message))
+    by_row: dict[int, list[CellProblem]] = {}
+    for problem in read.problems:
+        if problem.row == read.header_row:  # the header row itself (a repeated column)
+            check.problems.append(_problem(problem))
+        else:
+            by_row.setdefault(problem.row, []).append(problem)
+    _check_rows(check, read.rows, by_row, ctx, headers, missing_keys, progress, cancelled)
+    if check.problems:
+        check.problems.sort(key=lambda p: p.row)  # stable: within a row, column order stays
+    logger.info(
+        "checked %s for %s: %d rows, %d bad",
+        file.name,
+        spec.code,
+        len(check.rows),
+        len(check.bad_rows),
+    )
+    return check
+
+
+def _problem(problem: CellProblem) -> ImportProblem:
+    return ImportProblem(problem.row, problem.column, problem.value, problem.message, problem.key)
+
+
+def _check_rows(
+    check: ImportCheck,
+    rows: Sequence[SheetRow],
+    cell_problems: Mapping[int, list[CellProblem]],
+    ctx: RowContext,
+    headers: Mapping[str, str],
+    missing_keys: set[str],
+    progress: Progress | None,
+    cancelled: IsCancelled | None,
+) -> None:
+    spec = check.spec
+    unique = spec.unique_key
+    first_seen: dict[str, int] = {}  # unique key -> the row number it first appeared in
+    total = len(rows)
+    for done, sheet in enumerate(rows):
+        if done % PROGRESS_EVERY == 0:
+            if cancelled is not None and cancelled():
+                raise Cancelled()
+            if progress is not None:
+                progress(done, total, CHECKING)
+        result = check_row(spec, sheet.values, ctx)
+        errors: dict[str, str] = {}
+        problems: list[ImportProblem] = []
+        # The spreadsheet layer saw the cell itself (e.g. an ID in scientific notation): its
+        # word stands, and the engine's complaint about the same mangled value is not repeated.
+        for cell in cell_problems.get(sheet.row_number, ()):
+            key = cell.key or ""
+            if key not in errors:
+                errors[key] = cell.message
+                problems.append(_problem(cell))
+        for key, message in result.errors.items():
+            if key in errors or key in missing_keys:
+                continue  # a missing column is reported once, not on every row
+            errors[key] = message
+            value = sheet.values.get(key, result.values.get(key, ""))
+            problems.append(
+                ImportProblem(sheet.row_number, headers.get(key, ""), value, message, key)
+            )
+        if unique and unique not in errors:
+            person = result.values.get(unique, "").upper()
+            first = first_seen.setdefault(person, sheet.row_number) if person else None
+            if first is not None and first != sheet.row_number:
+                label = headers.get(unique, unique)
+                message = f"{label}与第 {first} 行重复，同一人只能导入一次"
+                errors[unique] = message
+                value = sheet.values.get(unique, "")
+                problems.append(ImportProblem(sheet.row_number, label, value, message, unique))
+        check.rows.append(CheckedRow(sheet.row_number, sheet.values, errors, sheet, result))
+        check.problems.extend(problems)
+    if progress is not None:
+        progress(total, total, CHECKING)
+
+
+def import_rows(check: ImportCheck, pending: PendingLists, *, valid_only: bool) -> list[RowView]:
+    """Add the chosen rows to the pending list in one transaction: all of them, or none.
+
+    `valid_only=False` imports every row and is refused if any row is bad; `valid_only=True`
+    imports the good rows. The engine checks each row again as it stores it, so a person added
+    elsewhere since the check is still refused (and then nothing at all is imported).
+    """
+    if check.missing_required:
+        raise BadInputError(
+            f"文件缺少必填列：{'、'.join(check.missing_required)}，不能导入。请补上这些列后重新导入。"
+        )
+    if not valid_only and not check.clean:
+        raise BadInputError(
+            f"文件中有 {len(check.bad_rows)} 行有误，不能全部导入。"
+            "请修改后重新导入，或选择“仅导入正确的行”。"
+        )
+    chosen = check.good_rows if valid_only else check.rows
+    if not chosen:
+        raise BadInputError("文件中没有可以导入的正确行。")
+    batch = [(row.values, f"{check.file_name} 第{row.row}行") for row in chosen]
+    try:
+        added = pending.add_many(
+            batch, checked=[row.result for row in chosen], checked_with=check.context
+        )
+    except RowInvalidError as exc:
+        raise BadInputError(
+            f"导入前复核时发现问题：{exc.message}。可能有人在校验之后修改了{check.spec.list_name}"
+            "或单位信息；没有导入任何记录，请重新校验文件。"
+        ) from exc
+    logger.info("imported %d rows of %s into %s", len(added), check.file_name, check.spec.code)
+    return added
+
+
+def write_report(check: ImportCheck, path: str | PathLike[str]) -> Path:
+    """The bad rows with their cells marked and a 问题汇总 sheet; fixed, it imports again."""
+    problems = [CellProblem(p.row, p.column, p.value, p.message, p.key) for p in check.problems]
+    return write_error_report(path, check.table, [r.sheet for r in check.bad_rows], problems)
