@@ -21,7 +21,14 @@ from pathlib import Path
 from app.errors import BadInputError
 from app.services.engine.pending import PendingLists, RowInvalidError, RowView
 from app.services.engine.rows import check_row
-from app.services.engine.spec import BusinessSpec, Roster, RowCheck, RowContext, UnitTerms
+from app.services.engine.spec import (
+    BusinessSpec,
+    FieldKind,
+    Roster,
+    RowCheck,
+    RowContext,
+    UnitTerms,
+)
 from app.services.engine.table import table_spec
 from app.services.policy import CentrePolicy
 from app.services.spreadsheet import (
@@ -31,9 +38,14 @@ from app.services.spreadsheet import (
     TableSpec,
     read_table,
     write_error_report,
+    write_template,
 )
 
 logger = logging.getLogger(__name__)
+
+EXAMPLE_ID = "110101199003071233"  # a valid resident ID (check digit 3), nobody in particular
+# Kinds an optional example leaves blank: the rules default them (ratios, months) or they vary.
+_OPTIONAL_BLANK = frozenset({FieldKind.RATIO, FieldKind.MONTH, FieldKind.DATE, FieldKind.TEXT})
 
 # progress(done, total, what is being done) — the shape of the views' OpContext.report.
 Progress = Callable[[int, int | None, str], None]
@@ -51,6 +63,7 @@ __all__ = [
     "standalone_context",
     "validate_file",
     "write_report",
+    "write_template_file",
 ]
 
 
@@ -141,6 +154,39 @@ def standalone_context(policy: CentrePolicy, today: date | None = None) -> RowCo
         roster=Roster([]),
         today=today or date.today(),
     )
+
+
+def example_row(spec: BusinessSpec, policy: CentrePolicy) -> dict[str, str]:
+    """A plausible filled-in row for the template: required and basic fields, by kind."""
+    samples = {
+        FieldKind.NAME: "张三",
+        FieldKind.ID_NUMBER: EXAMPLE_ID,
+        FieldKind.MOBILE: "13903781234",
+        FieldKind.MONEY: "5000.00",
+        FieldKind.RATIO: "0.12",
+        FieldKind.MONTH: "2026-12",
+        FieldKind.DATE: "2026-11-05",
+        FieldKind.ACCOUNT_NO: "410000001234",
+        FieldKind.TEXT: "示例",
+    }
+    example: dict[str, str] = {}
+    for field_spec in spec.input_fields():
+        if field_spec.auto or not (field_spec.required or field_spec.basic):
+            continue
+        options = field_spec.options(policy)
+        sample = options[0] if options else samples.get(field_spec.kind, "")
+        if field_spec.required or field_spec.kind not in _OPTIONAL_BLANK:
+            example[field_spec.key] = sample
+    return example
+
+
+def write_template_file(
+    path: str | PathLike[str], spec: BusinessSpec, policy: CentrePolicy
+) -> Path:
+    """The business's import template (.xlsx): red required headers, text ID column,
+    dropdowns, notes, an example row and a 说明 sheet."""
+    table = table_spec(spec, policy, example_row(spec, policy))
+    return write_template(path, table)
 
 
 def validate_file(
