@@ -14,6 +14,12 @@ from fundserver.db import Person, Unit, make_engine, make_sessionmaker
 from fundserver.demo import DEMO_UNIT_CODE, REGIONS, SHARED_NAME, seed_demo
 
 
+def gb11643_check_digit(body: str) -> str:
+    """The check digit by the standard's own formula, independent of stdnum."""
+    total = sum(int(d) * (2 ** (17 - i) % 11) for i, d in enumerate(body))
+    return "10X98765432"[total % 11]
+
+
 def test_every_id_is_a_valid_henan_number(sessions: Session) -> None:
     people = list(sessions.scalars(select(Person)))
     assert len(people) == 118
@@ -21,6 +27,7 @@ def test_every_id_is_a_valid_henan_number(sessions: Session) -> None:
         number = person.id_number
         assert len(number) == 18 and number[:6] in REGIONS
         assert ric.calc_check_digit(number) == number[17]  # stdnum ignores the last char
+        assert gb11643_check_digit(number[:17]) == number[17]
         assert person.birth_date == date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
         assert person.sex == ("男" if int(number[16]) % 2 else "女")
     assert len({p.id_number for p in people}) == len(people)
