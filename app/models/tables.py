@@ -28,6 +28,9 @@ class Unit(Base):
     profile: Mapped[dict[str, Any] | None] = mapped_column(JSONText)  # the server's unit profile
     policy: Mapped[dict[str, Any] | None] = mapped_column(JSONText)  # the server's policy copy
     roster_version: Mapped[int] = mapped_column(Integer, default=0)
+    # The server's submissions version already pulled (review states); moves only after a commit.
+    submissions_version: Mapped[int] = mapped_column(Integer, default=0)
+    last_synced_at: Mapped[datetime | None]  # the last sync that reached the server
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
 
