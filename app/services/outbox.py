@@ -1,0 +1,460 @@
+"""Outbox sync: send queued submissions exactly once, retry with backoff, pull review states.
+
+Every submission is committed to the outbox (state "queued") before anything is sent. A send
+marks the item "sending" (committed), uploads its attachments (content-addressed on the server,
+so a retried upload is stored once), then submits with the item's own Idempotency-Key: however
+often a send is repeated — after a timeout, a 5xx, a crash or a closed app — the centre records
+the submission once. Items left "sending" by a crash are simply sent again with the same key.
+
+No Qt here: the window drives this through `app.views.sync_controller`, the command line
+through `gjj-desk sync`.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
+from app.models import Attachment, OutboxItem, Unit
+from app.models.base import utcnow
+from app.services.api.models import AttachmentInfo, SubmissionPage, SubmissionRecord
+from app.services.store import Store
+
+logger = logging.getLogger(__name__)
+
+QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+STATE_LABELS = {QUEUED: "待上传", SENDING: "上传中", SENT: "已提交", FAILED: "失败"}
+REVIEW_STATES = ("待审核", "审核通过", "退回", "已复核", "已使用")
+# PendingLists.reopen marks a 退回 submission so; a later pull must not undo that.
+RESUBMITTED = "已重报"
+
+BACKOFF_BASE = 2.0  # seconds before the first retry
+BACKOFF_CAP = 300.0  # never wait more than five minutes
+# After this many transient failures in a row a run stops: the network or the centre is down.
+MAX_FAILURES_IN_A_ROW = 3
+
+REJECTED_HINT = "重发无法解决，已停止自动重试；请核对后重新录入并提交，或联系公积金中心。"
+
+
+class CentreApi(Protocol):
+    """What the sync needs of `CentreClient` (a fake in the unit tests)."""
+
+    def upload_attachment(
+        self, path: str | Path, sha256: str, material: str, business: str
+    ) -> AttachmentInfo: ...
+
+    def submit(
+        self,
+        business: str,
+        rows: Sequence[Mapping[str, Any]],
+        attachments: Sequence[str],
+        idempotency_key: str,
+        client_ref: str | None = None,
+    ) -> SubmissionRecord: ...
+
+    def submissions(
+        self,
+        since: int = 0,
+        *,
+        business: str | None = None,
+        state: str | None = None,
+        page_size: int = 200,
+    ) -> SubmissionPage: ...
+
+    def close(self) -> None: ...
+
+
+ClientFactory = Callable[[], CentreApi]
+Clock = Callable[[], datetime]
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RunCounts:
+    """What one run of the outbox did."""
+
+    sent: int = 0
+    replayed: int = 0  # the server already had it (a resend after a lost answer)
+    retry_later: int = 0  # back to 待上传 with a backoff
+    failed: int = 0  # 失败: the centre refused it, or a file is missing
+    stopped: str | None = None  # why the run stopped early (offline, cancelled), in Chinese
+    failures: list[tuple[int, str]] = field(default_factory=list)  # (item id, why) newly 失败
+
+
+@dataclass
+class SyncReport:
+    """A send run followed by a pull of review states."""
+
+    run: RunCounts
+    reviews_updated: int = 0
+    pulled: bool = False  # False when the run stopped before the pull
+
+
+@dataclass(frozen=True)
+class OutboxView:
+    """An outbox item as the UI and the command line show it."""
+
+    id: int
+    business: str
+    state: str
+    state_label: str
+    attempts: int
+    last_error: str | None
+    server_id: str | None
+    review_state: str | None
+    review_reason: str | None
+    next_attempt_at: datetime | None
+
+
+def backoff_seconds(attempts: int, rng: random.Random) -> float:
+    """Exponential backoff after `attempts` failures: ~2 s, 4 s, 8 s … capped at 5 minutes.
+
+    Jitter (±20 %) keeps many clients that lost the centre at once from coming back in step.
+    """
+    exponent = min(max(attempts, 1) - 1, 20)
+    delay = min(BACKOFF_CAP, BACKOFF_BASE * 2**exponent)
+    return min(BACKOFF_CAP, delay * rng.uniform(0.8, 1.2))
+
+
+class _UnsendableError(Exception):
+    """An item cannot be sent as it is (refused by the centre, a file missing)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class OutboxSync:
+    """The outbox of one unit: what is due, sending it, and pulling review states back."""
+
+    def __init__(
+        self,
+        store: Store,
+        unit_id: int,
+        client_factory: ClientFactory,
+        *,
+        clock: Clock = utcnow,
+        rng: random.Random | None = None,
+        max_failures_in_a_row: int = MAX_FAILURES_IN_A_ROW,
+    ) -> None:
+        self.store = store
+        self.unit_id = unit_id
+        self.client_factory = client_factory
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.max_failures_in_a_row = max_failures_in_a_row
+
+    # --- reading ---------------------------------------------------------------------------
+    def due(self) -> list[int]:
+        """Items to send now, oldest first: queued and due, or left "sending" by a crash."""
+        now = self.clock()
+        with self.store.session() as session:
+            return list(
+                session.scalars(
+                    select(OutboxItem.id)
+                    .where(
+                        OutboxItem.unit_id == self.unit_id,
+                        or_(
+                            OutboxItem.state == SENDING,
+                            (OutboxItem.state == QUEUED)
+                            & (
+                                OutboxItem.next_attempt_at.is_(None)
+                                | (OutboxItem.next_attempt_at <= now)
+                            ),
+                        ),
+                    )
+                    .order_by(OutboxItem.id)
+                )
+            )
+
+    def counts(self) -> dict[str, int]:
+        """Items by state label (待上传 / 上传中 / 已提交 / 失败), every label present."""
+        with self.store.session() as session:
+            found = dict(
+                session.execute(
+                    select(OutboxItem.state, func.count())
+                    .where(OutboxItem.unit_id == self.unit_id)
+                    .group_by(OutboxItem.state)
+                ).all()
+            )
+        return {label: int(found.get(state, 0)) for state, label in STATE_LABELS.items()}
+
+    def review_counts(self) -> dict[str, int]:
+        """Sent items by review state (待审核 / 审核通过 / 退回 / …), only those present."""
+        with self.store.session() as session:
+            rows = session.execute(
+                select(OutboxItem.review_state, func.count())
+                .where(OutboxItem.unit_id == self.unit_id, OutboxItem.review_state.is_not(None))
+                .group_by(OutboxItem.review_state)
+            ).all()
+        return {str(state): int(count) for state, count in rows}
+
+    def items(self, *, state: str | None = None) -> list[OutboxView]:
+        with self.store.session() as session:
+            query = select(OutboxItem).where(OutboxItem.unit_id == self.unit_id)
+            if state is not None:
+                query = query.where(OutboxItem.state == state)
+            return [_view(i) for i in session.scalars(query.order_by(OutboxItem.id))]
+
+    def last_synced_at(self) -> datetime | None:
+        with self.store.session() as session:
+            return session.get_one(Unit, self.unit_id).last_synced_at
+
+    # --- sending ---------------------------------------------------------------------------
+    def send_one(self, item_id: int, client: CentreApi | None = None) -> str:
+        """Send one item; returns its new state. AuthError propagates (item back to 待上传).
+
+        OfflineError and ServerError are absorbed here (item back to 待上传 with a backoff) and
+        re-raised so that `run` can decide whether to go on; callers of `send_one` alone may
+        catch them.
+        """
+        own = client is None
+        api = self.client_factory() if client is None else client
+        try:
+            return self._send(item_id, api)[0]
+        finally:
+            if own:
+                api.close()
+
+    def _send(self, item_id: int, api: CentreApi) -> tuple[str, bool]:
+        """(new state, whether the centre answered with a replay of an earlier send)."""
+        with self.store.session() as session:
+            item = self._item(session, item_id)
+            if item.state == SENT:
+                return SENT, False
+            item.state = SENDING  # committed before the first byte goes out
+            business, key, rows = item.business, item.idempotency_key, list(item.rows)
+            attachment_ids = list(item.attachment_ids or [])
+        try:
+            server_ids = self._upload(item_id, business, attachment_ids, api)
+            record = api.submit(business, rows, server_ids, key, client_ref=f"outbox-{item_id}")
+        except _UnsendableError as failed:
+            self._mark_failed(item_id, failed.message)
+            return FAILED, False
+        except ServerRejectedError as exc:
+            self._mark_failed(item_id, f"中心拒收：{exc.message}。{REJECTED_HINT}")
+            return FAILED, False
+        except AuthError:
+            self._requeue(item_id, error="登录已失效，请重新登录后继续上传", backoff=False)
+            raise
+        except (OfflineError, ServerError) as exc:
+            self._requeue(item_id, error=exc.message, backoff=True)
+            raise
+        self._mark_sent(item_id, record)
+        return SENT, record.replayed
+
+    def _upload(
+        self, item_id: int, business: str, attachment_ids: list[int], api: CentreApi
+    ) -> list[str]:
+        """Upload the item's documents not uploaded yet; their server ids, in order."""
+        server_ids: list[str] = []
+        for attachment_id in attachment_ids:
+            with self.store.session() as session:
+                row = session.get(Attachment, attachment_id)
+                if row is None:
+                    raise _UnsendableError(
+                        f"附件记录 {attachment_id} 已不存在，请重新添加影像资料后再提交。"
+                    )
+                if row.server_id is not None:
+                    server_ids.append(row.server_id)
+                    continue
+                path, sha256, material = Path(row.path), row.sha256, row.material
+            if not path.is_file():
+                raise _UnsendableError(
+                    f"附件“{material}”的文件不存在：{path}。请把文件放回原处后重试，"
+                    "或重新扫描/添加该资料后重新提交。"
+                )
+            try:
+                info = api.upload_attachment(path, sha256, material, business)
+            except ServerRejectedError as exc:
+                raise _UnsendableError(f"附件“{material}”被中心拒收：{exc.message}") from exc
+            with self.store.session() as session:
+                row = session.get_one(Attachment, attachment_id)
+                row.server_id, row.uploaded_at = info.id, self.clock()
+            server_ids.append(info.id)
+            logger.info("outbox %d: uploaded attachment %d", item_id, attachment_id)
+        return server_ids
+
+    def _mark_sent(self, item_id: int, record: SubmissionRecord) -> None:
+        with self.store.session() as session:
+            item = self._item(session, item_id)
+            item.state, item.server_id, item.sent_at = SENT, str(record.id), self.clock()
+            item.last_error, item.next_attempt_at = None, None
+            _apply_review(item, record.state, record.reason, record.result)
+        logger.info(
+            "outbox %d sent as submission %d%s", item_id, record.id, " (replay)" * record.replayed
+        )
+
+    def _mark_failed(self, item_id: int, message: str) -> None:
+        with self.store.session() as session:
+            item = self._item(session, item_id)
+            item.state, item.last_error, item.next_attempt_at = FAILED, message, None
+            item.attempts += 1
+        logger.warning("outbox %d failed: %s", item_id, message)
+
+    def _requeue(self, item_id: int, *, error: str, backoff: bool) -> None:
+        with self.store.session() as session:
+            item = self._item(session, item_id)
+            item.state, item.last_error = QUEUED, error
+            if backoff:
+                item.attempts += 1
+                delay = backoff_seconds(item.attempts, self.rng)
+                item.next_attempt_at = self.clock() + timedelta(seconds=delay)
+        logger.info("outbox %d back in the queue: %s", item_id, error)
+
+    def _item(self, session: Session, item_id: int) -> OutboxItem:
+        item = session.get(OutboxItem, item_id)
+        if item is None or item.unit_id != self.unit_id:
+            raise KeyError(item_id)
+        return item
+
+    def retry(self, item_id: int) -> None:
+        """Put a 失败 item back in the queue (after the clerk fixed what was wrong)."""
+        with self.store.session() as session:
+            item = self._item(session, item_id)
+            if item.state == FAILED:
+                item.state, item.next_attempt_at = QUEUED, None
+
+    def run(
+        self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> RunCounts:
+        """Send everything due, one item at a time (one writer for SQLite).
+
+        Stops early, leaving the rest queued, when the centre cannot be reached or keeps
+        failing, or when cancelled; AuthError stops the run and propagates.
+        """
+        counts = RunCounts()
+        due = self.due()
+        if not due:
+            return counts
+        api = self.client_factory()
+        in_a_row = 0
+        try:
+            for done, item_id in enumerate(due):
+                if cancelled is not None and cancelled():
+                    counts.stopped = "已取消"
+                    break
+                try:
+                    state, replayed = self._send(item_id, api)
+                except OfflineError as exc:
+                    counts.retry_later += 1
+                    in_a_row += 1
+                    if exc.code != "timeout" or in_a_row >= self.max_failures_in_a_row:
+                        counts.stopped = exc.message
+                        break
+                except ServerError as exc:
+                    counts.retry_later += 1
+                    in_a_row += 1
+                    if in_a_row >= self.max_failures_in_a_row:
+                        counts.stopped = exc.message
+                        break
+                else:
+                    in_a_row = 0
+                    if state == SENT:
+                        counts.sent += 1
+                        counts.replayed += replayed
+                    else:
+                        counts.failed += 1
+                        counts.failures.append((item_id, self._error_of(item_id)))
+                if progress is not None:
+                    progress(done + 1, len(due))
+        finally:
+            api.close()
+        return counts
+
+    def _error_of(self, item_id: int) -> str:
+        with self.store.session() as session:
+            return self._item(session, item_id).last_error or ""
+
+    # --- review states ---------------------------------------------------------------------
+    def pull_reviews(self, client: CentreApi | None = None, *, page_size: int = 200) -> int:
+        """Bring back review states changed since the unit's cursor; how many items changed.
+
+        Each page's changes and the cursor move in one transaction, so the cursor never passes
+        a change that is not stored.
+        """
+        own = client is None
+        api = self.client_factory() if client is None else client
+        changed = 0
+        try:
+            with self.store.session() as session:
+                since = session.get_one(Unit, self.unit_id).submissions_version
+            for _page in range(100_000):  # bounded: each page moves the cursor forward
+                page = api.submissions(since, page_size=page_size)
+                with self.store.session() as session:
+                    changed += self._apply_page(session, page)
+                    session.get_one(Unit, self.unit_id).submissions_version = max(
+                        since, page.version
+                    )
+                if not page.has_more or page.version <= since:
+                    break
+                since = page.version
+        finally:
+            if own:
+                api.close()
+        return changed
+
+    def _apply_page(self, session: Session, page: SubmissionPage) -> int:
+        by_server_id = {str(record.id): record for record in page.items}
+        if not by_server_id:
+            return 0
+        changed = 0
+        items = session.scalars(
+            select(OutboxItem).where(
+                OutboxItem.unit_id == self.unit_id, OutboxItem.server_id.in_(by_server_id)
+            )
+        )
+        for item in items:
+            record = by_server_id[str(item.server_id)]
+            changed += _apply_review(item, record.state, record.reason, record.result)
+        return changed
+
+    def sync(
+        self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> SyncReport:
+        """Send what is due, then pull review states; remember when the centre was reached."""
+        counts = self.run(progress, cancelled)
+        report = SyncReport(counts)
+        if counts.stopped is None:
+            report.reviews_updated = self.pull_reviews()
+            report.pulled = True
+            with self.store.session() as session:
+                session.get_one(Unit, self.unit_id).last_synced_at = self.clock()
+        return report
+
+
+def _apply_review(
+    item: OutboxItem, state: str, reason: str | None, result: dict[str, Any] | None
+) -> int:
+    """Store the centre's review state on an item; 1 if anything changed."""
+    if item.review_state == RESUBMITTED and state == "退回":
+        return 0  # the clerk already took the rows back for correction
+    new = (state, reason, result)
+    if (item.review_state, item.review_reason, item.review_result) == new:
+        return 0
+    item.review_state, item.review_reason, item.review_result = new
+    return 1
+
+
+def _view(item: OutboxItem) -> OutboxView:
+    return OutboxView(
+        item.id,
+        item.business,
+        item.state,
+        STATE_LABELS.get(item.state, item.state),
+        item.attempts,
+        item.last_error,
+        item.server_id,
+        item.review_state,
+        item.review_reason,
+        item.next_attempt_at,
+    )
