@@ -1,0 +1,153 @@
+"""The outbox against fundserver as its own process: a 清册 with its 影像资料 sent once, reviewed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from app.models import OutboxItem
+from app.services.api import CentreClient
+from app.services.attachments import AttachmentService
+from app.services.businesses import SPECS
+from app.services.context import AppServices
+from app.services.engine.pending import PendingLists
+from app.services.outbox import OutboxSync
+from app.services.session import CentreSession
+from app.services.units import UnitInfo
+from fundserver.demo import DemoCredentials
+from fundserver.process import FundServerProcess
+
+pytestmark = pytest.mark.e2e
+
+
+def resident_id(first17: str) -> str:
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    total = sum(int(d) * w for d, w in zip(first17, weights, strict=True))
+    return first17 + "10X98765432"[total % 11]
+
+
+@dataclass
+class Clerk:
+    """A clerk logged in to the module's fundserver, with the open-account 清册 and outbox."""
+
+    services: AppServices
+    session: CentreSession
+    unit: UnitInfo
+    pending: PendingLists
+    attachments: AttachmentService
+    outbox: OutboxSync
+
+    def client(self) -> CentreClient:
+        return self.session.client(self.unit)
+
+
+@pytest.fixture
+def clerk(
+    services: AppServices, fundserver_url: str, demo_credentials: DemoCredentials
+) -> Iterator[Clerk]:
+    session = CentreSession(services)
+    unit = session.login(fundserver_url, demo_credentials.unit_code, demo_credentials.password).unit
+    pending = PendingLists(
+        services.store, SPECS["open-account"], unit.id, lambda: services.units.policy(unit.id)
+    )
+    outbox = OutboxSync(services.store, unit.id, lambda: session.client(unit))
+    yield Clerk(
+        services, session, unit, pending, AttachmentService(services.store, unit.id), outbox
+    )
+
+
+def id_card_scan(folder: Path, text: str) -> Path:
+    """A small PNG standing in for a scanned 身份证复印件."""
+    image = Image.new("RGB", (320, 200), "white")
+    ImageDraw.Draw(image).text((20, 80), text, fill="black")
+    path = folder / f"{text}.png"
+    image.save(path)
+    return path
+
+
+def submit_one(clerk: Clerk, tmp_path: Path, name: str, id_number: str) -> int:
+    clerk.pending.add(
+        {"name": name, "id_number": id_number, "mobile": "13800138000", "base": "5200"}
+    )
+    policy = clerk.services.units.policy(clerk.unit.id)
+    scan = id_card_scan(tmp_path, id_number)
+    clerk.attachments.add("open-account", clerk.pending.list_id(), "身份证复印件", [scan], policy)
+    return clerk.pending.submit()
+
+
+def outbox_item(clerk: Clerk, item_id: int) -> OutboxItem:
+    with clerk.services.store.session() as session:
+        return session.get_one(OutboxItem, item_id)
+
+
+def on_server(clerk: Clerk, client_ref: str) -> list[int]:
+    with clerk.client() as client:
+        records = []
+        since = 0
+        while True:
+            page = client.submissions(since, page_size=100)
+            records += page.items
+            if not page.has_more:
+                break
+            since = page.version
+    return [r.id for r in records if r.client_ref == client_ref]
+
+
+def test_a_submission_with_its_document_reaches_the_centre_once_and_is_approved(
+    clerk: Clerk, fundserver: FundServerProcess, tmp_path: Path
+) -> None:
+    item_id = submit_one(clerk, tmp_path, "欧阳晨", resident_id("41020319930412003"))
+    assert clerk.outbox.counts()["待上传"] == 1
+
+    report = clerk.outbox.sync()
+
+    sent = outbox_item(clerk, item_id)
+    assert (report.run.sent, report.pulled) == (1, True)
+    assert (sent.state, sent.review_state) == ("sent", "待审核")
+    assert on_server(clerk, f"outbox-{item_id}") == [int(sent.server_id or 0)]
+    with clerk.client() as client:
+        record = client.submission(int(sent.server_id or 0))
+    assert len(record.attachments) == 1 and record.rows[0]["name"] == "欧阳晨"
+
+    # The answer got lost (say): the item is sent again with its key, and still recorded once.
+    with clerk.services.store.session() as session:
+        session.get_one(OutboxItem, item_id).state = "sending"
+    again = clerk.outbox.run()
+    assert (again.sent, again.replayed) == (1, 1)
+    assert on_server(clerk, f"outbox-{item_id}") == [int(sent.server_id or 0)]
+
+    approved = fundserver.review("approve", str(sent.server_id), "--json")
+    assert approved.returncode == 0, approved.stderr
+    account_no = json.loads(approved.stdout)["result"]["accounts"][0]["account_no"]
+
+    assert clerk.outbox.pull_reviews() == 1
+    reviewed = outbox_item(clerk, item_id)
+    assert reviewed.review_state == "审核通过"
+    assert reviewed.review_result is not None
+    assert reviewed.review_result["accounts"][0]["account_no"] == account_no
+    assert clerk.outbox.pull_reviews() == 0
+
+
+def test_a_rejection_comes_back_with_its_reason_and_can_be_reopened(
+    clerk: Clerk, fundserver: FundServerProcess, tmp_path: Path
+) -> None:
+    item_id = submit_one(clerk, tmp_path, "司马琳", resident_id("41020519960823004"))
+    assert clerk.outbox.sync().run.sent == 1
+    server_id = str(outbox_item(clerk, item_id).server_id)
+
+    rejected = fundserver.review("reject", server_id, "--reason", "身份证复印件不清晰")
+    assert rejected.returncode == 0, rejected.stderr
+    report = clerk.outbox.sync()
+
+    assert report.reviews_updated == 1
+    item = outbox_item(clerk, item_id)
+    assert (item.review_state, item.review_reason) == ("退回", "身份证复印件不清晰")
+    clerk.pending.reopen(item_id)
+    assert [r.values["name"] for r in clerk.pending.rows()] == ["司马琳"]
+    assert clerk.outbox.sync().reviews_updated == 0  # a later pull keeps it reopened
+    assert outbox_item(clerk, item_id).review_state == "已重报"
