@@ -1,4 +1,4 @@
-"""The outbox against fundserver as its own process: a 清册 with its 影像资料 sent once, reviewed."""
+"""The outbox against fundserver as a process: a 清册 with its 影像资料 sent once, then reviewed."""
 
 from __future__ import annotations
 
