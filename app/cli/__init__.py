@@ -11,12 +11,12 @@ import logging
 import sys
 
 from app import __version__, paths
-from app.cli import business_cmds, policy_cmds, rules_cmds, unit_cmds
+from app.cli import business_cmds, policy_cmds, rules_cmds, session_cmds, unit_cmds
 from app.cli.output import error
 from app.errors import BadInputError, KnownError
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_TROUBLE = 0, 1, 2
-COMMAND_MODULES = (rules_cmds, policy_cmds, unit_cmds, business_cmds)
+COMMAND_MODULES = (rules_cmds, policy_cmds, unit_cmds, business_cmds, session_cmds)
 
 
 def _common_options(*, top: bool) -> argparse.ArgumentParser:
@@ -68,6 +68,10 @@ def run(argv: list[str]) -> int:
         paths.set_data_dir(args.data_dir)
     if args.command is None:
         from app.views.application import run_gui  # Qt only when the window is wanted
+
+        if args.demo and not args.data_dir:
+            # Demo data never mixes with a clerk's real units.
+            paths.set_data_dir(paths.data_dir() / "demo")
 
         return run_gui(demo=args.demo)
     _use_utf8_console()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -104,6 +105,16 @@ class UnitService:
                 return CentrePolicy.from_dict(cached, source="server")
         return load_default()
 
-    def cache_policy(self, unit_id: int, policy: CentrePolicy) -> None:
+    def cache_profile(
+        self, unit_id: int, profile: dict[str, Any], policy: CentrePolicy | None = None
+    ) -> None:
+        """Keep the server's unit profile (and its copy of the policy) for offline use."""
         with self.store.session() as session:
-            session.get_one(Unit, unit_id).policy = policy.to_dict()
+            unit = session.get_one(Unit, unit_id)
+            unit.profile = profile
+            if policy is not None:
+                unit.policy = policy.to_dict()
+
+    def profile(self, unit_id: int) -> dict[str, Any]:
+        with self.store.session() as session:
+            return dict(session.get_one(Unit, unit_id).profile or {})

@@ -7,10 +7,12 @@ import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import __version__
+from app import __version__, paths
 from app.errors import KnownError
 from app.logging_setup import setup_logging
 from app.services.context import AppServices
+from app.services.demo import DEMO_PASSWORD, DEMO_UNIT_CODE, start_demo_server
+from app.services.session import CentreSession
 from app.views.main_window import MainWindow
 from app.views.pages import page_factories
 from app.views.qt_support import install_excepthook, install_fonts, route_qt_messages
@@ -30,13 +32,32 @@ def run_gui(argv: list[str] | None = None, *, demo: bool = False) -> int:
     install_fonts(app)
     install_excepthook()
     logger.info("gjj-desk %s starting; log at %s", __version__, log_file)
+    demo_server = None
     try:
+        if demo:
+            demo_server = start_demo_server(paths.data_dir() / "demo-centre")
         services = AppServices.open()
     except KnownError as error:
         QMessageBox.critical(None, "无法启动", error.message)
         return 1
-    window = MainWindow(services, page_factories(services))
+    session = CentreSession(services)
+    window = MainWindow(services, page_factories(services), session=session)
     window.show()
+    if demo_server is not None:
+        window.show_login(
+            server_url=demo_server.url,
+            unit_code=DEMO_UNIT_CODE,
+            hint=f"演示模式：本机已启动参考中心服务器（{demo_server.url}）。"
+            f"演示单位账号 {DEMO_UNIT_CODE}，密码 {DEMO_PASSWORD}。",
+        )
+    else:
+        unit = services.units.current()
+        if unit is not None and unit.server_url and not session.is_logged_in(unit):
+            window.show_login()
+        else:
+            window.sync_roster()
     code = app.exec()
     services.close()
+    if demo_server is not None:
+        demo_server.stop()
     return code

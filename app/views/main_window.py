@@ -20,10 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import KnownError
+from app.errors import AuthError, KnownError, OfflineError
 from app.services import catalog
 from app.services.context import AppServices
+from app.services.roster import RosterService, SyncCounts, fetch_from
+from app.services.session import CentreSession
 from app.views.home_page import HomePage
+from app.views.login_dialog import LoginDialog
+from app.views.ops import Op, OpContext
 from app.views.unit_dialog import AddUnitDialog
 
 logger = logging.getLogger(__name__)
@@ -42,9 +46,13 @@ class MainWindow(QMainWindow):
         services: AppServices,
         pages: Mapping[str, PageFactory] | None = None,
         parent: QWidget | None = None,
+        *,
+        session: CentreSession | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
+        self.session = session
+        self.login_dialog: LoginDialog | None = None
         self.page_factories = dict(pages or {})
         self._pages: dict[str, QWidget] = {}
         self.setWindowTitle(self.tr("住房公积金单位网厅客户端"))
@@ -147,6 +155,12 @@ class MainWindow(QMainWindow):
         self.add_unit_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
         self.add_unit_action.triggered.connect(self.add_unit)
         bar.addAction(self.add_unit_action)
+        self.login_action = QAction(self.tr("登录…"), self)
+        self.login_action.setObjectName("loginAction")
+        self.login_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.login_action.triggered.connect(lambda: self.show_login())
+        self.login_action.setEnabled(self.session is not None)
+        bar.addAction(self.login_action)
         self.addToolBar(bar)
 
         focus_tree = QAction(self)
@@ -196,6 +210,70 @@ class MainWindow(QMainWindow):
             self.reset_pages()
             self.refresh_units()
             self.unit_changed.emit(dialog.added.code)
+
+    # --- login and roster ---------------------------------------------------------------
+    def show_login(
+        self,
+        *,
+        server_url: str | None = None,
+        unit_code: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        """The login dialog (also where a 401 leads); work in progress stays as it is."""
+        if self.session is None:
+            return
+        if self.login_dialog is not None and self.login_dialog.isVisible():
+            self.login_dialog.raise_()
+            return
+        current = self.services.units.current()
+        dialog = LoginDialog(
+            self.session,
+            server_url=server_url,
+            unit_code=unit_code or (current.code if current else None),
+            hint=hint,
+            parent=self,
+        )
+        dialog.accepted.connect(lambda: self._logged_in(dialog))
+        self.login_dialog = dialog
+        dialog.open()
+
+    def _logged_in(self, dialog: LoginDialog) -> None:
+        if dialog.outcome is None:
+            return
+        self.reset_pages()
+        self.refresh_units()
+        self.set_online(True)
+        self.unit_changed.emit(dialog.outcome.unit.code)
+        self.sync_roster()
+
+    def sync_roster(self) -> Op[SyncCounts] | None:
+        """Bring the roster cache up to date in the background (delta since the last sync)."""
+        unit = self.services.units.current()
+        if self.session is None or unit is None or not self.session.is_logged_in(unit):
+            return None
+        session, store = self.session, self.services.store
+
+        def work(ctx: OpContext) -> SyncCounts:
+            with session.client(unit) as client:
+                return RosterService(store, unit.id).sync(
+                    fetch_from(client), cancelled=lambda: ctx.cancelled
+                )
+
+        def done(counts: SyncCounts) -> None:
+            self.set_online(True)
+            self.statusBar().showMessage(
+                self.tr("名册已同步：新增 %d，变更 %d") % (counts.added, counts.changed), 5000
+            )
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, AuthError):
+                self.show_login(hint=error.message)
+            elif isinstance(error, OfflineError):
+                self.set_online(False, error.message)
+            else:
+                self.statusBar().showMessage(str(error), 8000)
+
+        return Op(self, work).success(done).failure(failed).run()
 
     # --- status bar -----------------------------------------------------------------------
     def _build_status_bar(self) -> None:

@@ -1,0 +1,137 @@
+"""`login`, `roster sync`, `lookup`: the centre session from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Any
+
+from app.cli.output import print_json, print_table
+from app.cli.services import open_services
+from app.errors import BadInputError
+from app.services.context import AppServices
+from app.services.roster import LookupKey, RosterService, fetch_from
+from app.services.rules.idnumber import mask_id
+from app.services.session import CentreSession
+from app.services.units import UnitInfo
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    login = commands.add_parser("login", parents=[common], help="登录公积金中心服务器")
+    login.add_argument("--server", help="服务器地址（默认用上次的）")
+    login.add_argument("--unit", help="单位账号（默认当前单位）")
+    login.add_argument(
+        "--password-stdin", action="store_true", help="从标准输入读密码（供脚本使用）"
+    )
+    login.add_argument("--remember", action="store_true", help="在系统钥匙串中记住密码")
+    login.set_defaults(handler=login_command)
+
+    roster = commands.add_parser("roster", parents=[common], help="职工名册")
+    actions = roster.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sync = actions.add_parser("sync", parents=[common], help="从中心同步名册（增量）")
+    sync.set_defaults(handler=roster_sync)
+
+    lookup = commands.add_parser(
+        "lookup", parents=[common], help="按姓名、个人账号或证件号码查找职工（本地名册）"
+    )
+    lookup.add_argument("text", help="姓名、个人账号或证件号码")
+    lookup.add_argument("--key", choices=[k.value for k in LookupKey], help="指定按哪一项查找")
+    lookup.set_defaults(handler=lookup_command)
+
+
+def _current(services: AppServices) -> UnitInfo:
+    unit = services.units.current()
+    if unit is None:
+        raise BadInputError("尚未添加或登录任何单位，请先运行 gjj-desk login。")
+    return unit
+
+
+def login_command(args: argparse.Namespace) -> int:
+    services = open_services()
+    try:
+        session = CentreSession(services)
+        current = services.units.current()
+        server = args.server or session.server_url(current)
+        unit_code = args.unit or (current.code if current else None)
+        if not server or not unit_code:
+            raise BadInputError("请用 --server 和 --unit 指定服务器地址和单位账号。")
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass(f"单位 {unit_code} 的密码：")
+        outcome = session.login(server, unit_code, password, remember=args.remember)
+    finally:
+        services.close()
+    if args.json:
+        print_json(
+            {
+                "unit": outcome.unit.code,
+                "name": outcome.unit.name,
+                "server": server,
+                "password_remembered": outcome.password_remembered,
+            }
+        )
+    else:
+        print(f"已登录：{outcome.unit.name}（{outcome.unit.code}），服务器 {server}")
+    return 0
+
+
+def roster_sync(args: argparse.Namespace) -> int:
+    services = open_services()
+    try:
+        unit = _current(services)
+        roster = RosterService(services.store, unit.id)
+        with CentreSession(services).client(unit) as client:
+            counts = roster.sync(fetch_from(client))
+        total = roster.count()
+    finally:
+        services.close()
+    result = {
+        "added": counts.added,
+        "changed": counts.changed,
+        "removed": counts.removed,
+        "version": counts.version,
+        "total": total,
+    }
+    if args.json:
+        print_json(result)
+    else:
+        print(
+            f"名册已同步：新增 {counts.added}，变更 {counts.changed}，移除 {counts.removed}，"
+            f"本地共 {total} 人。"
+        )
+    return 0
+
+
+def lookup_command(args: argparse.Namespace) -> int:
+    services = open_services()
+    try:
+        unit = _current(services)
+        result = RosterService(services.store, unit.id).resolve(args.text, args.key)
+    finally:
+        services.close()
+    people = [
+        {
+            "name": p.name,
+            "account_no": p.account_no,
+            "id_type": p.id_type,
+            "id_number": p.id_number,
+            "status": p.status,
+            "base": str(p.base) if p.base is not None else None,
+        }
+        for p in result.persons
+    ]
+    if args.json:
+        print_json({"state": result.state.value, "message": result.message, "persons": people})
+    elif not people:
+        print(result.message)
+    else:
+        print_table(
+            ["姓名", "个人账号", "证件号码", "状态", "缴存基数"],
+            [
+                (p["name"], p["account_no"], mask_id(p["id_number"]), p["status"], p["base"] or "")
+                for p in people
+            ],
+        )
+    return 0 if people else 1

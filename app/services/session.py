@@ -1,0 +1,206 @@
+"""Logging in to the centre: tokens and a remembered password live only in the OS keyring.
+
+The local store and the settings file hold the server address and the unit, never a secret.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from dataclasses import dataclass
+
+import keyring
+from keyring.errors import KeyringError, PasswordDeleteError
+
+from app.errors import BadInputError, StorageError
+from app.models import Unit
+from app.services import audit
+from app.services.api.client import CentreClient
+from app.services.api.models import UnitProfile
+from app.services.api.tokens import MemoryTokenStore, TokenPair
+from app.services.context import AppServices
+from app.services.policy import CentrePolicy
+from app.services.units import UnitInfo
+
+logger = logging.getLogger(__name__)
+
+SERVICE = "gjj-desk"
+
+
+def _key(server_url: str, unit_code: str, what: str) -> str:
+    return f"{server_url.rstrip('/')}|{unit_code}|{what}"
+
+
+class KeyringTokenStore:
+    """The tokens of one unit at one server, in the OS keyring (memory only if there is none)."""
+
+    def __init__(self, server_url: str, unit_code: str) -> None:
+        self.key = _key(server_url, unit_code, "tokens")
+        self._fallback = MemoryTokenStore()
+        self._keyring_ok = True
+
+    def get(self) -> TokenPair | None:
+        if not self._keyring_ok:
+            return self._fallback.get()
+        try:
+            raw = keyring.get_password(SERVICE, self.key)
+        except KeyringError as exc:
+            self._no_keyring(exc)
+            return self._fallback.get()
+        if not raw:
+            return None
+        data = json.loads(raw)
+        return TokenPair(data["access"], data["refresh"], data.get("unit_code", ""))
+
+    def set(self, tokens: TokenPair) -> None:
+        raw = json.dumps(
+            {
+                "access": tokens.access_token,
+                "refresh": tokens.refresh_token,
+                "unit_code": tokens.unit_code,
+            }
+        )
+        if self._keyring_ok:
+            try:
+                keyring.set_password(SERVICE, self.key, raw)
+                return
+            except KeyringError as exc:
+                self._no_keyring(exc)
+        self._fallback.set(tokens)
+
+    def clear(self) -> None:
+        self._fallback.clear()
+        with contextlib.suppress(PasswordDeleteError, KeyringError):
+            keyring.delete_password(SERVICE, self.key)
+
+    def _no_keyring(self, exc: Exception) -> None:
+        # Never fall back to a file: without a keyring the login lasts only this session.
+        logger.warning("no usable OS keyring (%s); tokens kept in memory only", type(exc).__name__)
+        self._keyring_ok = False
+
+
+class PasswordVault:
+    """The password the clerk asked us to remember ("记住密码"), in the OS keyring only."""
+
+    def recall(self, server_url: str, unit_code: str) -> str | None:
+        try:
+            return keyring.get_password(SERVICE, _key(server_url, unit_code, "password"))
+        except KeyringError:
+            return None
+
+    def remember(self, server_url: str, unit_code: str, password: str) -> bool:
+        """True if kept; False when this PC has no keyring (the clerk is told, nothing saved)."""
+        try:
+            keyring.set_password(SERVICE, _key(server_url, unit_code, "password"), password)
+        except KeyringError:
+            return False
+        return True
+
+    def forget(self, server_url: str, unit_code: str) -> None:
+        with contextlib.suppress(PasswordDeleteError, KeyringError):
+            keyring.delete_password(SERVICE, _key(server_url, unit_code, "password"))
+
+
+def profile_dict(profile: UnitProfile) -> dict[str, object]:
+    """The unit profile as the local store keeps it (amounts and ratios as exact strings)."""
+    return {
+        "name": profile.name,
+        "centre_name": profile.centre_name,
+        "unit_ratio": str(profile.unit_ratio),
+        "personal_ratio": str(profile.personal_ratio),
+        "paid_to": profile.paid_to,
+        "suspense_balance": str(profile.suspense_balance),
+        "person_counts": dict(profile.person_counts),
+    }
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    unit: UnitInfo
+    password_remembered: bool
+
+
+class CentreSession:
+    """Who is logged in where; makes API clients for a unit with its keyring tokens."""
+
+    def __init__(self, services: AppServices) -> None:
+        self.services = services
+        self.vault = PasswordVault()
+        # One store per unit and server for the whole session: without an OS keyring the
+        # tokens live in its memory, and must outlive the client that logged in.
+        self._token_stores: dict[tuple[str, str], KeyringTokenStore] = {}
+
+    def tokens(self, server_url: str, unit_code: str) -> KeyringTokenStore:
+        key = (server_url.rstrip("/"), unit_code)
+        if key not in self._token_stores:
+            self._token_stores[key] = KeyringTokenStore(*key)
+        return self._token_stores[key]
+
+    def server_url(self, unit: UnitInfo | None = None) -> str | None:
+        return (unit.server_url if unit else None) or self.services.settings.get("server_url")
+
+    def client(self, unit: UnitInfo) -> CentreClient:
+        url = self.server_url(unit)
+        if not url:
+            raise BadInputError("尚未设置中心服务器地址，请先登录。")
+        return CentreClient(
+            url,
+            token_store=self.tokens(url, unit.code),
+            ca_bundle=self.services.settings.get("ca_bundle"),
+        )
+
+    def is_logged_in(self, unit: UnitInfo) -> bool:
+        url = self.server_url(unit)
+        return url is not None and self.tokens(url, unit.code).get() is not None
+
+    def login(
+        self, server_url: str, unit_code: str, password: str, *, remember: bool = False
+    ) -> LoginOutcome:
+        """Log in, then cache the unit's profile and the centre's policy, and make it current."""
+        server_url = server_url.strip().rstrip("/")
+        unit_code = unit_code.strip()
+        if not server_url.startswith(("http://", "https://")):
+            raise BadInputError("服务器地址应以 https:// 开头", field="server_url")
+        if not unit_code or not password:
+            raise BadInputError(
+                "请填写单位账号和密码", field="unit_code" if not unit_code else "password"
+            )
+        with CentreClient(
+            server_url,
+            token_store=self.tokens(server_url, unit_code),
+            ca_bundle=self.services.settings.get("ca_bundle"),
+        ) as client:
+            client.login(unit_code, password)
+            profile = client.unit_profile()
+            policy = CentrePolicy.from_dict(client.policy(), source="server")
+        unit = self._local_unit(server_url, unit_code, profile.name)
+        self.services.units.cache_profile(unit.id, profile_dict(profile), policy)
+        self.services.units.switch(unit.code)
+        self.services.settings.set("server_url", server_url)
+        remembered = False
+        if remember:
+            remembered = self.vault.remember(server_url, unit_code, password)
+        else:
+            self.vault.forget(server_url, unit_code)
+        self.services.settings.set("remember_login", remember and remembered)
+        with self.services.store.session() as session:
+            audit.record(session, "login", unit_id=unit.id)
+        logger.info("logged in to %s as unit %s", server_url, unit_code)
+        return LoginOutcome(unit, remembered)
+
+    def _local_unit(self, server_url: str, unit_code: str, name: str) -> UnitInfo:
+        units = self.services.units
+        unit = units.get(unit_code) or units.add(unit_code, name, server_url)
+        with self.services.store.session() as session:
+            row = session.get_one(Unit, unit.id)
+            row.server_url, row.name = server_url, name
+        refreshed = units.get(unit_code)
+        if refreshed is None:  # pragma: no cover - just written
+            raise StorageError("单位信息保存失败")
+        return refreshed
+
+    def logout(self, unit: UnitInfo) -> None:
+        url = self.server_url(unit)
+        if url:
+            self.tokens(url, unit.code).clear()

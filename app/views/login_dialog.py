@@ -1,0 +1,109 @@
+"""登录: server address, 单位账号, password, 记住密码 — secrets go only to the OS keyring."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import KnownError
+from app.services.session import CentreSession, LoginOutcome
+from app.views.ops import Op, OpContext
+
+
+class LoginDialog(QDialog):
+    """Logs in off the UI thread; `outcome` is set when it succeeded."""
+
+    def __init__(
+        self,
+        session: CentreSession,
+        *,
+        server_url: str | None = None,
+        unit_code: str | None = None,
+        hint: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.outcome: LoginOutcome | None = None
+        self.op: Op[LoginOutcome] | None = None
+        settings = session.services.settings
+        self.setWindowTitle(self.tr("登录公积金中心"))
+        self.server_edit = QLineEdit(server_url or settings.get("server_url") or "https://")
+        self.server_edit.setObjectName("serverUrl")
+        self.unit_edit = QLineEdit(unit_code or settings.get("current_unit") or "")
+        self.unit_edit.setObjectName("unitCode")
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("password")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.remember = QCheckBox(self.tr("记住密码（保存在系统钥匙串中）"))
+        self.remember.setObjectName("rememberPassword")
+        self.remember.setChecked(bool(settings.get("remember_login")))
+        remembered = session.vault.recall(self.server_edit.text(), self.unit_edit.text())
+        if remembered and self.remember.isChecked():
+            self.password_edit.setText(remembered)
+        form = QFormLayout()
+        form.addRow(self.tr("服务器地址(&S)："), self.server_edit)
+        form.addRow(self.tr("单位账号(&U)："), self.unit_edit)
+        form.addRow(self.tr("密码(&P)："), self.password_edit)
+        form.addRow("", self.remember)
+        self.hint = QLabel(hint or "")
+        self.hint.setObjectName("loginHint")
+        self.hint.setWordWrap(True)
+        self.hint.setVisible(bool(hint))
+        self.hint.setStyleSheet("color: #1d4ed8;")
+        self.error = QLabel()
+        self.error.setObjectName("loginError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c62828;")
+        buttons = QDialogButtonBox()
+        self.login_button = QPushButton(self.tr("登录"))
+        self.login_button.setObjectName("loginButton")
+        self.login_button.setDefault(True)
+        buttons.addButton(self.login_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        cancel = buttons.addButton(self.tr("离线使用"), QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setToolTip(self.tr("不登录也可录入清册，联网登录后再上传"))
+        self.login_button.clicked.connect(self.start_login)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(440)
+        (self.password_edit if self.unit_edit.text() else self.unit_edit).setFocus()
+
+    def start_login(self) -> Op[LoginOutcome]:
+        server, unit, password = (
+            self.server_edit.text(),
+            self.unit_edit.text(),
+            self.password_edit.text(),
+        )
+        remember = self.remember.isChecked()
+
+        def work(_ctx: OpContext) -> LoginOutcome:
+            return self.session.login(server, unit, password, remember=remember)
+
+        self.login_button.setEnabled(False)
+        self.error.setText(self.tr("正在登录…"))
+        self.op = Op(self, work).success(self._done).failure(self._failed).run()
+        return self.op
+
+    def _done(self, outcome: LoginOutcome) -> None:
+        self.outcome = outcome
+        self.password_edit.clear()
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.login_button.setEnabled(True)
+        self.error.setText(error.message if isinstance(error, KnownError) else str(error))
+        self.password_edit.selectAll()
+        self.password_edit.setFocus()
