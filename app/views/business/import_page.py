@@ -1,0 +1,354 @@
+"""个人开户（批量） and its kind: download the template, check a file, choose what to import.
+
+Checking and importing run in the background (`Op`) with a progress bar and 取消 on the page,
+so the window stays responsive on a 100,000-row file. Imported rows land in the same pending
+list as the single-entry page's; the list is shown below.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import KnownError
+from app.services import batch_import
+from app.services.batch_import import ImportCheck
+from app.services.engine.pending import PendingLists, RowView
+from app.services.policy import CentrePolicy
+from app.services.rules.money import format_money
+from app.views.business.import_report import ImportReport
+from app.views.business.pending_model import SORT_ROLE, PendingRowsModel
+from app.views.ops import Op, OpContext
+
+logger = logging.getLogger(__name__)
+
+FILE_FILTER = "表格文件 (*.xlsx *.xls *.ods *.csv *.txt);;所有文件 (*)"
+
+
+class ImportPage(QWidget):
+    """Batch import of one business for the current unit."""
+
+    validated = Signal(object)  # the ImportCheck, or None when the clerk cancelled
+    imported = Signal(int)  # rows added to the pending list
+    failed = Signal(str)  # a Chinese message already shown on the page
+
+    def __init__(
+        self,
+        pending: PendingLists,
+        policy: Callable[[], CentrePolicy],
+        *,
+        template_title: str | None = None,
+        single_page_name: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.pending = pending
+        self.policy = policy
+        self.spec = pending.spec
+        self.template_title = template_title or f"{self.spec.name}批量导入模版"
+        self.op: Op[object] | None = None
+        self.dialog: QFileDialog | None = None
+
+        title = QLabel(self.tr("%s（批量）") % self.spec.name)
+        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self._build_template_box())
+        top_layout.addWidget(self._build_file_box())
+        self.report = ImportReport()
+        self.report.hide()
+        self.report.export_requested.connect(lambda: self.export_report())
+        self.report.import_all_requested.connect(lambda: self.import_rows(valid_only=False))
+        self.report.import_valid_requested.connect(lambda: self.import_rows(valid_only=True))
+        self.report.cancel_requested.connect(self.discard)
+        top_layout.addWidget(self.report, 1)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self._build_list(single_page_name))
+        self.splitter.setStretchFactor(0, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.splitter)
+        self.refresh_list()
+
+    # --- building ---------------------------------------------------------------------------
+    def _build_template_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("第一步：下载模版并填写"))
+        self.template_button = QPushButton(self.tr("%s下载") % self.template_title)
+        self.template_button.setObjectName("templateButton")
+        self.template_button.clicked.connect(lambda: self.save_template())
+        hint = QLabel(
+            self.tr(
+                "用 Excel 或 WPS 填写：红色表头为必填项，证件号码列保持文本格式。"
+                "可以导入 .xlsx、.xls、.ods 和 .csv 文件。"
+            )
+        )
+        hint.setWordWrap(True)
+        row = QHBoxLayout(box)
+        row.addWidget(self.template_button)
+        row.addWidget(hint, 1)
+        return box
+
+    def _build_file_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("第二步：选择文件并导入"))
+        self.file_edit = QLineEdit()
+        self.file_edit.setObjectName("importFile")
+        self.file_edit.setReadOnly(True)
+        self.file_edit.setPlaceholderText(self.tr("尚未选择文件"))
+        self.choose_button = QPushButton(self.tr("选择文件…"))
+        self.choose_button.clicked.connect(self.choose_file)
+        self.import_button = QPushButton(self.tr("批量导入"))
+        self.import_button.setObjectName("batchImportButton")
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.start_validation)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("importProgress")
+        self.progress.hide()
+        self.stop_button = QPushButton(self.tr("取消"))
+        self.stop_button.setObjectName("stopButton")
+        self.stop_button.clicked.connect(self.stop)
+        self.stop_button.hide()
+        self.status = QLabel()
+        self.status.setObjectName("importStatus")
+        self.status.setWordWrap(True)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file_edit, 1)
+        file_row.addWidget(self.choose_button)
+        file_row.addWidget(self.import_button)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.stop_button)
+        layout = QVBoxLayout(box)
+        layout.addLayout(file_row)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.status)
+        return box
+
+    def _build_list(self, single_page_name: str | None) -> QGroupBox:
+        box = QGroupBox(self.spec.list_name)
+        self.list_model = PendingRowsModel(self.spec)
+        proxy = QSortFilterProxyModel(self)
+        proxy.setSourceModel(self.list_model)
+        proxy.setSortRole(SORT_ROLE)
+        self.list_table = QTableView()
+        self.list_table.setObjectName("pendingTable")
+        self.list_table.setModel(proxy)
+        self.list_table.setSortingEnabled(True)
+        self.list_table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.list_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list_summary = QLabel()
+        self.list_summary.setObjectName("listSummary")
+        where = single_page_name or f"{self.spec.name}（单笔）"
+        hint = QLabel(self.tr("浏览、修改、删除和全部提交请到“%s”，两处是同一个清册。") % where)
+        hint.setStyleSheet("color: #666;")
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.list_table, 1)
+        layout.addWidget(self.list_summary)
+        layout.addWidget(hint)
+        return box
+
+    # --- messages and state -------------------------------------------------------------------
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.status.setStyleSheet("color: #c62828;" if error else "color: #2e7d32;")
+        self.status.setText(text)
+
+    def _set_running(self, label: str | None) -> None:
+        running = label is not None
+        self.progress.setVisible(running)
+        self.stop_button.setVisible(running)
+        self.stop_button.setEnabled(running)
+        self.choose_button.setEnabled(not running)
+        self.import_button.setEnabled(not running and bool(self.file_edit.text()))
+        self.template_button.setEnabled(not running)
+        self.report.set_busy(running)
+        if running:
+            self.progress.setRange(0, 0)  # busy until the first report gives a total
+            self._say(label or "")
+
+    def refresh_list(self) -> None:
+        rows = self.pending.rows()
+        self.list_model.set_rows(rows)
+        summary = self.pending.summary()
+        parts = [self.tr("共 %d 条") % summary.count]
+        if summary.with_errors:
+            parts.append(self.tr("其中 %d 条有误") % summary.with_errors)
+        for key, total in summary.totals.items():
+            parts.append(f"{self.spec.field(key).label}合计 {format_money(total)}")
+        self.list_summary.setText("，".join(parts))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """The single-entry page may have changed the list meanwhile."""
+        super().showEvent(event)
+        if self.op is None:
+            self.refresh_list()
+
+    # --- template -----------------------------------------------------------------------------
+    def save_template(self, path: str | None = None) -> None:
+        """身份证批量开户模版下载; `path` skips the file dialog (tests, scripts)."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self,
+                self.tr("保存模版"),
+                f"{self.template_title}.xlsx",
+                "Excel 工作簿 (*.xlsx)",
+            )
+            if not path:
+                return
+        try:
+            saved = batch_import.write_template_file(path, self.spec, self.policy())
+        except KnownError as error:
+            self._say(error.message, error=True)
+            return
+        self._say(self.tr("模版已保存：%s") % saved)
+
+    # --- checking -----------------------------------------------------------------------------
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择要导入的文件"), "", FILE_FILTER)
+        if path:
+            self.set_file(path)
+
+    def set_file(self, path: str | Path) -> None:
+        self.file_edit.setText(str(path))
+        self.import_button.setEnabled(True)
+        self.report.hide()
+        self.status.clear()
+
+    def start_validation(self) -> None:
+        """批量导入: read and check every row in the background; nothing is stored yet."""
+        path = self.file_edit.text()
+        if not path or self.op is not None:
+            return
+        self.report.hide()
+        pending, spec = self.pending, self.spec
+
+        def work(ctx: OpContext) -> ImportCheck | None:
+            try:
+                return batch_import.validate_file(
+                    path, spec, pending, progress=ctx.report, cancelled=lambda: ctx.cancelled
+                )
+            except batch_import.Cancelled:
+                return None
+
+        self._run(work, self.tr("正在读取文件…"), self._validated)
+
+    def _run(
+        self, work: Callable[[OpContext], object], label: str, done: Callable[[object], None]
+    ) -> None:
+        op: Op[object] = Op(self, work).success(done).failure(self._failed)
+        op.signals.progress.connect(self._progress)
+        self.op = op
+        self._set_running(label)
+        op.run()
+
+    def _progress(self, done: int, total: int, label: str) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+        if label:
+            self.status.setText(label)
+
+    def stop(self) -> None:
+        """取消 while checking: the worker stops at its next look at the flag."""
+        if self.op is not None:
+            self.op.ctx.cancel()
+            self.stop_button.setEnabled(False)
+            self._say(self.tr("正在取消…"))
+
+    def _finish(self) -> None:
+        self.op = None
+        self._set_running(None)
+
+    def _validated(self, result: object) -> None:
+        self._finish()
+        if not isinstance(result, ImportCheck):
+            self._say(self.tr("已取消，未导入任何记录。"))
+            self.validated.emit(None)
+            return
+        self.report.show_check(result)
+        self.report.show()
+        if result.can_import_all:
+            self._say(self.tr("校验通过，可以全部导入。"))
+        elif not result.rows:
+            self._say(self.tr("文件中没有可导入的数据。"), error=True)
+        else:
+            self._say(self.tr("发现问题，请查看下表；可导出错误报告修改后重新导入。"), error=True)
+        self.validated.emit(result)
+
+    def _failed(self, error: BaseException) -> None:
+        self._finish()
+        message = error.message if isinstance(error, KnownError) else str(error)
+        self._say(message, error=True)
+        self.failed.emit(message)
+
+    # --- the clerk's choice ---------------------------------------------------------------------
+    def export_report(self, path: str | None = None) -> None:
+        """导出错误报告 (.xlsx) of the checked file; `path` skips the file dialog."""
+        check = self.report.check
+        if check is None or self.op is not None:
+            return
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self,
+                self.tr("导出错误报告"),
+                f"{check.path.stem}-错误报告.xlsx",
+                "Excel 工作簿 (*.xlsx)",
+            )
+            if not path:
+                return
+        target = path
+        self._run(
+            lambda _ctx: batch_import.write_report(check, target),
+            self.tr("正在导出错误报告…"),
+            self._exported,
+        )
+
+    def _exported(self, saved: object) -> None:
+        self._finish()
+        self._say(self.tr("错误报告已保存：%s") % saved)
+
+    def import_rows(self, *, valid_only: bool) -> None:
+        """全部导入 / 仅导入正确的行: one transaction in the background."""
+        check = self.report.check
+        if check is None or self.op is not None:
+            return
+        pending = self.pending
+
+        def work(_ctx: OpContext) -> list[RowView]:
+            return batch_import.import_rows(check, pending, valid_only=valid_only)
+
+        self._run(work, self.tr("正在导入…"), self._imported)
+
+    def _imported(self, result: object) -> None:
+        self._finish()
+        count = len(result) if isinstance(result, list) else 0
+        self.report.hide()
+        self.report.check = None
+        self.refresh_list()
+        self._say(self.tr("已导入 %d 行到%s。") % (count, self.spec.list_name))
+        self.imported.emit(count)
+
+    def discard(self) -> None:
+        """取消: forget the checked file; nothing was imported."""
+        self.report.hide()
+        self.report.check = None
+        self._say(self.tr("已取消，未导入任何记录。"))

@@ -1,0 +1,144 @@
+"""The result of checking an import file: counts, every problem, and the clerk's choice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.batch_import import ImportCheck, ImportProblem
+
+_Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("行号", "列", "值", "原因")
+
+
+class ProblemsModel(QAbstractTableModel):
+    """Every problem of a checked file, one per line (row, column, value, reason)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._problems: list[ImportProblem] = []
+
+    def set_problems(self, problems: list[ImportProblem]) -> None:
+        self.beginResetModel()
+        self._problems = list(problems)
+        self.endResetModel()
+
+    def problem(self, row: int) -> ImportProblem:
+        return self._problems[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._problems)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return HEADERS[section] if 0 <= section < len(HEADERS) else None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._problems):
+            return None
+        problem = self._problems[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            cells = (problem.row, problem.column or "（整行）", problem.value, problem.message)
+            return str(cells[index.column()])
+        return None
+
+
+class ImportReport(QWidget):
+    """Counts, the problems table and the four choices; the page does the work."""
+
+    export_requested = Signal()
+    import_all_requested = Signal()
+    import_valid_requested = Signal()
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.check: ImportCheck | None = None
+        self.counts = QLabel()
+        self.counts.setObjectName("importCounts")
+        self.counts.setWordWrap(True)
+        self.model = ProblemsModel()
+        self.table = QTableView()
+        self.table.setObjectName("problemsTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.export_button = QPushButton(self.tr("导出错误报告"))
+        self.import_all_button = QPushButton(self.tr("全部导入"))
+        self.import_valid_button = QPushButton(self.tr("仅导入正确的行"))
+        self.cancel_button = QPushButton(self.tr("取消"))
+        for button, signal, name in (
+            (self.export_button, self.export_requested, "exportReportButton"),
+            (self.import_all_button, self.import_all_requested, "importAllButton"),
+            (self.import_valid_button, self.import_valid_requested, "importValidButton"),
+            (self.cancel_button, self.cancel_requested, "cancelImportButton"),
+        ):
+            button.setObjectName(name)
+            button.clicked.connect(signal.emit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_all_button)
+        buttons.addWidget(self.import_valid_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+    def show_check(self, check: ImportCheck) -> None:
+        self.check = check
+        good, bad = len(check.good_rows), len(check.bad_rows)
+        parts = [
+            self.tr("文件“%s”共 %d 行：正确 %d 行，有误 %d 行。")
+            % (check.file_name, len(check.rows), good, bad)
+        ]
+        if check.missing_required:
+            parts.append(self.tr("缺少必填列：%s。") % "、".join(check.missing_required))
+        if check.unknown_headers:
+            parts.append(self.tr("已忽略的列：%s。") % "、".join(check.unknown_headers))
+        if check.problems:
+            parts.append(self.tr("下表列出全部 %d 处问题。") % len(check.problems))
+        elif not check.rows:
+            parts.append(self.tr("文件中没有数据行。"))
+        self.counts.setText("".join(parts))
+        self.counts.setStyleSheet("color: #c62828;" if check.problems else "color: #2e7d32;")
+        self.model.set_problems(check.problems)
+        self.table.setVisible(bool(check.problems))
+        if check.problems:
+            self.table.resizeColumnsToContents()
+        self.export_button.setEnabled(bool(check.problems))
+        self.import_all_button.setEnabled(check.can_import_all)
+        self.import_valid_button.setText(self.tr("仅导入正确的 %d 行") % good)
+        self.import_valid_button.setEnabled(check.can_import_valid and bad > 0)
+
+    def set_busy(self, busy: bool) -> None:
+        """While an import runs, no second choice can be made."""
+        for button in (self.import_all_button, self.import_valid_button, self.cancel_button):
+            button.setEnabled(not busy)
+        if not busy and self.check is not None:
+            self.show_check(self.check)
