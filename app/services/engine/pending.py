@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.errors import BadInputError
@@ -261,17 +261,20 @@ class PendingLists:
                 if self.spec.unique_key and result.values.get(self.spec.unique_key):
                     # Any holder makes a later row with the same key a duplicate.
                     ctx.pending_keys[result.values[self.spec.unique_key].upper()] = -position
-            # One multi-row INSERT: a flush per row made 10,000 rows take seconds.
-            ids = (
-                list(
+            # One executemany INSERT: a flush per row made 10,000 rows take seconds. SQLite gives
+            # rowids in insertion order within this (single-writer) transaction, so the new
+            # ids are the ones above the largest before it.
+            ids: list[int] = []
+            if records:
+                before = session.scalar(select(func.max(PendingRow.id))) or 0
+                session.execute(insert(PendingRow), records)
+                ids = list(
                     session.scalars(
-                        insert(PendingRow).returning(PendingRow.id, sort_by_parameter_order=True),
-                        records,
+                        select(PendingRow.id)
+                        .where(PendingRow.list_id == plist.id, PendingRow.id > before)
+                        .order_by(PendingRow.id)
                     )
                 )
-                if records
-                else []
-            )
             audit.record(
                 session,
                 "pending.add",
