@@ -96,7 +96,8 @@ class SyncReport:
 
     run: RunCounts
     reviews_updated: int = 0
-    pulled: bool = False  # False when the run stopped before the pull
+    pulled: bool = False  # False when the run stopped before the pull, or the pull failed
+    pull_error: str | None = None  # why the pull failed (offline, 5xx), in Chinese
 
 
 @dataclass(frozen=True)
@@ -424,11 +425,16 @@ class OutboxSync:
         """Send what is due, then pull review states; remember when the centre was reached."""
         counts = self.run(progress, cancelled)
         report = SyncReport(counts)
-        if counts.stopped is None:
+        if counts.stopped is not None:
+            return report
+        try:
             report.reviews_updated = self.pull_reviews()
-            report.pulled = True
-            with self.store.session() as session:
-                session.get_one(Unit, self.unit_id).last_synced_at = self.clock()
+        except (OfflineError, ServerError) as exc:
+            report.pull_error = exc.message  # what arrived is kept; the next sync goes on
+            return report
+        report.pulled = True
+        with self.store.session() as session:
+            session.get_one(Unit, self.unit_id).last_synced_at = self.clock()
         return report
 
 

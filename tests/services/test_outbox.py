@@ -487,3 +487,16 @@ def test_sync_sends_pulls_and_remembers_when(
     stopped = outbox.sync()
     assert stopped.pulled is False and stopped.run.stopped is not None
     assert outbox.last_synced_at() == clock.now - timedelta(seconds=60)
+
+
+def test_a_failed_pull_is_reported_not_raised_and_the_sync_time_stays(
+    services: AppServices, outbox: OutboxSync, unit_id: int, centre: FakeCentre
+) -> None:
+    queue(services, unit_id)
+    centre.pull_failure_after = 0
+
+    report = outbox.sync()
+
+    assert (report.run.sent, report.pulled) == (1, False)
+    assert report.pull_error == "无法连接公积金中心服务器"
+    assert outbox.last_synced_at() is None
