@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,14 +11,16 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from app.models import OutboxItem
+from app.cli import run
+from app.models import OutboxItem, Unit
 from app.services.api import CentreClient
+from app.services.api.tokens import TokenPair
 from app.services.attachments import AttachmentService
 from app.services.businesses import SPECS
 from app.services.context import AppServices
 from app.services.engine.pending import PendingLists
 from app.services.outbox import OutboxSync
-from app.services.session import CentreSession
+from app.services.session import CentreSession, KeyringTokenStore
 from app.services.units import UnitInfo
 from fundserver.demo import DemoCredentials
 from fundserver.process import FundServerProcess
@@ -151,3 +154,60 @@ def test_a_rejection_comes_back_with_its_reason_and_can_be_reopened(
     assert [r.values["name"] for r in clerk.pending.rows()] == ["司马琳"]
     assert clerk.outbox.sync().reviews_updated == 0  # a later pull keeps it reopened
     assert outbox_item(clerk, item_id).review_state == "已重报"
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = run(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_sync_and_status_commands(
+    clerk: Clerk, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = cli(capsys, "status", "--json")
+    before = json.loads(out)
+    assert code == 0 and before["logged_in"] is True and before["last_sync"] is None
+    item_id = submit_one(clerk, tmp_path, "上官宇", resident_id("41020419880305005"))
+
+    code, out, err = cli(capsys, "sync")
+    assert code == 0, err
+    assert "已上传 1 笔" in out and "已提交 1" in out
+    assert err == ""  # no progress line: stderr is not a terminal here
+
+    code, out, _ = cli(capsys, "status", "--json")
+    status = json.loads(out)
+    assert status["unit"]["code"] == clerk.unit.code
+    assert status["outbox"] == {"待上传": 0, "上传中": 0, "已提交": 1, "失败": 0}
+    assert status["reviews"] == {"待审核": 1} and status["last_sync"] is not None
+    code, out, _ = cli(capsys, "status")
+    assert "登录状态：已登录" in out and "已提交 1" in out and "从未同步" not in out
+
+    code, out, _ = cli(capsys, "sync", "--json")
+    again = json.loads(out)
+    assert (code, again["ok"], again["sent"]) == (0, True, 0)
+    assert outbox_item(clerk, item_id).state == "sent"
+
+
+def test_sync_exits_2_when_offline_or_logged_out_and_keeps_the_outbox(
+    clerk: Clerk, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    item_id = submit_one(clerk, tmp_path, "诸葛敏", resident_id("41020219990101006"))
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead_url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    with clerk.services.store.session() as session:
+        session.get_one(Unit, clerk.unit.id).server_url = dead_url
+    KeyringTokenStore(dead_url, clerk.unit.code).set(TokenPair("access", "refresh", "x"))
+
+    code, out, err = cli(capsys, "sync", "--json")
+    assert code == 2
+    assert json.loads(out)["error"] == "无法连接公积金中心服务器，请检查网络后重试"
+    assert outbox_item(clerk, item_id).state == "queued"
+
+    KeyringTokenStore(dead_url, clerk.unit.code).clear()
+    code, out, err = cli(capsys, "sync")
+    assert code == 2 and "gjj-desk login" in err
+    code, out, _ = cli(capsys, "status", "--json")
+    assert json.loads(out)["logged_in"] is False
+    assert json.loads(out)["outbox"]["待上传"] == 1
