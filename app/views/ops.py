@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -60,9 +61,16 @@ class _Runnable(QRunnable):
         try:
             result = self.fn(self.ctx)
         except BaseException as exc:  # noqa: BLE001 - every failure goes to the one error path
-            self.signals.failed.emit(exc)
+            self._emit(self.signals.failed, exc)
         else:
-            self.signals.finished.emit(result)
+            self._emit(self.signals.finished, result)
+
+    def _emit(self, signal: Any, value: object) -> None:
+        # The widget that asked may be gone (window closed mid-work): then nobody is told.
+        if shiboken6.isValid(self.signals):
+            signal.emit(value)
+        else:
+            logger.info("background work finished after its window closed")
 
 
 class Op(Generic[T]):

@@ -13,6 +13,8 @@ from app.services.businesses import SPECS
 from app.services.context import AppServices
 from app.services.engine.history import SubmissionHistory
 from app.services.engine.pending import PendingLists
+from app.services.policy import CentrePolicy
+from app.services.units import UnitInfo
 from app.views.business.import_page import ImportPage
 from app.views.business.pending_page import PendingPage
 from app.views.business.query_page import QueryPage
@@ -26,65 +28,73 @@ def _no_unit() -> QWidget:
     return label
 
 
-def page_factories(services: AppServices) -> dict[str, PageFactory]:
-    """A factory per menu entry that is built; the window disables the others."""
-    # The single and batch pages of a business share one pending list: an import refreshes
-    # the single page's list if that page is built (the batch page refreshes when shown).
-    single_pages: dict[str, PendingPage] = {}
+class Pages:
+    """Builds each page for the unit current when it is opened."""
 
-    def pending_page(code: str) -> PageFactory:
-        def make() -> QWidget:
-            unit = services.units.current()
-            if unit is None:
-                return _no_unit()
-            policy = lambda: services.units.policy(unit.id)  # noqa: E731 - read at each use
-            pending = PendingLists(services.store, SPECS[code], unit.id, policy)
-            page = PendingPage(pending, AttachmentService(services.store, unit.id), policy)
-            single_pages[code] = page
-            page.destroyed.connect(lambda _obj=None: single_pages.pop(code, None))
-            return page
+    def __init__(self, services: AppServices) -> None:
+        self.services = services
+        # The single and batch pages of a business share one pending list: an import (or a
+        # reopened submission) refreshes the single page's list if that page is built.
+        self.single_pages: dict[str, PendingPage] = {}
 
-        return make
+    def _policy(self, unit: UnitInfo) -> Callable[[], CentrePolicy]:
+        return lambda: self.services.units.policy(unit.id)  # read at each use
 
-    def _refresh_single(code: str) -> None:
-        single = single_pages.get(code)
+    def _pending(self, unit: UnitInfo, code: str) -> PendingLists:
+        return PendingLists(self.services.store, SPECS[code], unit.id, self._policy(unit))
+
+    def refresh_single(self, code: str) -> None:
+        single = self.single_pages.get(code)
         if single is not None:
             single.refresh()
 
-    def import_page(code: str, template_title: str) -> PageFactory:
+    def _for_unit(self, build: Callable[[UnitInfo], QWidget]) -> PageFactory:
         def make() -> QWidget:
-            unit = services.units.current()
-            if unit is None:
-                return _no_unit()
-            policy = lambda: services.units.policy(unit.id)  # noqa: E731 - read at each use
-            pending = PendingLists(services.store, SPECS[code], unit.id, policy)
-            page = ImportPage(pending, policy, template_title=template_title)
-            page.imported.connect(lambda _count: _refresh_single(code))
+            unit = self.services.units.current()
+            return _no_unit() if unit is None else build(unit)
+
+        return make
+
+    def pending_page(self, code: str) -> PageFactory:
+        def build(unit: UnitInfo) -> QWidget:
+            attachments = AttachmentService(self.services.store, unit.id)
+            page = PendingPage(self._pending(unit, code), attachments, self._policy(unit))
+            self.single_pages[code] = page
+            page.destroyed.connect(lambda _obj=None: self.single_pages.pop(code, None))
             return page
 
-        return make
+        return self._for_unit(build)
 
-    def query_page(key: str) -> PageFactory:
+    def import_page(self, code: str, template_title: str) -> PageFactory:
+        def build(unit: UnitInfo) -> QWidget:
+            page = ImportPage(
+                self._pending(unit, code), self._policy(unit), template_title=template_title
+            )
+            page.imported.connect(lambda _count: self.refresh_single(code))
+            return page
+
+        return self._for_unit(build)
+
+    def query_page(self, key: str) -> PageFactory:
         entry = catalog.entry(key)
 
-        def make() -> QWidget:
-            unit = services.units.current()
-            if unit is None:
-                return _no_unit()
-
+        def build(unit: UnitInfo) -> QWidget:
             def reopen(code: str, outbox_id: int) -> str:
-                policy = lambda: services.units.policy(unit.id)  # noqa: E731
-                PendingLists(services.store, SPECS[code], unit.id, policy).reopen(outbox_id)
-                _refresh_single(code)
+                self._pending(unit, code).reopen(outbox_id)
+                self.refresh_single(code)
                 return SPECS[code].list_name
 
-            history = SubmissionHistory(services.store, unit.id)
+            history = SubmissionHistory(self.services.store, unit.id)
             return QueryPage(entry.label, history, entry.businesses, reopen)
 
-        return make
+        return self._for_unit(build)
 
+
+def page_factories(services: AppServices) -> dict[str, PageFactory]:
+    """A factory per menu entry that is built; the window disables the others."""
+    pages = Pages(services)
     return {
-        "open-account": pending_page("open-account"),
-        "open-account-query": query_page("open-account-query"),
-        "open-account-batch": import_page("open-account", "身份证批量开户模版"),
+        "open-account": pages.pending_page("open-account"),
+        "open-account-batch": pages.import_page("open-account", "身份证批量开户模版"),
+        "open-account-query": pages.query_page("open-account-query"),
     }

@@ -168,3 +168,14 @@ def test_submit_is_refused_without_materials_then_queued(
         assert len(session.scalars(select(OutboxItem)).all()) == 1
     assert page.model.rowCount() == 0
     assert "已提交 1 条" in page.message.text()
+
+
+def test_pending_model_is_a_well_behaved_qt_model(
+    qtbot: QtBot,
+    page: PendingPage,
+    qtmodeltester,  # type: ignore[no-untyped-def]
+) -> None:
+    fill(qtbot, page, "王建国", WANG, "6200")
+    page.add_row()
+    qtmodeltester.check(page.model)
+    qtmodeltester.check(page.proxy)

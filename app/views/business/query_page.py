@@ -1,0 +1,194 @@
+"""A business's 查询 page: submitted work, its review state and the reviewer's reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import KnownError
+from app.services.engine.history import STATES, HistoryRow, SubmissionHistory
+
+_Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("提交时间", "业务", "姓名", "证件号码", "个人账号", "状态", "说明")
+STATE_COLOURS = {
+    "退回": QColor("#fde0dc"),
+    "失败": QColor("#fde0dc"),
+    "审核通过": QColor("#e3f4e1"),
+    "已复核": QColor("#e3f4e1"),
+    "已使用": QColor("#e3f4e1"),
+}
+PERIODS = (("全部", None), ("今天", 0), ("近 7 天", 7), ("近 30 天", 30), ("近一年", 365))
+
+
+class HistoryModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[HistoryRow] = []
+
+    def set_rows(self, rows: list[HistoryRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> HistoryRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            values = (
+                row.submitted_at.strftime("%Y-%m-%d %H:%M"),
+                row.business_name,
+                row.name,
+                row.id_number,
+                row.account_no,
+                row.state,
+                row.reason,
+            )
+            return values[index.column()]
+        if role == Qt.ItemDataRole.BackgroundRole and row.state in STATE_COLOURS:
+            return QBrush(STATE_COLOURS[row.state])
+        return None
+
+
+class QueryPage(QWidget):
+    """Filterable by time, state and person; a 退回 submission can be reopened for correction."""
+
+    def __init__(
+        self,
+        title: str,
+        history: SubmissionHistory,
+        businesses: tuple[str, ...],
+        reopen: Callable[[str, int], str],
+        parent: QWidget | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        super().__init__(parent)
+        self.history = history
+        self.businesses = businesses
+        self.reopen_in = reopen
+        self.today = today
+        heading = QLabel(title)
+        heading.setStyleSheet("font-size: 18px; font-weight: bold;")
+        self.period = QComboBox()
+        self.period.setObjectName("periodFilter")
+        for label, days in PERIODS:
+            self.period.addItem(label, days)
+        self.state = QComboBox()
+        self.state.setObjectName("stateFilter")
+        self.state.addItems(("全部状态", *STATES))
+        self.person = QLineEdit()
+        self.person.setObjectName("personFilter")
+        self.person.setPlaceholderText(self.tr("姓名、证件号码或个人账号"))
+        self.person.setClearButtonEnabled(True)
+        refresh = QPushButton(self.tr("查询"))
+        refresh.clicked.connect(self.refresh)
+        self.reopen_button = QPushButton(self.tr("退回修改"))
+        self.reopen_button.setObjectName("reopenButton")
+        self.reopen_button.setToolTip(self.tr("把被退回的提交放回清册，修改后重新提交"))
+        self.reopen_button.clicked.connect(self.reopen_selected)
+        self.period.currentIndexChanged.connect(self.refresh)
+        self.state.currentIndexChanged.connect(self.refresh)
+        self.person.returnPressed.connect(self.refresh)
+        filters = QHBoxLayout()
+        labelled: tuple[tuple[str, QWidget], ...] = (
+            (self.tr("时间："), self.period),
+            (self.tr("状态："), self.state),
+            (self.tr("人员："), self.person),
+        )
+        for label, widget in labelled:
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addWidget(refresh)
+        filters.addStretch(1)
+        filters.addWidget(self.reopen_button)
+        self.model = HistoryModel()
+        self.table = QTableView()
+        self.table.setObjectName("historyTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.selectionModel().selectionChanged.connect(self._selection)
+        self.message = QLabel()
+        self.message.setObjectName("queryMessage")
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(filters)
+        layout.addWidget(self.table)
+        layout.addWidget(self.message)
+        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        self.refresh()  # review states may have arrived while the page was hidden
+        super().showEvent(event)
+
+    def refresh(self) -> None:
+        days = self.period.currentData()
+        since = self.today() - timedelta(days=days) if days is not None else None
+        state = self.state.currentText() if self.state.currentIndex() > 0 else None
+        rows = self.history.rows(
+            self.businesses, since=since, state=state, person=self.person.text()
+        )
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        self._selection()
+        submissions = len({r.outbox_id for r in rows})
+        self.message.setStyleSheet("")
+        self.message.setText(self.tr("共 %d 笔提交，%d 人") % (submissions, len(rows)))
+
+    def selected(self) -> HistoryRow | None:
+        indexes = self.table.selectionModel().selectedRows()
+        return self.model.row_at(indexes[0].row()) if indexes else None
+
+    def _selection(self) -> None:
+        row = self.selected()
+        self.reopen_button.setEnabled(row is not None and row.can_reopen)
+
+    def reopen_selected(self) -> None:
+        row = self.selected()
+        if row is None or not row.can_reopen:
+            return
+        try:
+            where = self.reopen_in(row.business, row.outbox_id)
+        except KnownError as error:
+            self.message.setStyleSheet("color: #c62828;")
+            self.message.setText(error.message)
+            return
+        self.refresh()
+        self.message.setStyleSheet("color: #2e7d32;")
+        self.message.setText(self.tr("已放回%s，请修改后重新提交。") % where)
