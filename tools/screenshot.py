@@ -17,7 +17,7 @@ from app import paths
 from app.services.context import AppServices
 from app.views.main_window import MainWindow
 from app.views.pages import page_factories
-from app.views.qt_support import install_fonts
+from app.views.qt_support import install_fonts, install_style
 
 
 def _fill_demo(services: AppServices) -> None:
@@ -45,6 +45,7 @@ def main() -> int:
     paths.set_data_dir(tempfile.mkdtemp(prefix="gjj-shot-"))
     app = QApplication(sys.argv[:1])
     install_fonts(app)
+    install_style(app)
     services = AppServices.open()
     services.units.add("100001", "开封市示范机械厂")
     services.units.add("100002", "开封市第二示范单位")

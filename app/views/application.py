@@ -15,7 +15,12 @@ from app.services.demo import DEMO_PASSWORD, DEMO_UNIT_CODE, start_demo_server
 from app.services.session import CentreSession
 from app.views.main_window import MainWindow
 from app.views.pages import page_factories
-from app.views.qt_support import install_excepthook, install_fonts, route_qt_messages
+from app.views.qt_support import (
+    install_excepthook,
+    install_fonts,
+    install_style,
+    route_qt_messages,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +35,7 @@ def run_gui(argv: list[str] | None = None, *, demo: bool = False) -> int:
     app.setApplicationDisplayName("住房公积金单位网厅客户端")
     app.setApplicationVersion(__version__)
     install_fonts(app)
+    install_style(app)
     install_excepthook()
     logger.info("gjj-desk %s starting; log at %s", __version__, log_file)
     demo_server = None

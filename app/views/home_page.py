@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.services.context import AppServices
+from app.services.roster import RosterService
+from app.services.rules.money import format_ratio
 
 
 class HomePage(QWidget):
@@ -40,14 +44,34 @@ class HomePage(QWidget):
             )
             return
         self.title.setText(unit.name)
+        profile = self.services.units.profile(unit.id)
+        policy = self.services.units.policy(unit.id)
+        people = RosterService(self.services.store, unit.id).count()
+        waiting = self.services.units.outbox_count(unit.id)
+        facts = [
+            self.tr("单位账号：%s") % unit.code,
+            self.tr("职工名册：%d 人（本地缓存，可离线查询）") % people,
+            self.tr("待上传的提交：%d 笔") % waiting,
+        ]
+        if profile.get("paid_to"):
+            facts.append(self.tr("缴至年月：%s") % profile["paid_to"])
+        if profile.get("unit_ratio"):
+            facts.append(
+                self.tr("缴存比例：单位 %s，个人 %s")
+                % (
+                    format_ratio(Decimal(profile["unit_ratio"])),
+                    format_ratio(Decimal(profile["personal_ratio"])),
+                )
+            )
+        origin = self.tr("客户端内置默认值") if policy.is_default else self.tr("中心下发")
+        facts.append(self.tr("中心政策：%s（%s）") % (policy.centre_name, origin))
         self.body.setText(
-            self.tr(
-                "<p>单位账号：%s</p>"
+            "".join(f"<p>{fact}</p>" for fact in facts)
+            + self.tr(
                 "<p>请从左侧菜单选择要办理的业务：</p>"
                 "<ul><li><b>个人账户管理</b>：个人开户（单笔、批量）、开户查询</li>"
                 "<li><b>变更业务</b>：封存、启封、缴存比例调整、缴存基数调整、内部转移</li>"
                 "<li><b>缴存业务</b>：汇缴核定、补缴核定、核定查询</li></ul>"
                 "<p>录入的清册保存在本机，断网也不会丢失；联网后提交的业务会自动上传。</p>"
             )
-            % unit.code
         )

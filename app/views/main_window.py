@@ -84,6 +84,9 @@ class MainWindow(QMainWindow):
         for group in catalog.MENU:
             group_item = QTreeWidgetItem([group.label])
             group_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            bold = group_item.font(0)
+            bold.setBold(True)
+            group_item.setFont(0, bold)
             tree.addTopLevelItem(group_item)
             for entry in group.entries:
                 item = QTreeWidgetItem([entry.label])

@@ -59,6 +59,14 @@ def install_fonts(app: QApplication) -> None:
     logger.warning("no CJK font found; Chinese text may not render")
 
 
+def install_style(app: QApplication) -> None:
+    """Fusion (the same on every Windows version) and the client's small style sheet."""
+    app.setStyle("Fusion")
+    sheet = Path(__file__).resolve().parents[2] / "resources" / "style" / "app.qss"
+    if sheet.is_file():
+        app.setStyleSheet(sheet.read_text(encoding="utf-8"))
+
+
 def show_known_error(parent: QWidget | None, error: KnownError, title: str = "提示") -> None:
     QMessageBox.warning(parent, title, error.message)
 

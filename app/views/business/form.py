@@ -50,7 +50,7 @@ class FieldEditor:
             self.widget = combo
         else:
             edit = QLineEdit(parent)
-            hint = "自动计算" if spec.derived else spec.note or PLACEHOLDERS.get(spec.kind, "")
+            hint = "自动计算" if spec.derived else _hint(spec)
             edit.setPlaceholderText(hint)
             edit.setReadOnly(spec.derived)
             if spec.derived:
@@ -187,6 +187,13 @@ class BusinessForm(QWidget):
         for editor in self.editors.values():
             editor.set_value("")
             editor.set_error(None)
+
+
+def _hint(spec: FieldSpec) -> str:
+    # An ID's note speaks of Excel columns (it is for the template); the form says what to type.
+    if spec.kind is FieldKind.ID_NUMBER:
+        return PLACEHOLDERS[spec.kind]
+    return spec.note or PLACEHOLDERS.get(spec.kind, "")
 
 
 def _shown(spec: FieldSpec, value: str) -> str:
