@@ -28,6 +28,7 @@ from app.services.session import CentreSession
 from app.views.home_page import HomePage
 from app.views.login_dialog import LoginDialog
 from app.views.ops import Op, OpContext
+from app.views.sync_controller import SyncController, current_unit_outbox
 from app.views.unit_dialog import AddUnitDialog
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.services = services
         self.session = session
         self.login_dialog: LoginDialog | None = None
+        self.sync: SyncController | None = None
         self.page_factories = dict(pages or {})
         self._pages: dict[str, QWidget] = {}
         self.setWindowTitle(self.tr("住房公积金单位网厅客户端"))
@@ -74,6 +76,15 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.refresh_units()
         self.tree.setFocus()
+        if session is not None:
+            self.sync = SyncController(current_unit_outbox(services, session), self)
+            self.sync.attach_to(self)
+            self.sync.auth_required.connect(
+                lambda: self.show_login(
+                    hint=self.tr("登录已过期，请重新登录；未上传的提交都已保留。")
+                )
+            )
+            self.sync.start()
 
     # --- tree -----------------------------------------------------------------------------
     def _build_tree(self) -> QTreeWidget:
@@ -117,6 +128,9 @@ class MainWindow(QMainWindow):
         if page is None:
             page = self.page_factories[key]()
             page.setObjectName(f"page-{key}")
+            submitted = getattr(page, "submitted", None)
+            if submitted is not None and self.sync is not None:
+                submitted.connect(lambda _id: self._submitted())
             self._pages[key] = page
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
@@ -248,6 +262,14 @@ class MainWindow(QMainWindow):
         self.set_online(True)
         self.unit_changed.emit(dialog.outcome.unit.code)
         self.sync_roster()
+        if self.sync is not None:
+            self.sync.sync_now()  # what waited while logged out goes now
+
+    def _submitted(self) -> None:
+        """A list went into the outbox: count it, and send it now if we can."""
+        self.refresh_status()
+        if self.sync is not None:
+            self.sync.sync_now()
 
     def sync_roster(self) -> Op[SyncCounts] | None:
         """Bring the roster cache up to date in the background (delta since the last sync)."""
@@ -326,6 +348,8 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(QByteArray.fromBase64(splitter.encode("ascii")))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.sync is not None:
+            self.sync.stop()  # an item mid-send resumes on next start, with the same key
         try:
             settings = self.services.settings
             settings.set("window_geometry", _b64(self.saveGeometry()))

@@ -41,9 +41,14 @@ class StatusWindow(Protocol):
 OutboxFactory = Callable[[], OutboxSync | None]
 
 
-def current_unit_outbox(services: AppServices) -> OutboxFactory:
-    """The outbox of whichever unit is current, or None when no unit is logged in."""
-    session = CentreSession(services)
+def current_unit_outbox(
+    services: AppServices, session: CentreSession | None = None
+) -> OutboxFactory:
+    """The outbox of whichever unit is current, or None when no unit is logged in.
+
+    Pass the window's session: without an OS keyring its tokens live only in that session.
+    """
+    session = session or CentreSession(services)
 
     def make() -> OutboxSync | None:
         unit = services.units.current()
