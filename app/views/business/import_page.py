@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -254,11 +256,22 @@ class ImportPage(QWidget):
     def _run(
         self, work: Callable[[OpContext], object], label: str, done: Callable[[object], None]
     ) -> None:
-        op: Op[object] = Op(self, work).success(done).failure(self._failed)
-        op.signals.progress.connect(self._progress)
+        op: Op[object] = Op(self, work).success(self._alive(done))
+        op.failure(self._alive(self._failed))
+        op.signals.progress.connect(self._progress)  # Qt drops it with the page
+        self.destroyed.connect(op.ctx.cancel)
         self.op = op
         self._set_running(label)
         op.run()
+
+    def _alive(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
+        """The callback, unless the page is gone (the window drops pages on a unit switch)."""
+
+        def call(value: Any) -> None:
+            if shiboken6.isValid(self):
+                callback(value)
+
+        return call
 
     def _progress(self, done: int, total: int, label: str) -> None:
         if total > 0:

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import shiboken6
 from openpyxl import load_workbook
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -198,3 +199,17 @@ def test_the_menu_opens_the_batch_page_and_an_import_refreshes_the_single_page(
     # Nobody pending here, so 周九 (row 10) is good too: 5 rows, seen on both pages.
     assert blocker.args == [5]
     assert single.model.rowCount() == batch.list_model.rowCount() == 5
+
+
+def test_a_page_closed_while_checking_lets_the_result_go(
+    qtbot: QtBot, page: ImportPage, tmp_path: Path
+) -> None:
+    doomed = ImportPage(page.pending, page.policy)  # not qtbot's: this test deletes it
+    doomed.set_file(big_file(tmp_path, 2000))
+    doomed.start_validation()
+    op = doomed.op
+    assert op is not None
+    with qtbot.waitSignal(op.signals.finished, timeout=WAIT) as blocker:
+        doomed.deleteLater()
+        qtbot.waitUntil(lambda: not shiboken6.isValid(doomed), timeout=WAIT)
+    assert blocker.args == [None]  # cancelled with the page, and no callback on a dead widget
