@@ -28,6 +28,7 @@ from app.services.session import CentreSession
 from app.views.home_page import HomePage
 from app.views.login_dialog import LoginDialog
 from app.views.ops import Op, OpContext
+from app.views.person_dialog import PersonDialog
 from app.views.sync_controller import SyncController, current_unit_outbox
 from app.views.unit_dialog import AddUnitDialog
 
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.login_dialog: LoginDialog | None = None
         self.sync: SyncController | None = None
+        self.person_dialog: PersonDialog | None = None
         self.page_factories = dict(pages or {})
         self._pages: dict[str, QWidget] = {}
         self.setWindowTitle(self.tr("住房公积金单位网厅客户端"))
@@ -178,6 +180,12 @@ class MainWindow(QMainWindow):
         self.login_action.triggered.connect(lambda: self.show_login())
         self.login_action.setEnabled(self.session is not None)
         bar.addAction(self.login_action)
+        self.find_action = QAction(self.tr("查找职工…"), self)
+        self.find_action.setObjectName("findPersonAction")
+        self.find_action.setShortcut(QKeySequence("Ctrl+F"))
+        self.find_action.setToolTip(self.tr("按姓名、个人账号或证件号码查找本单位职工（离线可用）"))
+        self.find_action.triggered.connect(self.find_person)
+        bar.addAction(self.find_action)
         self.addToolBar(bar)
 
         focus_tree = QAction(self)
@@ -227,6 +235,14 @@ class MainWindow(QMainWindow):
             self.reset_pages()
             self.refresh_units()
             self.unit_changed.emit(dialog.added.code)
+
+    def find_person(self) -> None:
+        unit = self.services.units.current()
+        if unit is None:
+            QMessageBox.information(self, self.tr("查找职工"), self.tr("请先添加或登录单位。"))
+            return
+        self.person_dialog = PersonDialog(RosterService(self.services.store, unit.id), self)
+        self.person_dialog.open()
 
     # --- login and roster ---------------------------------------------------------------
     def show_login(
