@@ -452,7 +452,7 @@ class AttachmentPanel(QWidget):
             done(str(error))
 
         return (
-            Op(self, lambda _ctx: self._build_now(material))
+            Op(None, lambda _ctx: self._build_now(material))
             .success(done)
             .failure(failed)
             .run(self._pool)
@@ -514,13 +514,15 @@ class AttachmentPanel(QWidget):
                 self._say(f"{note} {error}".strip(), error=True)
                 self.refresh_status()
 
-        return (
-            Op(self, work)
-            .success(done)
-            .failure(failed)
-            .with_progress(self.tr("正在处理“%s”的页面…") % material)
-            .run(self._pool)
-        )
+        # Progress shows in the panel, not in a dialog: the clerk may go on with another
+        # material meanwhile, and no dialog outlives a panel closed mid-way.
+        op: Op[_Imported] = Op(None, work).success(done).failure(failed)
+        op.signals.progress.connect(self._import_progress)
+        self._say(self.tr("正在处理“%s”的页面…") % material)
+        return op.run(self._pool)
+
+    def _import_progress(self, done: int, total: int, _label: str) -> None:
+        self._say(self.tr("正在处理页面：%d / %d") % (done, total))
 
     # -- scanning ------------------------------------------------------------------------------
 
