@@ -11,12 +11,28 @@ import logging
 import sys
 
 from app import __version__, paths
-from app.cli import business_cmds, policy_cmds, rules_cmds, session_cmds, sync_cmds, unit_cmds
+from app.cli import (
+    business_cmds,
+    policy_cmds,
+    rules_cmds,
+    scan_cmds,
+    session_cmds,
+    sync_cmds,
+    unit_cmds,
+)
 from app.cli.output import error
 from app.errors import BadInputError, KnownError
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_TROUBLE = 0, 1, 2
-COMMAND_MODULES = (rules_cmds, policy_cmds, unit_cmds, business_cmds, session_cmds, sync_cmds)
+COMMAND_MODULES = (
+    rules_cmds,
+    policy_cmds,
+    unit_cmds,
+    business_cmds,
+    session_cmds,
+    sync_cmds,
+    scan_cmds,
+)
 
 
 def _common_options(*, top: bool) -> argparse.ArgumentParser:
