@@ -14,9 +14,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -67,23 +68,26 @@ class DevicePicker(QWidget):
         )
         self.folder_button.clicked.connect(self.choose_folder)
 
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(QLabel(self.tr("扫描仪")), 0, 0)
-        grid.addWidget(self.device, 0, 1, 1, 5)
-        grid.addWidget(self.refresh_button, 0, 6)
-        grid.addWidget(self.folder_button, 0, 7)
-        for column, (label, widget) in enumerate(
-            (
-                (self.tr("来源"), self.source),
-                (self.tr("分辨率"), self.dpi),
-                (self.tr("色彩"), self.mode),
-            )
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("扫描仪")))
+        top.addWidget(self.device, 1)
+        top.addWidget(self.refresh_button)
+        top.addWidget(self.folder_button)
+        options = QHBoxLayout()
+        for label, widget in (
+            (self.tr("来源"), self.source),
+            (self.tr("分辨率"), self.dpi),
+            (self.tr("色彩"), self.mode),
         ):
-            grid.addWidget(QLabel(label), 1, column * 2)
-            grid.addWidget(widget, 1, column * 2 + 1)
-        grid.addWidget(self.duplex, 1, 6)
-        grid.setColumnStretch(5, 1)
+            options.addWidget(QLabel(label))
+            options.addWidget(widget)
+            options.addSpacing(8)
+        options.addWidget(self.duplex)
+        options.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(options)
         self._set_searching()
 
     # -- devices ------------------------------------------------------------------------------
@@ -163,6 +167,7 @@ class DevicePicker(QWidget):
             *([ColourMode.BLACK_WHITE] if ColourMode.BLACK_WHITE not in modes else []),
         ]:
             self.mode.addItem(mode.label, mode)
+        self.mode.setCurrentIndex(max(0, self.mode.findData(ColourMode.COLOUR)))
         is_folder = device is not None and device.kind == "folder"
         for combo in (self.source, self.dpi, self.mode):
             combo.setEnabled(device is not None and not is_folder)

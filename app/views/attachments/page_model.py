@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPixmap, QTransform
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap, QTransform
 
 from app.services.attachments import StoredPage
 from app.views.attachments.thumbnails import THUMB_PX, thumbnail_path
@@ -79,7 +79,8 @@ class PageListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.tr("第 %d 页") % (index.row() + 1)
         if role == Qt.ItemDataRole.DecorationRole:
-            return self.pixmap(page)
+            # An icon, not a pixmap: the view scales icons to its icon size.
+            return QIcon(self.pixmap(page))
         if role == Qt.ItemDataRole.ToolTipRole:
             turned = self.tr("，已旋转 %d°") % page.rotation if page.rotation else ""
             return self.tr("第 %d 页（来自：%s%s）") % (index.row() + 1, page.origin, turned)
