@@ -37,7 +37,10 @@ class DevicePicker(QWidget):
 
     def __init__(self, scanner: Scanner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.scanner = scanner
+        # Combined, so a watched folder can join whatever backends there are.
+        self.scanner = (
+            scanner if isinstance(scanner, CombinedScanner) else CombinedScanner([scanner])
+        )
         self.devices: list[DeviceInfo] = []
         self.listing: Op[list[DeviceInfo]] | None = None
         self.listed = False
@@ -185,10 +188,9 @@ class DevicePicker(QWidget):
     def add_watch_folder(self, folder: Path, *, idle_seconds: float | None = 20.0) -> DeviceInfo:
         """Offer a folder as a scanner: files saved there while scanning become pages."""
         backend = FolderScanner(folder, idle_seconds=idle_seconds)
-        if isinstance(self.scanner, CombinedScanner):
-            self.scanner.backends = [
-                b for b in self.scanner.backends if getattr(b, "folder", None) != folder
-            ] + [backend]
+        self.scanner.backends = [
+            b for b in self.scanner.backends if getattr(b, "folder", None) != folder
+        ] + [backend]
         device = backend.list_devices()[0]
         others = [d for d in self.devices if d.id != device.id]
         self.set_devices([*others, device])

@@ -533,7 +533,7 @@ class AttachmentPanel(QWidget):
         if material is None or settings is None or self.scan_op is not None:
             return None
         out_dir = self._states[material].store.folder / f".scan-{uuid.uuid4().hex[:8]}"
-        scanner = self.scanner
+        scanner = self.picker.scanner
         self.scanned_pages = 0
 
         def work(ctx: OpContext) -> list[Path]:

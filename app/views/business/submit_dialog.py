@@ -82,6 +82,10 @@ class SubmitDialog(QDialog):
         """Add files to a material and make its PDF in the background."""
         return self.panel.add_files(material, files)
 
+    def done(self, result: int) -> None:
+        self.panel.cancel_scan()  # a feeder or watched folder must not run on unseen
+        super().done(result)
+
     def submit(self) -> None:
         if self.panel.busy():
             return

@@ -379,3 +379,21 @@ def test_files_dropped_on_a_material_go_to_it(
     qtbot.waitUntil(lambda: origins(panel, CONTRACT) == ["contract.png"], timeout=30_000)
     assert panel.current == CONTRACT and origins(panel, ID_CARD) == []
     qtbot.waitUntil(lambda: not panel.busy(), timeout=30_000)
+
+
+def test_a_watched_folder_turns_new_files_into_pages(
+    qtbot: QtBot, panel: AttachmentPanel, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "scanner-software"
+    inbox.mkdir()
+    png(inbox / "old.png")  # there before watching: not a page
+    device = panel.picker.add_watch_folder(inbox, idle_seconds=None)
+    assert panel.picker.current_device() == device and panel.scan_button.isEnabled()
+    op = panel.scan()
+    assert op is not None
+    png(inbox / "new-scan.png", "yellow")
+    qtbot.waitUntil(lambda: panel.scanned_pages == 1, timeout=30_000)
+    panel.cancel_scan()  # the clerk's 完成
+    qtbot.waitUntil(lambda: panel.scan_op is None and not panel.busy(), timeout=30_000)
+    assert origins(panel, ID_CARD) == ["扫描"]
+    assert "已扫描的 1 页已保留" in panel.message.text()
