@@ -30,6 +30,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def dump_json(value: Any) -> str:
+    """The JSON text of a `JSONText` column (also for bulk inserts that bypass the ORM)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
 class DecimalText(TypeDecorator[Decimal]):
     """Money and ratios stored exactly, as text (SQLite has no decimal type)."""
 
@@ -50,9 +55,7 @@ class JSONText(TypeDecorator[Any]):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        return None if value is None else dump_json(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
         return None if value is None else json.loads(value)

@@ -170,7 +170,7 @@ def example_row(spec: BusinessSpec, policy: CentrePolicy) -> dict[str, str]:
         FieldKind.TEXT: "示例",
     }
     example: dict[str, str] = {}
-    for field_spec in spec.input_fields():
+    for field_spec in spec.input_fields:
         if field_spec.auto or not (field_spec.required or field_spec.basic):
             continue
         options = field_spec.options(policy)
@@ -324,7 +324,8 @@ def import_rows(check: ImportCheck, pending: PendingLists, *, valid_only: bool) 
     chosen = check.good_rows if valid_only else check.rows
     if not chosen:
         raise BadInputError("文件中没有可以导入的正确行。")
-    batch = [(row.values, f"{check.file_name} 第{row.row}行") for row in chosen]
+    name = check.file_name
+    batch = [(row.values, f"{name} 第{row.row}行") for row in chosen]
     try:
         added = pending.add_many(
             batch, checked=[row.result for row in chosen], checked_with=check.context

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec, RowContext
 from app.services.rules.contribution import compute_contribution
-from app.services.rules.idnumber import IdType, check_id
+from app.services.rules.idnumber import IdType, check_id_text
 from app.services.rules.yearmonth import YearMonth
 
 K = FieldKind
@@ -82,8 +82,8 @@ def _from_id(values: dict[str, str], ctx: RowContext, errors: dict[str, str]) ->
     """性别 and 出生日期 follow from an 18-digit resident ID; a typed value must agree."""
     if "id_number" in errors or not values.get("id_number"):
         return
-    check = check_id(
-        values.get("id_type") or IdType.RESIDENT_ID.value, values["id_number"], today=ctx.today
+    check = check_id_text(
+        values.get("id_type") or IdType.RESIDENT_ID.value, values["id_number"], ctx.today
     )
     if check.sex:
         if values.get("sex") and values["sex"] != check.sex:

@@ -16,7 +16,7 @@ def check_row(
     """Every problem of the row at once; `row_id` is the row being edited (no self-duplicate)."""
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
-    for field in spec.input_fields():
+    for field in spec.input_fields:
         value = raw.get(field.key)
         if is_blank(value):
             values[field.key] = ""

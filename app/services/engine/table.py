@@ -71,7 +71,7 @@ def table_spec(
             note=_note(field),
             example=example.get(field.key, ""),
         )
-        for field in spec.input_fields()
+        for field in spec.input_fields
     )
     derived = "、".join(f.label for f in spec.fields if f.derived)
     instructions = [

@@ -8,6 +8,7 @@ county lookup, and an unknown county is only a warning (MACHINE-NOTES.md).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -197,11 +198,20 @@ def _upgrade_legacy(text: str) -> tuple[str | None, str | None]:
 
 
 def _county_warning(number: str) -> str | None:
+    # The lookup depends only on the region code and the birth year; stdnum's table search is
+    # slow (≈0.1 ms), and a batch of 100,000 people shares a few hundred such pairs.
+    return _county_warning_for(number[:10])
+
+
+@functools.lru_cache(maxsize=16384)
+def _county_warning_for(region_and_year: str) -> str | None:
+    number = region_and_year + "0101" + "0000"  # the rest of the number plays no part
     try:
         ric.get_birth_place(number)
     except (ValidationError, ValueError, KeyError):
         return (
-            f"地区码 {number[:6]} 不在已知的县级行政区划表中（可能是撤并前的旧代码），请与证件核对"
+            f"地区码 {region_and_year[:6]} 不在已知的县级行政区划表中（可能是撤并前的旧代码），"
+            "请与证件核对"
         )
     return None
 
@@ -372,3 +382,9 @@ def check_id(id_type: IdType | str, value: str | int | float, today: date | None
     if _SCIENTIFIC.fullmatch(number) and kind is not IdType.PASSPORT:
         return _invalid(original, kind, f"“{original.strip()}”{_EXCEL_HINT}")
     return _check_other_types(original, number, kind, today)
+
+
+@functools.lru_cache(maxsize=1024)
+def check_id_text(id_type: str, text: str, today: date) -> IdCheck:
+    """`check_id` for text, remembered: a row's rules ask about the same number more than once."""
+    return check_id(id_type, text, today)
