@@ -12,6 +12,7 @@ from PIL import Image
 from app.cli import run
 from app.models import RosterPerson, Unit
 from app.services.context import AppServices
+from tests.ids import gb11643
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "open_account"
 FORMATS = (
@@ -24,11 +25,6 @@ FORMATS = (
 )
 BAD_ROWS = {3, 4, 5, 8, 9, 10, 11}  # see tools/make_open_account_fixtures.py
 GOOD_ROWS = {2, 6, 7, 12}
-
-
-def gb11643(first17: str) -> str:
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
 
 
 ROSTER_PERSON = "41022119800512401" + gb11643("41022119800512401")

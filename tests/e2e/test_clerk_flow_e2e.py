@@ -25,16 +25,10 @@ from app.views.main_window import MainWindow
 from app.views.pages import page_factories
 from fundserver.demo import DemoCredentials
 from fundserver.process import FundServerProcess
+from tests.ids import resident_id
 from tests.qt_typing import type_text
 
 pytestmark = pytest.mark.e2e
-
-
-def resident_id(first17: str) -> str:
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return (
-        first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
-    )
 
 
 NEW_HIRE = resident_id("41020420010923003")  # born 2001-09-23, male

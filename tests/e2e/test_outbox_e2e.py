@@ -24,14 +24,9 @@ from app.services.session import CentreSession, KeyringTokenStore
 from app.services.units import UnitInfo
 from fundserver.demo import DemoCredentials
 from fundserver.process import FundServerProcess
+from tests.ids import resident_id
 
 pytestmark = pytest.mark.e2e
-
-
-def resident_id(first17: str) -> str:
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    total = sum(int(d) * w for d, w in zip(first17, weights, strict=True))
-    return first17 + "10X98765432"[total % 11]
 
 
 @dataclass

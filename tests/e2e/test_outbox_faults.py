@@ -29,6 +29,7 @@ from app.services.context import AppServices
 from app.services.outbox import BACKOFF_CAP, OutboxSync, RunCounts
 from fundserver.demo import DemoCredentials
 from fundserver.process import FundServerProcess
+from tests.ids import gb11643
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -87,9 +88,7 @@ def centre(fresh_fundserver: FundServerProcess) -> Iterator[Centre]:
 
 def resident_id(n: int) -> str:
     first17 = f"410203{19700101 + (n % 28) + 100 * (n % 12):08d}{n % 1000:03d}"
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    total = sum(int(d) * w for d, w in zip(first17, weights, strict=True))
-    return first17 + "10X98765432"[total % 11]
+    return first17 + gb11643(first17)
 
 
 def queue_submissions(services: AppServices, unit_id: int, folder: Path) -> list[int]:

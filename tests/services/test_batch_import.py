@@ -21,15 +21,11 @@ from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec
 from app.services.engine.table import table_spec
 from app.services.policy import load_default
 from app.services.spreadsheet import Cancelled, ColumnKind, read_table, write_rows
+from tests.ids import gb11643
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "open_account"
 TODAY = date(2026, 11, 26)
 SPEC = SPECS["open-account"]
-
-
-def gb11643(first17: str) -> str:
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
 
 
 def rid(first17: str) -> str:

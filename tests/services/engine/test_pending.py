@@ -13,13 +13,9 @@ from app.models import Attachment, OutboxItem, RosterPerson, Unit
 from app.services.businesses import open_account
 from app.services.context import AppServices
 from app.services.engine.pending import PendingLists, RowInvalidError
+from tests.ids import gb11643
 
 TODAY = date(2026, 11, 26)
-
-
-def gb11643(first17: str) -> str:
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
 
 
 def resident_id(region: str, birth: str, seq: str) -> str:

@@ -22,15 +22,11 @@ from app.views.business.import_page import ImportPage
 from app.views.business.pending_page import PendingPage
 from app.views.main_window import MainWindow
 from app.views.pages import page_factories
+from tests.ids import gb11643
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "open_account"
 BAD_ROWS = {3, 4, 5, 8, 9, 10, 11}  # see tools/make_open_account_fixtures.py
 WAIT = 20_000
-
-
-def gb11643(first17: str) -> str:
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
 
 
 def rid(first17: str) -> str:

@@ -17,13 +17,8 @@ from app.services.businesses import SPECS
 from app.services.context import AppServices
 from app.services.engine.pending import PendingLists
 from app.views.business.pending_page import PendingPage
+from tests.ids import gb11643
 from tests.qt_typing import type_text
-
-
-def gb11643(first17: str) -> str:
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
-
 
 WANG = "41020319880516001" + gb11643("41020319880516001")  # male, 1988-05-16
 LI = "41020519920308152" + gb11643("41020519920308152")  # female
