@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from app.services.attachments import AttachmentService
 from app.services.context import AppServices
 from app.services.engine.pending import PendingLists
+from app.services.scanning.folder import FolderScanner
 from app.views.attachments import AttachmentPanel
 from app.views.attachments.page_model import PageListModel
 from app.views.business.submit_dialog import SubmitDialog
@@ -389,8 +392,18 @@ def test_a_watched_folder_turns_new_files_into_pages(
     png(inbox / "old.png")  # there before watching: not a page
     device = panel.picker.add_watch_folder(inbox, idle_seconds=None)
     assert panel.picker.current_device() == device and panel.scan_button.isEnabled()
+    backend = panel.picker.scanner.backends[-1]
+    assert isinstance(backend, FolderScanner)
+    watching = threading.Event()
+
+    def wait(seconds: float) -> None:  # the scanner's own pause between polls, marked
+        watching.set()
+        time.sleep(min(seconds, 0.2))
+
+    backend._wait = wait
     op = panel.scan()
     assert op is not None
+    qtbot.waitUntil(watching.is_set, timeout=30_000)  # files from now on are new
     png(inbox / "new-scan.png", "yellow")
     qtbot.waitUntil(lambda: panel.scanned_pages == 1, timeout=30_000)
     panel.cancel_scan()  # the clerk's 完成
