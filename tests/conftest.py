@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 # Qt reads this when the QApplication is made; it must be set before pytest-qt makes one.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -62,3 +63,18 @@ def services(data_dir: Path) -> Iterator[AppServices]:
     opened = AppServices.open()
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def sane_test_device(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """SANE's real `test` device, enabled through SANE_CONFIG_DIR (never /etc); its id."""
+    if shutil.which("scanimage") is None:
+        message = "scanimage is not installed (apt-get install sane-utils libsane1)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs it: missing there is a setup bug, not a skip
+        pytest.skip(message)
+    config = tmp_path / "sane.d"
+    config.mkdir()
+    (config / "dll.conf").write_text("test\n", encoding="ascii")
+    monkeypatch.setenv("SANE_CONFIG_DIR", str(config))
+    return "test:0"

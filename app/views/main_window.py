@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
 
 from app.errors import AuthError, KnownError, OfflineError
 from app.services import catalog
+from app.services.attachments import AttachmentService
 from app.services.context import AppServices
 from app.services.roster import RosterService, SyncCounts, fetch_from
 from app.services.session import CentreSession
 from app.views.home_page import HomePage
 from app.views.login_dialog import LoginDialog
 from app.views.ops import Op, OpContext
+from app.views.originals_dialog import OriginalsDialog
 from app.views.person_dialog import PersonDialog
 from app.views.sync_controller import SyncController, current_unit_outbox
 from app.views.unit_dialog import AddUnitDialog
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
         self.login_dialog: LoginDialog | None = None
         self.sync: SyncController | None = None
         self.person_dialog: PersonDialog | None = None
+        self.originals_dialog: OriginalsDialog | None = None
         self.page_factories = dict(pages or {})
         self._pages: dict[str, QWidget] = {}
         self.setWindowTitle(self.tr("住房公积金单位网厅客户端"))
@@ -186,6 +189,11 @@ class MainWindow(QMainWindow):
         self.find_action.setToolTip(self.tr("按姓名、个人账号或证件号码查找本单位职工（离线可用）"))
         self.find_action.triggered.connect(self.find_person)
         bar.addAction(self.find_action)
+        self.originals_action = QAction(self.tr("本机影像资料…"), self)
+        self.originals_action.setObjectName("originalsAction")
+        self.originals_action.setToolTip(self.tr("本机保存的扫描件与清理日期"))
+        self.originals_action.triggered.connect(self.show_originals)
+        bar.addAction(self.originals_action)
         self.addToolBar(bar)
 
         focus_tree = QAction(self)
@@ -235,6 +243,14 @@ class MainWindow(QMainWindow):
             self.reset_pages()
             self.refresh_units()
             self.unit_changed.emit(dialog.added.code)
+
+    def show_originals(self) -> None:
+        unit = self.services.units.current()
+        if unit is None:
+            return
+        attachments = AttachmentService(self.services.store, unit.id)
+        self.originals_dialog = OriginalsDialog(attachments, self)
+        self.originals_dialog.open()
 
     def find_person(self) -> None:
         unit = self.services.units.current()

@@ -125,10 +125,11 @@ class Op(Generic[T]):
             self._dialog.setLabelText(label)
 
     def _close(self) -> None:
-        if self._dialog is not None:
+        # The dialog dies with its parent: a page closed mid-work has taken it along already.
+        if self._dialog is not None and shiboken6.isValid(self._dialog):
             self._dialog.close()
             self._dialog.deleteLater()
-            self._dialog = None
+        self._dialog = None
         _live.discard(self)
 
     @Slot(object)

@@ -14,6 +14,7 @@ from app.services.context import AppServices
 from app.services.engine.history import SubmissionHistory
 from app.services.engine.pending import PendingLists
 from app.services.policy import CentrePolicy
+from app.services.scanning import Scanner, default_scanner
 from app.services.units import UnitInfo
 from app.views.business.import_page import ImportPage
 from app.views.business.pending_page import PendingPage
@@ -36,6 +37,14 @@ class Pages:
         # The single and batch pages of a business share one pending list: an import (or a
         # reopened submission) refreshes the single page's list if that page is built.
         self.single_pages: dict[str, PendingPage] = {}
+        self._scanner: Scanner | None = None
+
+    @property
+    def scanner(self) -> Scanner:
+        """The scanners of this PC, found once (WIA/TWAIN/SANE discovery is slow)."""
+        if self._scanner is None:
+            self._scanner = default_scanner()
+        return self._scanner
 
     def _policy(self, unit: UnitInfo) -> Callable[[], CentrePolicy]:
         return lambda: self.services.units.policy(unit.id)  # read at each use
@@ -58,7 +67,9 @@ class Pages:
     def pending_page(self, code: str) -> PageFactory:
         def build(unit: UnitInfo) -> QWidget:
             attachments = AttachmentService(self.services.store, unit.id)
-            page = PendingPage(self._pending(unit, code), attachments, self._policy(unit))
+            page = PendingPage(
+                self._pending(unit, code), attachments, self._policy(unit), scanner=self.scanner
+            )
             self.single_pages[code] = page
             page.destroyed.connect(lambda _obj=None: self.single_pages.pop(code, None))
             return page

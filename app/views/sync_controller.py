@@ -19,6 +19,7 @@ from typing import Protocol
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from app.errors import AuthError, KnownError
+from app.services.attachments import AttachmentService
 from app.services.context import AppServices
 from app.services.outbox import OutboxSync, SyncReport
 from app.services.session import CentreSession
@@ -122,10 +123,14 @@ class SyncController(QObject):
             return False
 
         def work(ctx: OpContext) -> SyncReport:
-            return outbox.sync(
+            report = outbox.sync(
                 progress=lambda done, total: ctx.report(done, total),
                 cancelled=lambda: ctx.cancelled,
             )
+            if report.pulled:  # review states are fresh: originals of accepted work may go
+                attachments = AttachmentService(outbox.store, outbox.unit_id)
+                attachments.cleanup(attachments.accepted_submissions())
+            return report
 
         op: Op[SyncReport] = Op(None, work).success(self._done).failure(self._failed)
         op.signals.failed.connect(self._maybe_bug)  # a bug skips `failure`; still end the run

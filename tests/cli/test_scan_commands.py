@@ -17,17 +17,6 @@ pytestmark = pytest.mark.sane
 SMALL = ["--option", "x=40", "--option", "y=50"]
 
 
-@pytest.fixture
-def sane_test_device(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    if shutil.which("scanimage") is None:
-        pytest.skip("scanimage is not installed (apt-get install sane-utils libsane1)")
-    config = tmp_path / "sane.d"
-    config.mkdir()
-    (config / "dll.conf").write_text("test\n", encoding="ascii")
-    monkeypatch.setenv("SANE_CONFIG_DIR", str(config))
-    return "test:0"
-
-
 def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = run(list(argv))
     out, err = capsys.readouterr()

@@ -28,6 +28,7 @@ from app.services.engine.rows import check_row
 from app.services.engine.spec import RowContext
 from app.services.policy import CentrePolicy
 from app.services.rules.money import format_money
+from app.services.scanning import Scanner
 from app.views.business.detail_dialog import RowDetailDialog
 from app.views.business.form import BusinessForm
 from app.views.business.pending_model import ROW_ID_ROLE, SORT_ROLE, PendingRowsModel
@@ -45,8 +46,10 @@ class PendingPage(QWidget):
         attachments: AttachmentService,
         policy: Callable[[], CentrePolicy],
         parent: QWidget | None = None,
+        scanner: Scanner | None = None,
     ) -> None:
         super().__init__(parent)
+        self.scanner = scanner  # one for the whole window: finding devices is slow
         self.pending = pending
         self.attachments = attachments
         self.policy = policy
@@ -272,7 +275,9 @@ class PendingPage(QWidget):
                 error=True,
             )
             return
-        dialog = SubmitDialog(self.pending, self.attachments, self.policy(), self)
+        dialog = SubmitDialog(
+            self.pending, self.attachments, self.policy(), self, scanner=self.scanner
+        )
         dialog.accepted.connect(lambda: self._submitted(dialog, len(rows)))
         self.submit_dialog = dialog
         dialog.open()

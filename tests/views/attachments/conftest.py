@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,18 +28,6 @@ class NoScanner:
 
     def scan(self, *_args: object) -> list[Path]:
         raise AssertionError("nothing to scan with")
-
-
-@pytest.fixture
-def sane_test_device(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """SANE_CONFIG_DIR with only the `test` backend; the device id."""
-    if shutil.which("scanimage") is None:
-        pytest.skip("scanimage is not installed (apt-get install sane-utils libsane1)")
-    config = tmp_path / "sane.d"
-    config.mkdir()
-    (config / "dll.conf").write_text("test\n", encoding="ascii")
-    monkeypatch.setenv("SANE_CONFIG_DIR", str(config))
-    return "test:0"
 
 
 @pytest.fixture
