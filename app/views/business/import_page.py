@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -75,8 +76,10 @@ class ImportPage(QWidget):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self._build_template_box())
-        top_layout.addWidget(self._build_file_box())
+        for box in (self._build_template_box(), self._build_file_box()):
+            # The steps keep their height; the space is for the report (or left empty).
+            box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+            top_layout.addWidget(box)
         self.report = ImportReport()
         self.report.hide()
         self.report.export_requested.connect(lambda: self.export_report())
@@ -84,6 +87,7 @@ class ImportPage(QWidget):
         self.report.import_valid_requested.connect(lambda: self.import_rows(valid_only=True))
         self.report.cancel_requested.connect(self.discard)
         top_layout.addWidget(self.report, 1)
+        top_layout.addStretch(0)
         self.splitter.addWidget(top)
         self.splitter.addWidget(self._build_list(single_page_name))
         self.splitter.setStretchFactor(0, 1)

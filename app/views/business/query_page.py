@@ -112,6 +112,7 @@ class QueryPage(QWidget):
         self.person.setObjectName("personFilter")
         self.person.setPlaceholderText(self.tr("姓名、证件号码或个人账号"))
         self.person.setClearButtonEnabled(True)
+        self.person.setMinimumWidth(220)
         refresh = QPushButton(self.tr("查询"))
         refresh.clicked.connect(self.refresh)
         self.reopen_button = QPushButton(self.tr("退回修改"))
