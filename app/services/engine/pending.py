@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import BadInputError
@@ -229,7 +229,7 @@ class PendingLists:
         """
         batch = list(rows)
         with self.store.session() as session:
-            plist = self._open_list(session)
+            plist = self._locked(session)  # no other writer between the checks and the insert
             ctx = self.context(session, plist)
             reuse = (
                 checked is not None
@@ -337,6 +337,7 @@ class PendingLists:
 
     def undo_delete(self, row_id: int) -> RowView:
         with self.store.session() as session:
+            self._locked(session)
             row = session.get(PendingRow, row_id)
             if row is None or row.pending_list.unit_id != self.unit_id:
                 raise BadInputError("要恢复的记录已不存在。")
@@ -359,6 +360,7 @@ class PendingLists:
             return _view(row)
 
     def _row(self, session: Session, row_id: int) -> PendingRow:
+        self._locked(session)  # a 全部提交 running now finishes first; then the list is closed
         row = session.get(PendingRow, row_id)
         if (
             row is None
@@ -393,50 +395,83 @@ class PendingLists:
         required = self._policy().required_materials(self.spec.code)
         return [m.name for m in required if m.name not in have]
 
+    def _locked(self, session: Session) -> PendingList:
+        """Take SQLite's write lock, then read the open list: what follows reads stays true.
+
+        pysqlite opens the transaction at the first write; a no-op UPDATE of the unit makes
+        that happen before the reads, so another writer (an import, a second window, the
+        command line) waits until this transaction commits, and then sees its result — e.g. a
+        list that was submitted meanwhile, so its rows go to the next list, not a sent one.
+        """
+        session.execute(update(Unit).where(Unit.id == self.unit_id).values(id=Unit.id))
+        return self._open_list(session)
+
     def submit(self) -> int:
         """全部提交: check rows and materials, then put the list in the outbox (committed first).
 
-        Returns the outbox item's id. Nothing is sent here; the sync sends it, exactly once.
+        One transaction under the write lock: exactly the rows checked are the rows sent, and
+        the list cannot change in between. Returns the outbox item's id; nothing is sent here.
         """
-        rows = self.recheck()
-        if not rows:
-            raise BadInputError(f"{self.spec.list_name}为空，没有可提交的记录。")
-        bad = [r for r in rows if r.errors]
-        if bad:
-            raise BadInputError(
-                f"{self.spec.list_name}中有 {len(bad)} 条记录有误，请修改后再提交"
-                f"（第一条：{next(iter(bad[0].errors.values()))}）。"
-            )
-        missing = self.missing_materials()
-        if missing:
-            raise BadInputError("请先上传影像资料：" + "、".join(missing))
+        problem: str | None = None
         with self.store.session() as session:
-            plist = self._open_list(session)
-            attachments = list(
-                session.scalars(select(Attachment.id).where(Attachment.list_id == plist.id))
+            plist = self._locked(session)
+            ctx = self.context(session, plist)
+            rows = self._live_rows(session, plist)
+            bad = 0
+            first_error = ""
+            for row in rows:
+                result = check_row(self.spec, row.data, ctx, row_id=row.id)
+                row.errors = result.errors or None  # the marks are kept even when refused
+                if result.errors:
+                    bad += 1
+                    first_error = first_error or next(iter(result.errors.values()))
+            have = set(
+                session.scalars(select(Attachment.material).where(Attachment.list_id == plist.id))
             )
-            item = OutboxItem(
-                unit_id=self.unit_id,
-                business=self.spec.code,
-                idempotency_key=uuid.uuid4().hex,
-                list_id=plist.id,
-                rows=[r.values for r in rows],
-                attachment_ids=attachments,
-                state="queued",
-            )
-            session.add(item)
-            plist.state, plist.submitted_at = "submitted", utcnow()
-            session.flush()
-            audit.record(
-                session,
-                "submit",
-                unit_id=self.unit_id,
-                business=self.spec.code,
-                outbox=item.id,
-                rows=len(rows),
-            )
-            logger.info("queued %s submission %s with %d rows", self.spec.code, item.id, len(rows))
-            return item.id
+            missing = [
+                m.name
+                for m in self._policy().required_materials(self.spec.code)
+                if m.name not in have
+            ]
+            if not rows:
+                problem = f"{self.spec.list_name}为空，没有可提交的记录。"
+            elif bad:
+                problem = (
+                    f"{self.spec.list_name}中有 {bad} 条记录有误，请修改后再提交"
+                    f"（第一条：{first_error}）。"
+                )
+            elif missing:
+                problem = "请先上传影像资料：" + "、".join(missing)
+            else:
+                return self._queue(session, plist, rows)
+        raise BadInputError(problem)
+
+    def _queue(self, session: Session, plist: PendingList, rows: list[PendingRow]) -> int:
+        attachments = list(
+            session.scalars(select(Attachment.id).where(Attachment.list_id == plist.id))
+        )
+        item = OutboxItem(
+            unit_id=self.unit_id,
+            business=self.spec.code,
+            idempotency_key=uuid.uuid4().hex,
+            list_id=plist.id,
+            rows=[dict(r.data) for r in rows],
+            attachment_ids=attachments,
+            state="queued",
+        )
+        session.add(item)
+        plist.state, plist.submitted_at = "submitted", utcnow()
+        session.flush()
+        audit.record(
+            session,
+            "submit",
+            unit_id=self.unit_id,
+            business=self.spec.code,
+            outbox=item.id,
+            rows=len(rows),
+        )
+        logger.info("queued %s submission %s with %d rows", self.spec.code, item.id, len(rows))
+        return item.id
 
     def history(self) -> list[Submission]:
         """This business's submissions for the unit, newest first."""
@@ -467,7 +502,7 @@ class PendingLists:
                 raise BadInputError("找不到该提交记录。")
             if item.review_state != "退回":
                 raise BadInputError("只有被退回的提交才能重新修改。")
-            plist = self._open_list(session)
+            plist = self._locked(session)
             plist.reopened_from = item.id
             start = len(self._live_rows(session, plist)) + 1
             for position, values in enumerate(item.rows, start=start):

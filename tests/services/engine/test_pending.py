@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import BadInputError
-from app.models import Attachment, OutboxItem, RosterPerson, Unit
+from app.models import Attachment, OutboxItem, PendingRow, RosterPerson, Unit
 from app.services.businesses import open_account
 from app.services.context import AppServices
 from app.services.engine.pending import PendingLists, RowInvalidError
@@ -200,3 +201,51 @@ def test_a_rejected_submission_can_be_reopened_and_resubmitted(
     with services.store.session() as session:
         keys = session.scalars(select(OutboxItem.idempotency_key)).all()
     assert len(keys) == 1
+
+
+def test_a_row_added_while_submitting_goes_to_the_next_list_not_a_sent_one(
+    pending: PendingLists, services: AppServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another writer (an import, the command line) adding a row during 全部提交 must wait for
+    it and then land in the next open list: never in the submitted one, never lost."""
+    with services.store.session() as session:
+        session.add(
+            Attachment(
+                unit_id=pending.unit_id,
+                business="open-account",
+                material="身份证复印件",
+                list_id=pending.list_id(),
+                path="/tmp/x.pdf",
+                sha256="0" * 64,
+                size=10,
+            )
+        )
+    pending.add(row())
+    other = PendingLists(
+        services.store, open_account.SPEC, pending.unit_id, pending._policy, today=lambda: TODAY
+    )
+    racer: dict[str, threading.Thread] = {}
+    original = PendingLists.context
+
+    def context_while_a_writer_races(self, session, plist=None):  # type: ignore[no-untyped-def]
+        if self is pending and "thread" not in racer:
+            racer["thread"] = threading.Thread(
+                target=other.add, args=(row(name="李四", id_number=LI),)
+            )
+            racer["thread"].start()
+            racer["thread"].join(timeout=0.3)
+            assert racer["thread"].is_alive(), "the other writer did not wait for the lock"
+        return original(self, session, plist)
+
+    monkeypatch.setattr(PendingLists, "context", context_while_a_writer_races)
+    outbox_id = pending.submit()
+    racer["thread"].join(timeout=10)
+    assert not racer["thread"].is_alive()
+    with services.store.session() as session:
+        sent = session.get_one(OutboxItem, outbox_id)
+        assert [r["name"] for r in sent.rows] == ["张三"]
+        submitted_rows = session.scalars(
+            select(PendingRow.data).where(PendingRow.list_id == sent.list_id)
+        ).all()
+    assert [r["name"] for r in submitted_rows] == ["张三"]  # nothing slipped in after the check
+    assert [r.values["name"] for r in pending.rows()] == ["李四"]
