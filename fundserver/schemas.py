@@ -17,6 +17,9 @@ BUSINESS_CODES = (
     "back-payment",
 )
 
+# SQLite's and PostgreSQL's BIGINT: a larger number in a query is bad input (422), not a 500.
+MAX_INT = 2**63 - 1
+
 
 class LoginRequest(BaseModel):
     unit_code: str = Field(min_length=1, max_length=32, description="单位账号")

@@ -16,8 +16,8 @@ from fundserver.deps import SessionDep, UnitDep
 from fundserver.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from fundserver.review import STATE_CODES, STATE_LABELS, submission_out
 from fundserver.routes.attachments import check_business
+from fundserver.schemas import MAX_INT, SubmissionPage, SubmissionRequest
 from fundserver.schemas import Submission as SubmissionOut
-from fundserver.schemas import SubmissionPage, SubmissionRequest
 
 router = APIRouter(tags=["submissions"])
 
@@ -136,7 +136,9 @@ def create_submission(
 def list_submissions(
     session: SessionDep,
     unit: UnitDep,
-    since: Annotated[int, Query(ge=0, description="只返回 version 大于此值（有变化）的申报")] = 0,
+    since: Annotated[
+        int, Query(ge=0, le=MAX_INT, description="只返回 version 大于此值（有变化）的申报")
+    ] = 0,
     business: Annotated[str | None, Query(description="业务代码")] = None,
     state: Annotated[
         str | None, Query(description="状态：中文（待审核…）或代码（pending…）")
@@ -144,7 +146,15 @@ def list_submissions(
     page_size: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> SubmissionPage:
     """本单位的申报，按 version 升序；用于拉回审核状态。"""
-    query = select(Submission).where(Submission.unit_id == unit.id, Submission.version > since)
+    # Read the newest version first and list only up to it: a review committed while this
+    # request runs then comes next time, instead of being skipped by a cursor read after it.
+    latest = int(
+        session.scalar(select(func.max(Submission.version)).where(Submission.unit_id == unit.id))
+        or 0
+    )
+    query = select(Submission).where(
+        Submission.unit_id == unit.id, Submission.version > since, Submission.version <= latest
+    )
     if business is not None:
         check_business(business)
         query = query.where(Submission.business == business)
@@ -156,13 +166,7 @@ def list_submissions(
     rows = list(session.scalars(query.order_by(Submission.version).limit(page_size + 1)))
     has_more = len(rows) > page_size
     rows = rows[:page_size]
-    if has_more:
-        version = rows[-1].version
-    else:
-        latest = session.scalar(
-            select(func.max(Submission.version)).where(Submission.unit_id == unit.id)
-        )
-        version = max(since, int(latest or 0))
+    version = rows[-1].version if has_more else max(since, latest)
     return SubmissionPage(
         items=[submission_out(r) for r in rows], version=version, has_more=has_more
     )
@@ -174,7 +178,7 @@ def list_submissions(
     responses={**ERROR_RESPONSES, 404: {"model": ErrorResponse, "description": "没有这笔申报"}},
 )
 def get_submission(
-    session: SessionDep, unit: UnitDep, submission_id: Annotated[int, Path(ge=1)]
+    session: SessionDep, unit: UnitDep, submission_id: Annotated[int, Path(ge=1, le=MAX_INT)]
 ) -> SubmissionOut:
     """一笔申报的详情：状态、退回原因、审核结果。"""
     row = session.get(Submission, submission_id)

@@ -88,3 +88,20 @@ def test_server_rounding(amount: str, method: str, expected: str) -> None:
     from decimal import Decimal
 
     assert str(round_amount(Decimal(amount), method)) == expected
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/submissions/{2**70}",
+        f"/api/v1/submissions?since={2**70}",
+        f"/api/v1/roster?since={2**70}",
+        f"/api/v1/roster?page={2**70}",
+    ],
+)
+def test_a_huge_number_is_bad_input_not_a_server_error(
+    client: TestClient, auth: dict[str, str], path: str
+) -> None:
+    response = client.get(path, headers=auth)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"]
