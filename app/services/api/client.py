@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -42,6 +43,8 @@ OFFLINE_MESSAGE = "无法连接公积金中心服务器，请检查网络后重�
 TIMEOUT_MESSAGE = "连接公积金中心服务器超时，请稍后重试"
 TLS_MESSAGE = "无法与公积金中心服务器建立安全连接（证书校验失败），请联系系统管理员"
 NOT_LOGGED_IN = "尚未登录，请先登录"
+RETRYABLE_4XX = frozenset({408, 425, 429})
+_REFRESH_LOCK = threading.Lock()
 
 
 class CentreClient:
@@ -95,21 +98,36 @@ class CentreClient:
             unit_code=body.get("unit_code", unit_code), expires_in=body["expires_in"]
         )
 
-    def refresh(self) -> None:
-        """Trade the refresh token for a new pair; AuthError (and tokens cleared) if refused."""
-        current = self.tokens.get()
-        if current is None:
-            raise AuthError(NOT_LOGGED_IN, code="auth_required")
-        try:
-            body = self._json(
-                "POST", "/auth/refresh", auth=False, json={"refresh_token": current.refresh_token}
+    def refresh(self, stale_access: str | None = None) -> None:
+        """Trade the refresh token for a new pair; AuthError (and tokens cleared) if refused.
+
+        The sync, a lookup and the command line share one keyring entry and may all get a 401
+        at once; the server honours a refresh token once. So: one refresh at a time in this
+        process; none if another already replaced the `stale_access` token that was refused;
+        and a refused refresh clears the store only if nobody has put newer tokens there.
+        """
+        with _REFRESH_LOCK:
+            current = self.tokens.get()
+            if current is None:
+                raise AuthError(NOT_LOGGED_IN, code="auth_required")
+            if stale_access is not None and current.access_token != stale_access:
+                return  # refreshed meanwhile (this process or another): just retry
+            try:
+                body = self._json(
+                    "POST",
+                    "/auth/refresh",
+                    auth=False,
+                    json={"refresh_token": current.refresh_token},
+                )
+            except AuthError:
+                now = self.tokens.get()
+                if now is not None and now.refresh_token != current.refresh_token:
+                    return  # another process won the race and stored its pair: use that
+                self.tokens.clear()
+                raise
+            self.tokens.set(
+                TokenPair(body["access_token"], body["refresh_token"], body.get("unit_code", ""))
             )
-        except AuthError:
-            self.tokens.clear()
-            raise
-        self.tokens.set(
-            TokenPair(body["access_token"], body["refresh_token"], body.get("unit_code", ""))
-        )
 
     def logout(self) -> None:
         self.tokens.clear()
@@ -177,7 +195,13 @@ class CentreClient:
     ) -> AttachmentInfo:
         """Upload one document; the server checks the SHA-256 and stores each content once."""
         source = Path(path)
-        content = source.read_bytes()
+        try:
+            content = source.read_bytes()
+        except OSError as exc:  # locked by antivirus or the scanner software: try again later
+            raise ServerError(
+                f"暂时无法读取附件文件 {source.name}（{exc.strerror}），稍后自动重试",
+                code="file_busy",
+            ) from exc
         content_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
         body = self._json(
             "POST",
@@ -226,10 +250,11 @@ class CentreClient:
     def _send(
         self, method: str, path: str, *, auth: bool = True, **kwargs: Any
     ) -> requests.Response:
+        used = self.tokens.get() if auth else None
         response = self._attempt(method, path, auth=auth, **kwargs)
         if auth and response.status_code == 401 and self.tokens.get() is not None:
             logger.info("access token refused on %s %s; refreshing once", method, path)
-            self.refresh()
+            self.refresh(stale_access=used.access_token if used else None)
             response = self._attempt(method, path, auth=auth, **kwargs)
         if response.status_code >= 400:
             raise self._error(response)
@@ -263,6 +288,11 @@ class CentreClient:
         except requests.exceptions.ConnectionError:
             logger.warning("%s %s: cannot connect", method, path)
             raise OfflineError(OFFLINE_MESSAGE, code="offline") from None
+        except requests.exceptions.RequestException as exc:
+            # A reply cut off mid-body, a bad encoding, a malformed address: the network or
+            # the server is in the way, not the clerk; worth trying again later.
+            logger.warning("%s %s failed: %s", method, path, type(exc).__name__)
+            raise OfflineError(OFFLINE_MESSAGE, code="network") from None
         # Only method, path (never the query: it may hold an ID number) and status are logged.
         logger.debug("%s %s -> %d", method, path, response.status_code)
         return response
@@ -283,6 +313,12 @@ class CentreClient:
             return ServerError(message or f"服务器暂时出错（HTTP {status}），请稍后重试", code=code)
         if status == 401 or code in AUTH_CODES:
             return AuthError(message or "登录已失效，请重新登录", field=field, code=code or "auth")
+        if status in RETRYABLE_4XX or code is None:
+            # 408/429, or a 4xx page that is not the centre's (a proxy, a maintenance page):
+            # not a verdict on the submission, so it is retried later, never marked 失败.
+            return ServerError(
+                message or f"服务器暂时无法处理（HTTP {status}），请稍后重试", code=code
+            )
         return ServerRejectedError(
             message or f"服务器拒绝了请求（HTTP {status}）", field=field, code=code
         )

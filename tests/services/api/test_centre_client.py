@@ -126,6 +126,14 @@ def _broken_app() -> FastAPI:
     def not_json() -> HTMLResponse:
         return HTMLResponse("<html>portal login</html>", status_code=200)
 
+    @app.get("/api/v1/roster")
+    def proxy_forbidden() -> HTMLResponse:  # a company proxy's own error page
+        return HTMLResponse("<html>Access denied by proxy</html>", status_code=403)
+
+    @app.get("/api/v1/persons/lookup")
+    def too_many() -> JSONResponse:
+        return JSONResponse({"detail": "slow down"}, status_code=429)
+
     return app
 
 
@@ -140,6 +148,14 @@ def test_server_failures_are_server_errors() -> None:
         assert "HTTP 502" in gateway.value.message
         with pytest.raises(ServerError):
             client.unit_profile()
+        # Not the centre's verdict: a proxy's page, or "too many requests" — retried later,
+        # never a refusal that would mark a submission 失败.
+        with pytest.raises(ServerError) as proxy:
+            client.roster()
+        assert "HTTP 403" in proxy.value.message
+        with pytest.raises(ServerError) as busy:
+            client.lookup_person("张三", "410202199001010012")
+        assert "HTTP 429" in busy.value.message
 
 
 def test_refused_connection_is_offline(tokens: MemoryTokenStore) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from app.errors import AuthError
 from app.services.api import CentreClient, MemoryTokenStore
+from app.services.api.tokens import TokenPair
 from fundserver.demo import DEMO_PASSWORD, DEMO_UNIT_CODE
 
 
@@ -28,3 +29,49 @@ def test_expired_access_token_is_refreshed_once(
     second = tokens.get()
     assert second is not None and first is not None
     assert second.refresh_token != first.refresh_token
+
+
+def test_a_refresh_already_done_by_another_caller_is_not_done_again(
+    client: CentreClient, tokens: MemoryTokenStore
+) -> None:
+    """The sync and a lookup both get a 401: the second must not spend the refresh token again
+    (the server honours it once), or the clerk would be logged out."""
+    client.login(DEMO_UNIT_CODE, DEMO_PASSWORD)
+    refused = tokens.get()
+    assert refused is not None
+    client.refresh(stale_access=refused.access_token)  # the first caller refreshes
+    fresh = tokens.get()
+    client.refresh(stale_access=refused.access_token)  # the second sees it was done
+    assert tokens.get() == fresh
+
+
+class _AnotherProcessWon(MemoryTokenStore):
+    """A keyring entry another process refreshes while this one is refreshing too."""
+
+    def __init__(self, old: TokenPair, new: TokenPair) -> None:
+        super().__init__(old)
+        self.new = new
+        self.reads = 0
+
+    def get(self) -> TokenPair | None:
+        self.reads += 1
+        stored = super().get()
+        if stored is None:
+            return None  # cleared: the clerk would have to log in again
+        return stored if self.reads == 1 else self.new
+
+
+def test_a_lost_refresh_race_keeps_the_winners_tokens(
+    client: CentreClient, tokens: MemoryTokenStore
+) -> None:
+    client.login(DEMO_UNIT_CODE, DEMO_PASSWORD)
+    old = tokens.get()
+    assert old is not None
+    client.refresh()  # "the other process" spends the old refresh token...
+    winner = tokens.get()
+    assert winner is not None
+    racing = _AnotherProcessWon(old, winner)  # ...while this one still holds the old pair
+    loser = CentreClient(client.base_url, token_store=racing)
+    loser.refresh()  # refused by the server, but the winner's pair is there: no logout
+    assert racing.get() == winner  # not cleared
+    loser.close()
