@@ -35,6 +35,7 @@ class SubmitDialog(QDialog):
         self.policy = policy
         self.list_id = pending.list_id()
         self.outbox_id: int | None = None
+        self.submitting: Op[int] | None = None
         self.materials = policy.materials_for(pending.spec.code)
         self.setWindowTitle(self.tr("全部提交 — 上传影像资料"))
         self.panel = AttachmentPanel(
@@ -86,12 +87,28 @@ class SubmitDialog(QDialog):
         self.panel.cancel_scan()  # a feeder or watched folder must not run on unseen
         super().done(result)
 
-    def submit(self) -> None:
-        if self.panel.busy():
-            return
-        try:
-            self.outbox_id = self.pending.submit()
-        except KnownError as error:
-            self.reason.setText(error.message)
-            return
-        self.accept()
+    def submit(self) -> Op[int] | None:
+        """Check every row again and queue the list, off the UI thread (100,000 rows: ~10 s)."""
+        if self.panel.busy() or self.submitting is not None:
+            return None
+        self.submit_button.setEnabled(False)
+        self.reason.setText(self.tr("正在检查并提交…"))
+
+        def failed(error: BaseException) -> None:
+            self.submitting = None
+            self.submit_button.setEnabled(True)
+            self.reason.setText(error.message if isinstance(error, KnownError) else str(error))
+
+        def done(outbox_id: int) -> None:
+            self.submitting = None
+            self.outbox_id = outbox_id
+            self.accept()
+
+        self.submitting = (
+            Op(self, lambda _ctx: self.pending.submit())
+            .success(done)
+            .failure(failed)
+            .with_progress(self.tr("正在检查清册并提交…"))
+            .run()
+        )
+        return self.submitting
