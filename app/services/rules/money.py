@@ -24,6 +24,8 @@ _CURRENCY_PREFIXES = ("人民币", "RMB", "CNY", "¥", "￥")
 _CURRENCY_SUFFIXES = ("人民币", "元整", "元", "圆", "RMB", "CNY")
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 _GROUPED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+# No amount a clerk handles comes near a trillion yuan; above it the cell is a slip or junk.
+MAX_MONEY = Decimal(10) ** 12
 
 
 def _quote(value: object) -> str:
@@ -82,6 +84,8 @@ def parse_money(value: str | int | float | Decimal, *, what: str = "金额") -> 
         raise BadInputError(f"{what}{_quote(value)}不是有效的数字") from exc
     if number < 0:
         raise BadInputError(f"{what}{_quote(value)}不能为负数")
+    if number >= MAX_MONEY:  # also keeps quantize from overflowing on a 1e30 cell
+        raise BadInputError(f"{what}{_quote(value)}过大，请核对（是否多输了数字）")
     rounded = number.quantize(CENT, rounding=ROUND_HALF_UP)
     if abs(number - rounded) > FLOAT_NOISE:
         raise BadInputError(f"{what}{_quote(value)}最多只能有两位小数（精确到分）")

@@ -186,3 +186,9 @@ def test_whole_percent_forms_agree(percent: int) -> None:
     assert parse_ratio(str(percent)) == expected
     if percent < 100:
         assert parse_ratio(float(expected)) == expected
+
+
+@pytest.mark.parametrize("value", ["9" * 27, 1e30, "1,000,000,000,000"])
+def test_absurdly_large_amounts_are_bad_input_not_a_crash(value: object) -> None:
+    with pytest.raises(BadInputError, match="过大"):
+        parse_money(value)  # type: ignore[arg-type]
