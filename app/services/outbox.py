@@ -298,6 +298,8 @@ class OutboxSync:
     def _mark_failed(self, item_id: int, message: str) -> None:
         with self.store.session() as session:
             item = self._item(session, item_id)
+            if item.state == SENT:  # another sync (the window and the CLI) got it through
+                return
             item.state, item.last_error, item.next_attempt_at = FAILED, message, None
             item.attempts += 1
         logger.warning("outbox %d failed: %s", item_id, message)
@@ -305,6 +307,8 @@ class OutboxSync:
     def _requeue(self, item_id: int, *, error: str, backoff: bool) -> None:
         with self.store.session() as session:
             item = self._item(session, item_id)
+            if item.state == SENT:  # another sync got it through meanwhile: that is the truth
+                return
             item.state, item.last_error = QUEUED, error
             if backoff:
                 item.attempts += 1

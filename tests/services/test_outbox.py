@@ -500,3 +500,22 @@ def test_a_failed_pull_is_reported_not_raised_and_the_sync_time_stays(
     assert (report.run.sent, report.pulled) == (1, False)
     assert report.pull_error == "无法连接公积金中心服务器"
     assert outbox.last_synced_at() is None
+
+
+def test_a_send_that_another_sync_completed_is_not_turned_back(
+    services: AppServices, outbox: OutboxSync, unit_id: int, centre: FakeCentre
+) -> None:
+    """The window and `gjj-desk sync` may send the same item at once; when the other one got it
+    through and this one timed out, the item stays 已提交 (the server holds it once)."""
+    item_id = queue(services, unit_id)
+
+    def the_other_sync_won_then_we_timed_out() -> None:
+        with services.store.session() as session:
+            other = session.get_one(OutboxItem, item_id)
+            other.state, other.server_id = "sent", "1"
+        raise OfflineError("连接公积金中心服务器超时，请稍后重试", code="timeout")
+
+    centre.script = [the_other_sync_won_then_we_timed_out]
+    outbox.run()
+    assert item(services, item_id).state == "sent"
+    assert len(centre.records) == 1
