@@ -12,19 +12,22 @@ from app import paths
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
-# Last line of defence: an 18-digit ID number that slipped into a message is masked.
-_ID_LIKE = re.compile(r"(?<!\d)(\d{4})\d{10}(\d{3}[\dXx])(?!\d)")
+# Last line of defence: an ID number that slipped into a message, an exception's text or a
+# traceback (SQLAlchemy errors print their parameters) is masked: 18 digits (or 17 + X) and
+# legacy 15-digit numbers.
+_ID_18 = re.compile(r"(?<![0-9A-Za-z])(\d{4})\d{10}(\d{3}[\dXx])(?![0-9A-Za-z])")
+_ID_15 = re.compile(r"(?<![0-9A-Za-z])(\d{4})\d{8}(\d{3})(?![0-9A-Za-z])")
 
 
-class MaskIdNumbers(logging.Filter):
-    """Never write a full ID number to the log (STYLE.md)."""
+def mask_ids(text: str) -> str:
+    return _ID_15.sub(r"\1********\2", _ID_18.sub(r"\1**********\2", text))
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = _ID_LIKE.sub(r"\1**********\2", message)
-        if masked != message:
-            record.msg, record.args = masked, None
-        return True
+
+class MaskingFormatter(logging.Formatter):
+    """Never write a full ID number to the log (STYLE.md), whatever part of the record holds it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_ids(super().format(record))
 
 
 def setup_logging(level: int = logging.INFO, *, console: bool = True) -> Path:
@@ -42,8 +45,7 @@ def setup_logging(level: int = logging.INFO, *, console: bool = True) -> Path:
     if console:
         handlers.append(logging.StreamHandler(sys.stderr))
     for handler in handlers:
-        handler.setFormatter(logging.Formatter(FORMAT))
-        handler.addFilter(MaskIdNumbers())
+        handler.setFormatter(MaskingFormatter(FORMAT))
         handler._gjj_desk = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(level)
