@@ -26,6 +26,7 @@ from app.services import batch_import
 from app.services.attachments import AttachmentService
 from app.services.businesses import SPECS
 from app.services.context import AppServices
+from app.services.engine.history import SubmissionHistory
 from app.services.engine.pending import PendingLists, RowView
 from app.services.engine.spec import BusinessSpec, RowContext
 from app.services.policy import CentrePolicy, load_default
@@ -281,12 +282,11 @@ def submit_list(args: argparse.Namespace) -> int:
     return 0
 
 
-STATES = {"queued": "待上传", "sending": "上传中", "sent": "已上传", "failed": "上传失败"}
-
-
 def show_history(args: argparse.Namespace) -> int:
     with _business(args.business) as business:
-        items = business.pending.history()
+        items = SubmissionHistory(business.services.store, business.unit.id).submissions(
+            (business.spec.code,)
+        )
     if args.json:
         print_json(
             [
@@ -308,7 +308,7 @@ def show_history(args: argparse.Namespace) -> int:
             i.id,
             i.created_at.strftime("%Y-%m-%d %H:%M"),
             i.row_count,
-            STATES.get(i.state, i.state),
+            i.state_label,
             i.review_state or "",
             i.review_reason or i.last_error or "",
         )

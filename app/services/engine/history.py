@@ -9,11 +9,25 @@ from typing import Any
 from sqlalchemy import select
 
 from app.models import OutboxItem
+from app.services.outbox import STATE_LABELS
 from app.services.policy import BUSINESS_NAMES
 from app.services.store import Store
 
-UPLOAD_LABELS = {"queued": "待上传", "sending": "上传中", "sent": "已提交", "failed": "失败"}
 STATES = ("待上传", "上传中", "失败", "待审核", "审核通过", "退回", "已复核", "已使用", "已重报")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One submitted list, as the command line's `history` shows it."""
+
+    id: int
+    created_at: datetime
+    row_count: int
+    state: str  # queued / sending / sent / failed
+    state_label: str  # 待上传 / 上传中 / 已提交 / 失败
+    review_state: str | None  # 待审核 / 审核通过 / 退回 / 已复核 / 已使用
+    review_reason: str | None
+    last_error: str | None
 
 
 @dataclass(frozen=True)
@@ -37,7 +51,7 @@ class HistoryRow:
 def _state(item: OutboxItem) -> str:
     if item.state == "sent" and item.review_state:
         return item.review_state
-    return UPLOAD_LABELS.get(item.state, item.state)
+    return STATE_LABELS.get(item.state, item.state)
 
 
 def _accounts(item: OutboxItem) -> dict[str, str]:
@@ -54,6 +68,28 @@ class SubmissionHistory:
     def __init__(self, store: Store, unit_id: int) -> None:
         self.store = store
         self.unit_id = unit_id
+
+    def submissions(self, businesses: tuple[str, ...]) -> list[Submission]:
+        """Submitted lists of these businesses, newest first."""
+        with self.store.session() as session:
+            items = session.scalars(
+                select(OutboxItem)
+                .where(OutboxItem.unit_id == self.unit_id, OutboxItem.business.in_(businesses))
+                .order_by(OutboxItem.id.desc())
+            )
+            return [
+                Submission(
+                    i.id,
+                    i.created_at,
+                    len(i.rows),
+                    i.state,
+                    STATE_LABELS.get(i.state, i.state),
+                    i.review_state,
+                    i.review_reason,
+                    i.last_error,
+                )
+                for i in items
+            ]
 
     def rows(
         self,

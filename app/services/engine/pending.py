@@ -6,7 +6,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -51,19 +51,6 @@ class RowView:
     errors: dict[str, str]
     source: str | None
     deleted: bool = False
-
-
-@dataclass(frozen=True)
-class Submission:
-    """A submitted list as its business's history shows it."""
-
-    id: int
-    created_at: datetime
-    row_count: int
-    state: str  # queued / sending / sent / failed
-    review_state: str | None  # 待审核 / 审核通过 / 退回 / 已复核 / 已使用
-    review_reason: str | None
-    last_error: str | None
 
 
 @dataclass(frozen=True)
@@ -472,27 +459,6 @@ class PendingLists:
         )
         logger.info("queued %s submission %s with %d rows", self.spec.code, item.id, len(rows))
         return item.id
-
-    def history(self) -> list[Submission]:
-        """This business's submissions for the unit, newest first."""
-        with self.store.session() as session:
-            items = session.scalars(
-                select(OutboxItem)
-                .where(OutboxItem.unit_id == self.unit_id, OutboxItem.business == self.spec.code)
-                .order_by(OutboxItem.id.desc())
-            )
-            return [
-                Submission(
-                    i.id,
-                    i.created_at,
-                    len(i.rows),
-                    i.state,
-                    i.review_state,
-                    i.review_reason,
-                    i.last_error,
-                )
-                for i in items
-            ]
 
     def reopen(self, outbox_id: int) -> int:
         """Put a rejected (退回) submission's rows back into the open list for correction."""
