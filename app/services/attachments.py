@@ -1,37 +1,33 @@
-"""Documents attached to a pending list: pages kept as files, one PDF per material.
+"""Documents attached to a pending list: one PDF per material, built from its pages.
 
-Each material of a pending list has a folder in the unit's attachments folder
-(`list-<id>/<material>/`) holding its page files and `pages.json`, the order and rotation of
-the pages. The material's PDF is built from that folder. The page files are the originals:
+The pages of each material live in a folder of their own (`material_pages.py`); the PDF is
+built from that folder. The page files are the originals:
 they stay until the centre has accepted the submission, then `cleanup` removes them after the
 number of days the clerk can see in `kept_originals`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import shutil
-import tempfile
-import threading
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from PIL import Image, ImageSequence, UnidentifiedImageError
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PyPdfError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import paths
-from app.errors import BadInputError, KnownError, StorageError
+from app.errors import BadInputError, KnownError
 from app.models import Attachment, OutboxItem, Unit
 from app.services import audit
-from app.services.documents import SUPPORTED_TEXT, Page, build_pdf, detect_type
+from app.services.documents import Page, build_pdf
+from app.services.material_pages import (
+    MaterialPages,
+    folder_name,
+)
 from app.services.policy import CentrePolicy
 from app.services.scanning import ColourMode
 from app.services.store import Store
@@ -40,26 +36,10 @@ logger = logging.getLogger(__name__)
 
 # The policy's words for colour modes (policy.COLOUR_MODES) to the scanner's.
 POLICY_MODES = {"color": ColourMode.COLOUR, "gray": ColourMode.GREY, "bw": ColourMode.BLACK_WHITE}
-PAGES_FILE = "pages.json"
 # Days the originals of an accepted submission are kept before cleanup removes them.
 DEFAULT_KEEP_DAYS = 30
 # Review states that mean the centre has accepted a submission.
 ACCEPTED_REVIEW_STATES = ("审核通过", "已复核", "已使用")
-SCANNED = "扫描"
-
-_folder_locks: dict[Path, threading.Lock] = {}
-_locks_guard = threading.Lock()
-
-
-def _lock_for(folder: Path) -> threading.Lock:
-    with _locks_guard:
-        return _folder_locks.setdefault(folder.resolve(), threading.Lock())
-
-
-def folder_name(material: str) -> str:
-    """A folder name for a material: its own name, minus what a file system refuses."""
-    safe = "".join(ch if ch.isalnum() or ch in "-_（）()" else "_" for ch in material).strip("_")
-    return safe or "material"
 
 
 @dataclass(frozen=True)
@@ -76,168 +56,6 @@ class AttachmentInfo:
 def _info(a: Attachment) -> AttachmentInfo:
     return AttachmentInfo(
         a.id, a.material, Path(a.path), a.sha256, a.size, a.page_count, a.server_id is not None
-    )
-
-
-# -- pages ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StoredPage:
-    """One page of a material: its file (in the material's folder), turn and where it came from."""
-
-    file: str
-    rotation: int = 0
-    origin: str = ""  # the file the clerk added, or "扫描"
-
-    def rotated(self, degrees: int) -> StoredPage:
-        return StoredPage(self.file, (self.rotation + degrees) % 360, self.origin)
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """Pages added from files, and a message for each file refused (naming it)."""
-
-    added: list[StoredPage]
-    refused: list[str]
-
-
-class MaterialPages:
-    """The pages of one material of one pending list. Safe to use from a worker thread."""
-
-    def __init__(self, folder: Path, material: str) -> None:
-        self.folder = folder
-        self.material = material
-        self._lock = _lock_for(folder)
-
-    def path(self, page: StoredPage) -> Path:
-        return self.folder / page.file
-
-    def pages(self) -> list[StoredPage]:
-        """The pages in order; empty when none were added."""
-        with self._lock:
-            return self._read()
-
-    def _read(self) -> list[StoredPage]:
-        try:
-            data = json.loads((self.folder / PAGES_FILE).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return []
-        except (OSError, ValueError) as exc:
-            raise StorageError(f"无法读取“{self.material}”的页面列表：{exc}") from exc
-        return [StoredPage(**item) for item in data.get("pages", [])]
-
-    def replace(self, pages: Sequence[StoredPage]) -> None:
-        """Save a new order/rotation/selection of the pages (files are never deleted here)."""
-        with self._lock:
-            self._write(pages)
-
-    def _write(self, pages: Sequence[StoredPage]) -> None:
-        data = {"material": self.material, "pages": [asdict(page) for page in pages]}
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".pages.", dir=self.folder)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False, indent=1)
-            os.replace(tmp, self.folder / PAGES_FILE)
-        except OSError as exc:
-            raise StorageError(f"无法保存“{self.material}”的页面：{exc.strerror or exc}") from exc
-
-    def import_files(self, files: Sequence[Path], *, origin: str | None = None) -> ImportResult:
-        """Copy files in as pages (a PDF or TIFF page by page) after the ones already there.
-
-        A file that is not JPEG/PNG/TIFF/BMP/PDF or is damaged is refused with a message
-        naming it; the other files are still added.
-        """
-        added: list[StoredPage] = []
-        refused: list[str] = []
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for source in files:
-            try:
-                names = self._copy_in(Path(source))
-            except BadInputError as exc:
-                refused.append(exc.message)
-                continue
-            label = origin if origin is not None else Path(source).name
-            added.extend(StoredPage(name, 0, label) for name in names)
-        if added:
-            with self._lock:
-                self._write([*self._read(), *added])
-        return ImportResult(added, refused)
-
-    def _copy_in(self, source: Path) -> list[str]:
-        name = source.name
-        try:
-            kind = detect_type(source)
-        except OSError as exc:
-            raise BadInputError(f"无法读取文件“{name}”：{exc.strerror or exc}", field=name) from exc
-        if kind is None:
-            raise BadInputError(
-                f"文件“{name}”不是支持的格式：请使用 {SUPPORTED_TEXT} 文件。", field=name
-            )
-        try:
-            if kind == "pdf":
-                return self._copy_pdf(source)
-            return self._copy_image(source, kind)
-        except OSError as exc:
-            raise StorageError(f"无法保存页面“{name}”：{exc.strerror or exc}") from exc
-
-    def _new_name(self, suffix: str) -> str:
-        return f"p-{uuid.uuid4().hex[:12]}{suffix}"
-
-    def _copy_image(self, source: Path, kind: str) -> list[str]:
-        try:
-            with Image.open(source) as image:
-                frames: list[Image.Image | None] = []
-                for frame in ImageSequence.Iterator(image):
-                    frame.load()
-                    frames.append(frame.copy() if kind == "tiff" else None)
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise _corrupt(source) from exc
-        if len(frames) > 1:  # a multi-page TIFF: each frame its own page, kept lossless
-            names = []
-            for copy in frames:
-                assert copy is not None
-                name = self._new_name(".png")
-                dpi = copy.info.get("dpi")
-                copy.save(self.folder / name, format="PNG", **({"dpi": dpi} if dpi else {}))
-                names.append(name)
-            return names
-        suffix = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "bmp": ".bmp"}[kind]
-        name = self._new_name(suffix)
-        shutil.copyfile(source, self.folder / name)
-        return [name]
-
-    def _copy_pdf(self, source: Path) -> list[str]:
-        try:
-            reader = PdfReader(source)
-            if reader.is_encrypted:
-                raise BadInputError(
-                    f"PDF 文件“{source.name}”已加密：请提供未加密的文件。", field=source.name
-                )
-            count = len(reader.pages)
-            if count == 0:
-                raise BadInputError(f"PDF 文件“{source.name}”没有页面。", field=source.name)
-            if count == 1:
-                name = self._new_name(".pdf")
-                shutil.copyfile(source, self.folder / name)
-                return [name]
-            names = []
-            for page in reader.pages:
-                writer = PdfWriter()
-                writer.add_page(page)
-                name = self._new_name(".pdf")
-                with open(self.folder / name, "wb") as handle:
-                    writer.write(handle)
-                names.append(name)
-            return names
-        except (PyPdfError, ValueError, KeyError, TypeError) as exc:
-            raise _corrupt(source) from exc
-
-
-def _corrupt(path: Path) -> BadInputError:
-    return BadInputError(
-        f"文件“{path.name}”已损坏或无法识别，请重新扫描或换一个文件。", field=path.name
     )
 
 

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from app.errors import BadInputError
 from app.models import Attachment, OutboxItem, PendingList
-from app.services.attachments import AttachmentService, MaterialPages
+from app.services.attachments import AttachmentService
 from app.services.context import AppServices
+from app.services.material_pages import MaterialPages
 
 BUSINESS = "open-account"
 ID_CARD = "身份证复印件"

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap, QTransform
 
-from app.services.attachments import StoredPage
+from app.services.material_pages import StoredPage
 from app.views.attachments.thumbnails import THUMB_PX, thumbnail_path
 
 PAGE_MIME = "application/x-gjj-desk-pages"

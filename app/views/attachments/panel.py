@@ -31,15 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import KnownError
-from app.services.attachments import (
-    DEFAULT_KEEP_DAYS,
-    SCANNED,
-    AttachmentService,
-    ImportResult,
-    MaterialPages,
-    StoredPage,
-)
+from app.services.attachments import DEFAULT_KEEP_DAYS, AttachmentService
 from app.services.documents import human_size
+from app.services.material_pages import SCANNED, ImportResult, MaterialPages, StoredPage
 from app.services.policy import CentrePolicy, Material
 from app.services.scanning import ScanFailedError, Scanner, default_scanner
 from app.views.attachments.device_picker import DevicePicker
