@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from app import paths
 from app.services.context import AppServices
+from app.services.session import CentreSession
 from app.views.main_window import MainWindow
 from app.views.pages import page_factories
 from app.views.qt_support import install_fonts, install_style
@@ -49,7 +50,7 @@ def main() -> int:
     services = AppServices.open()
     services.units.add("100001", "开封市示范机械厂")
     services.units.add("100002", "开封市第二示范单位")
-    window = MainWindow(services, page_factories(services))
+    window = MainWindow(services, page_factories(services), session=CentreSession(services))
     window.resize(1100, 760)
     window.show()
     if len(sys.argv) > 2:  # a menu entry to open, e.g. open-account
