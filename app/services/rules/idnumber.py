@@ -35,6 +35,8 @@ class IdType(StrEnum):
     @classmethod
     def parse(cls, text: str) -> IdType:
         """The type from its name or a common short name; BadInputError otherwise."""
+        if text in cls._value2member_map_:  # the usual case, asked for every imported row
+            return cls(text)
         key = "".join(unicodedata.normalize("NFKC", str(text)).split())
         for member in cls:
             if key in (member.value, member.name):
