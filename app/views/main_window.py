@@ -318,6 +318,7 @@ class MainWindow(QMainWindow):
 
         def done(counts: SyncCounts) -> None:
             self.set_online(True)
+            self.home.refresh()  # it shows how many people the local roster holds
             self.statusBar().showMessage(
                 self.tr("名册已同步：新增 %d，变更 %d") % (counts.added, counts.changed), 5000
             )

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.engine.spec import RosterEntry
-from app.services.roster import LookupKey, LookupState, RosterService
+from app.services.roster import LookupKey, LookupState, RosterService, guess_key
 from app.services.rules.idnumber import mask_id
 from app.services.rules.money import format_money
 
@@ -307,7 +307,10 @@ class PersonLookupField(QWidget):
             return  # already resolved (a suggestion was picked, or the clerk just tabbed on)
         if self.chooser is not None:
             return
-        result = self.roster.resolve(text, key)
+        # Digits typed into the 姓名 field are no name: a clerk pasting an account or an ID
+        # number there means that person.
+        lookup_key = guess_key(text) if key is LookupKey.NAME else key
+        result = self.roster.resolve(text, lookup_key)
         if result.state is LookupState.ONE and result.person is not None:
             self._select(result.person)
         elif result.state is LookupState.MANY:

@@ -376,3 +376,12 @@ def test_closing_a_form_with_text_not_yet_looked_up_is_quiet(
     shiboken6.delete(widget)
 
     assert not shiboken6.isValid(widget)
+
+
+def test_an_account_number_typed_into_the_name_field_finds_that_person(
+    qtbot: QtBot, form: Form
+) -> None:
+    """Clerks paste whatever they have into the first field; digits there are no name."""
+    with qtbot.waitSignal(form.lookup.person_selected):
+        type_and_leave(qtbot, form, LookupKey.NAME, ZHANG[0])
+    assert shown(form) == ZHANG
