@@ -134,6 +134,16 @@ class _UnsendableError(Exception):
         self.message = message
 
 
+def requeue_failed(store: Store, unit_id: int, item_id: int) -> bool:
+    """Put a 失败 item of the unit back in the queue, with its own key; False if it was not."""
+    with store.session() as session:
+        item = session.get(OutboxItem, item_id)
+        if item is None or item.unit_id != unit_id or item.state != FAILED or item.review_state:
+            return False
+        item.state, item.next_attempt_at = QUEUED, None
+        return True
+
+
 class OutboxSync:
     """The outbox of one unit: what is due, sending it, and pulling review states back."""
 
@@ -324,10 +334,7 @@ class OutboxSync:
 
     def retry(self, item_id: int) -> None:
         """Put a 失败 item back in the queue (after the clerk fixed what was wrong)."""
-        with self.store.session() as session:
-            item = self._item(session, item_id)
-            if item.state == FAILED:
-                item.state, item.next_attempt_at = QUEUED, None
+        requeue_failed(self.store, self.unit_id, item_id)
 
     def run(
         self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None

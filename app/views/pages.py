@@ -13,6 +13,7 @@ from app.services.businesses import SPECS
 from app.services.context import AppServices
 from app.services.engine.history import SubmissionHistory
 from app.services.engine.pending import PendingLists
+from app.services.outbox import requeue_failed
 from app.services.policy import CentrePolicy
 from app.services.scanning import Scanner, default_scanner
 from app.services.units import UnitInfo
@@ -95,8 +96,11 @@ class Pages:
                 self.refresh_single(code)
                 return SPECS[code].list_name
 
+            def retry(outbox_id: int) -> bool:
+                return requeue_failed(self.services.store, unit.id, outbox_id)
+
             history = SubmissionHistory(self.services.store, unit.id)
-            return QueryPage(entry.label, history, entry.businesses, reopen)
+            return QueryPage(entry.label, history, entry.businesses, reopen, retry=retry)
 
         return self._for_unit(build)
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.models import OutboxItem
-from app.services.outbox import STATE_LABELS
+from app.services.outbox import RESUBMITTED, STATE_LABELS
 from app.services.policy import BUSINESS_NAMES
 from app.services.store import Store
 
@@ -45,11 +45,17 @@ class HistoryRow:
 
     @property
     def can_reopen(self) -> bool:
-        return self.state == "退回"
+        """退回 by the reviewer, or 失败 on arrival: the rows can go back into the 清册."""
+        return self.state in ("退回", "失败")
+
+    @property
+    def can_retry(self) -> bool:
+        """失败 for a reason the clerk may have fixed outside (e.g. a file put back)."""
+        return self.state == "失败"
 
 
 def _state(item: OutboxItem) -> str:
-    if item.state == "sent" and item.review_state:
+    if item.review_state and (item.state == "sent" or item.review_state == RESUBMITTED):
         return item.review_state
     return STATE_LABELS.get(item.state, item.state)
 

@@ -26,6 +26,7 @@ from app.services.engine.spec import (
     RowContext,
     UnitTerms,
 )
+from app.services.outbox import RESUBMITTED
 from app.services.policy import CentrePolicy
 from app.services.store import Store
 
@@ -461,13 +462,16 @@ class PendingLists:
         return item.id
 
     def reopen(self, outbox_id: int) -> int:
-        """Put a rejected (退回) submission's rows back into the open list for correction."""
+        """Put a 退回 (or 失败) submission's rows back into the open list for correction."""
         with self.store.session() as session:
             item = session.get(OutboxItem, outbox_id)
             if item is None or item.unit_id != self.unit_id or item.business != self.spec.code:
                 raise BadInputError("找不到该提交记录。")
-            if item.review_state != "退回":
-                raise BadInputError("只有被退回的提交才能重新修改。")
+            # 退回 by the reviewer, or 失败: refused on arrival (never recorded by the centre).
+            if item.review_state != "退回" and not (
+                item.state == "failed" and not item.review_state
+            ):
+                raise BadInputError("只有被退回或上传失败的提交才能重新修改。")
             plist = self._locked(session)
             plist.reopened_from = item.id
             start = len(self._live_rows(session, plist)) + 1
@@ -480,7 +484,7 @@ class PendingLists:
                         source=f"退回重报（提交 {item.id}）",
                     )
                 )
-            item.review_state = "已重报"
+            item.review_state = RESUBMITTED
             audit.record(
                 session, "reopen", unit_id=self.unit_id, business=self.spec.code, outbox=item.id
             )

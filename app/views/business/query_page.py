@@ -93,11 +93,13 @@ class QueryPage(QWidget):
         reopen: Callable[[str, int], str],
         parent: QWidget | None = None,
         today: Callable[[], date] = date.today,
+        retry: Callable[[int], bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self.history = history
         self.businesses = businesses
         self.reopen_in = reopen
+        self.retry_in = retry
         self.today = today
         heading = QLabel(title)
         heading.setStyleSheet("font-size: 18px; font-weight: bold;")
@@ -115,10 +117,17 @@ class QueryPage(QWidget):
         self.person.setMinimumWidth(220)
         refresh = QPushButton(self.tr("查询"))
         refresh.clicked.connect(self.refresh)
-        self.reopen_button = QPushButton(self.tr("退回修改"))
+        self.reopen_button = QPushButton(self.tr("重新修改"))
         self.reopen_button.setObjectName("reopenButton")
-        self.reopen_button.setToolTip(self.tr("把被退回的提交放回清册，修改后重新提交"))
+        self.reopen_button.setToolTip(self.tr("把被退回或上传失败的提交放回清册，修改后重新提交"))
         self.reopen_button.clicked.connect(self.reopen_selected)
+        self.retry_button = QPushButton(self.tr("重新上传"))
+        self.retry_button.setObjectName("retryButton")
+        self.retry_button.setToolTip(
+            self.tr("问题已在本机解决（如文件已放回原处）时，按原样重新上传")
+        )
+        self.retry_button.clicked.connect(self.retry_selected)
+        self.retry_button.setVisible(retry is not None)
         self.period.currentIndexChanged.connect(self.refresh)
         self.state.currentIndexChanged.connect(self.refresh)
         self.person.returnPressed.connect(self.refresh)
@@ -133,6 +142,7 @@ class QueryPage(QWidget):
             filters.addWidget(widget)
         filters.addWidget(refresh)
         filters.addStretch(1)
+        filters.addWidget(self.retry_button)
         filters.addWidget(self.reopen_button)
         self.model = HistoryModel()
         self.table = QTableView()
@@ -179,6 +189,16 @@ class QueryPage(QWidget):
     def _selection(self) -> None:
         row = self.selected()
         self.reopen_button.setEnabled(row is not None and row.can_reopen)
+        self.retry_button.setEnabled(row is not None and row.can_retry)
+
+    def retry_selected(self) -> None:
+        row = self.selected()
+        if row is None or not row.can_retry or self.retry_in is None:
+            return
+        if self.retry_in(row.outbox_id):
+            self.refresh()
+            self.message.setStyleSheet("color: #2e7d32;")
+            self.message.setText(self.tr("已重新排队，联网后自动上传。"))
 
     def reopen_selected(self) -> None:
         row = self.selected()

@@ -7,12 +7,14 @@ from datetime import date, datetime
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from app.models import OutboxItem
 from app.services.businesses import SPECS
 from app.services.context import AppServices
 from app.services.engine.history import SubmissionHistory
 from app.services.engine.pending import PendingLists
+from app.services.outbox import requeue_failed
 from app.views.business.query_page import QueryPage
 
 
@@ -88,6 +90,7 @@ def page(qtbot: QtBot, services: AppServices, unit_id: int) -> QueryPage:
         ("open-account",),
         reopen,
         today=lambda: date(2026, 11, 26),
+        retry=lambda outbox_id: requeue_failed(services.store, unit_id, outbox_id),
     )
     qtbot.addWidget(widget)
     widget.show()
@@ -126,8 +129,8 @@ def test_filters_by_state_person_and_time(page: QueryPage) -> None:
 def test_a_rejected_submission_goes_back_to_the_list(
     qtbot: QtBot, page: QueryPage, services: AppServices, unit_id: int
 ) -> None:
-    page.table.selectRow(0)  # 失败: not a 退回, cannot be reopened here
-    assert not page.reopen_button.isEnabled()
+    page.table.selectRow(0)  # 失败 on arrival: it can be fixed (reopen) or simply resent
+    assert page.reopen_button.isEnabled() and page.retry_button.isEnabled()
     page.table.selectRow(1)
     assert page.reopen_button.isEnabled()
     qtbot.mouseClick(page.reopen_button, Qt.MouseButton.LeftButton)
@@ -141,3 +144,32 @@ def test_a_rejected_submission_goes_back_to_the_list(
 
 def test_history_model_is_a_well_behaved_qt_model(page: QueryPage, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     qtmodeltester.check(page.model)
+
+
+def test_a_failed_submission_can_be_queued_again_as_it_is(
+    qtbot: QtBot, page: QueryPage, services: AppServices
+) -> None:
+    page.table.selectRow(0)
+    qtbot.mouseClick(page.retry_button, Qt.MouseButton.LeftButton)
+    assert "已重新排队" in page.message.text()
+    assert shown(page)[0][2] == "待上传"
+    with services.store.session() as session:
+        key = session.scalars(
+            select(OutboxItem.idempotency_key).where(
+                OutboxItem.state == "queued", OutboxItem.business == "open-account"
+            )
+        ).all()
+    assert key == ["k3"]  # the same key: resending can never make a second record
+
+
+def test_a_failed_submission_can_be_corrected_in_the_list(
+    qtbot: QtBot, page: QueryPage, services: AppServices, unit_id: int
+) -> None:
+    page.table.selectRow(0)  # 孙磊, 失败: refused on arrival, never recorded by the centre
+    qtbot.mouseClick(page.reopen_button, Qt.MouseButton.LeftButton)
+    pending = PendingLists(
+        services.store, SPECS["open-account"], unit_id, lambda: services.units.policy(unit_id)
+    )
+    assert [r.values["name"] for r in pending.rows()] == ["孙磊"]
+    assert shown(page)[0][2] == "已重报"
+    assert not page.retry_button.isEnabled()  # once in the list, it goes again from there
