@@ -193,7 +193,7 @@ class ImportPage(QWidget):
 
     def refresh_list(self) -> None:
         rows = self.pending.rows()
-        self.list_model.set_rows(rows)
+        self.list_model.set_items(rows)
         summary = self.pending.summary()
         parts = [self.tr("共 %d 条") % summary.count]
         if summary.with_errors:

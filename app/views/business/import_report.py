@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -17,48 +17,21 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.batch_import import ImportCheck, ImportProblem
+from app.views.list_model import ListTableModel
 
-_Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("行号", "列", "值", "原因")
 
 
-class ProblemsModel(QAbstractTableModel):
+class ProblemsModel(ListTableModel[ImportProblem]):
     """Every problem of a checked file, one per line (row, column, value, reason)."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self._problems: list[ImportProblem] = []
+        super().__init__(HEADERS)
 
-    def set_problems(self, problems: list[ImportProblem]) -> None:
-        self.beginResetModel()
-        self._problems = list(problems)
-        self.endResetModel()
-
-    def problem(self, row: int) -> ImportProblem:
-        return self._problems[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._problems)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return HEADERS[section] if 0 <= section < len(HEADERS) else None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._problems):
-            return None
-        problem = self._problems[index.row()]
+    def cell(self, item: ImportProblem, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            cells = (problem.row, problem.column or "（整行）", problem.value, problem.message)
-            return str(cells[index.column()])
+            cells = (item.row, item.column or "（整行）", item.value, item.message)
+            return str(cells[column])
         return None
 
 
@@ -127,7 +100,7 @@ class ImportReport(QWidget):
             parts.append(self.tr("文件中没有数据行。"))
         self.counts.setText("".join(parts))
         self.counts.setStyleSheet("color: #c62828;" if check.problems else "color: #2e7d32;")
-        self.model.set_problems(check.problems)
+        self.model.set_items(check.problems)
         self.table.setVisible(bool(check.problems))
         if check.problems:
             self.table.resizeColumnsToContents()

@@ -5,64 +5,37 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.services.engine.pending import RowView
 from app.services.engine.spec import BusinessSpec, FieldKind
 from app.services.rules.money import format_money, format_ratio
+from app.views.list_model import ListTableModel
 
 ERROR_BACKGROUND = QBrush(QColor("#fde0dc"))
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-_Index = QModelIndex | QPersistentModelIndex
 
 
-class PendingRowsModel(QAbstractTableModel):
-    """Read-only; changes go through the service and come back with `set_rows`."""
+class PendingRowsModel(ListTableModel[RowView]):
+    """Read-only; changes go through the service and come back with `set_items`."""
 
     def __init__(self, spec: BusinessSpec) -> None:
-        super().__init__()
         self.spec = spec
         self.columns = spec.list_fields()
-        self._rows: list[RowView] = []
+        super().__init__([f.label for f in self.columns] + ["错误说明"])
 
-    def set_rows(self, rows: list[RowView]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> RowView:
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.columns) + 1  # + 错误说明
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return self.columns[section].label if section < len(self.columns) else "错误说明"
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
+    def cell(self, item: RowView, column: int, role: int) -> Any:
         if role == ROW_ID_ROLE:
-            return row.id
-        if index.column() == len(self.columns):
+            return item.id
+        if column == len(self.columns):  # 错误说明
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE):
-                return "；".join(row.errors.values())
+                return "；".join(item.errors.values())
             return None
-        field = self.columns[index.column()]
-        value = row.values.get(field.key, "")
-        error = row.errors.get(field.key)
+        field = self.columns[column]
+        value = item.values.get(field.key, "")
+        error = item.errors.get(field.key)
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(field.kind, value)
         if role == SORT_ROLE:

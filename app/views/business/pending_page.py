@@ -150,7 +150,7 @@ class PendingPage(QWidget):
 
     def refresh(self) -> None:
         rows = self.pending.rows()
-        self.model.set_rows(rows)
+        self.model.set_items(rows)
         self.table.resizeColumnsToContents()
         summary = self.pending.summary()
         parts = [self.tr("共 %d 条") % summary.count]

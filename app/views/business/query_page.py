@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from app.errors import KnownError
 from app.services.engine.history import STATES, HistoryRow, SubmissionHistory
+from app.views.list_model import ListTableModel
 
-_Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("提交时间", "业务", "姓名", "证件号码", "个人账号", "状态", "说明")
 STATE_COLOURS = {
     "退回": QColor("#fde0dc"),
@@ -36,49 +36,24 @@ STATE_COLOURS = {
 PERIODS = (("全部", None), ("今天", 0), ("近 7 天", 7), ("近 30 天", 30), ("近一年", 365))
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(ListTableModel[HistoryRow]):
     def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[HistoryRow] = []
+        super().__init__(COLUMNS)
 
-    def set_rows(self, rows: list[HistoryRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> HistoryRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
+    def cell(self, item: HistoryRow, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             values = (
-                row.submitted_at.strftime("%Y-%m-%d %H:%M"),
-                row.business_name,
-                row.name,
-                row.id_number,
-                row.account_no,
-                row.state,
-                row.reason,
+                item.submitted_at.strftime("%Y-%m-%d %H:%M"),
+                item.business_name,
+                item.name,
+                item.id_number,
+                item.account_no,
+                item.state,
+                item.reason,
             )
-            return values[index.column()]
-        if role == Qt.ItemDataRole.BackgroundRole and row.state in STATE_COLOURS:
-            return QBrush(STATE_COLOURS[row.state])
+            return values[column]
+        if role == Qt.ItemDataRole.BackgroundRole and item.state in STATE_COLOURS:
+            return QBrush(STATE_COLOURS[item.state])
         return None
 
 
@@ -175,7 +150,7 @@ class QueryPage(QWidget):
         rows = self.history.rows(
             self.businesses, since=since, state=state, person=self.person.text()
         )
-        self.model.set_rows(rows)
+        self.model.set_items(rows)
         self.table.resizeColumnsToContents()
         self._selection()
         submissions = len({r.outbox_id for r in rows})
@@ -184,7 +159,7 @@ class QueryPage(QWidget):
 
     def selected(self) -> HistoryRow | None:
         indexes = self.table.selectionModel().selectedRows()
-        return self.model.row_at(indexes[0].row()) if indexes else None
+        return self.model.item(indexes[0].row()) if indexes else None
 
     def _selection(self) -> None:
         row = self.selected()

@@ -133,7 +133,7 @@ def test_a_checked_file_shows_every_problem_and_imports_the_valid_rows(
     assert blocker.args == [4]
     assert "已导入 4 行到待开户清册" in page.status.text()
     assert not report.isVisible()
-    names = [page.list_model.row_at(r).values["name"] for r in range(page.list_model.rowCount())]
+    names = [page.list_model.item(r).values["name"] for r in range(page.list_model.rowCount())]
     assert names == ["周九", "张三", "赵六", "钱七", "郑十一"]
     assert page.list_summary.text().startswith("共 5 条")
 
