@@ -42,6 +42,22 @@ def pending(services: AppServices) -> PendingLists:
     )
 
 
+def attach_id_card(services: AppServices, pending: PendingLists) -> None:
+    """The required 身份证复印件, as a recorded document of the open list."""
+    with services.store.session() as session:
+        session.add(
+            Attachment(
+                unit_id=pending.unit_id,
+                business="open-account",
+                material="身份证复印件",
+                list_id=pending.list_id(),
+                path="/tmp/x.pdf",
+                sha256="0" * 64,
+                size=10,
+            )
+        )
+
+
 def row(**overrides: str) -> dict[str, str]:
     values = {"name": "张三", "id_number": ZHANG, "mobile": "13800138000", "base": "5,000元"}
     values.update(overrides)
@@ -150,18 +166,7 @@ def test_submit_needs_required_materials_then_queues_exactly_one_item(
     pending.add(row(name="李四", id_number=LI))
     with pytest.raises(BadInputError, match="身份证复印件"):
         pending.submit()
-    with services.store.session() as session:
-        session.add(
-            Attachment(
-                unit_id=pending.unit_id,
-                business="open-account",
-                material="身份证复印件",
-                list_id=pending.list_id(),
-                path="/tmp/x.pdf",
-                sha256="0" * 64,
-                size=10,
-            )
-        )
+    attach_id_card(services, pending)
     outbox_id = pending.submit()
     with services.store.session() as session:
         item = session.get_one(OutboxItem, outbox_id)
@@ -174,18 +179,7 @@ def test_a_rejected_submission_can_be_reopened_and_resubmitted(
     pending: PendingLists, services: AppServices
 ) -> None:
     services.store  # noqa: B018 - the fixture made the unit
-    with services.store.session() as session:
-        session.add(
-            Attachment(
-                unit_id=pending.unit_id,
-                business="open-account",
-                material="身份证复印件",
-                list_id=pending.list_id(),
-                path="/tmp/x.pdf",
-                sha256="0" * 64,
-                size=10,
-            )
-        )
+    attach_id_card(services, pending)
     pending.add(row())
     outbox_id = pending.submit()
     with pytest.raises(BadInputError, match="被退回"):
@@ -208,18 +202,7 @@ def test_a_row_added_while_submitting_goes_to_the_next_list_not_a_sent_one(
 ) -> None:
     """Another writer (an import, the command line) adding a row during 全部提交 must wait for
     it and then land in the next open list: never in the submitted one, never lost."""
-    with services.store.session() as session:
-        session.add(
-            Attachment(
-                unit_id=pending.unit_id,
-                business="open-account",
-                material="身份证复印件",
-                list_id=pending.list_id(),
-                path="/tmp/x.pdf",
-                sha256="0" * 64,
-                size=10,
-            )
-        )
+    attach_id_card(services, pending)
     pending.add(row())
     other = PendingLists(
         services.store, open_account.SPEC, pending.unit_id, pending._policy, today=lambda: TODAY
