@@ -202,7 +202,7 @@ def _row_dict(spec: BusinessSpec, row: RowView) -> dict[str, Any]:
 def list_pending(args: argparse.Namespace) -> int:
     with _business(args.business) as business:
         rows = business.pending.rows()
-        summary = business.pending.summary()
+        summary = business.pending.summary(rows)
     spec = business.spec
     if args.json:
         print_json([_row_dict(spec, r) for r in rows])

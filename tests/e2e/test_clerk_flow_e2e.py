@@ -71,6 +71,7 @@ def test_a_clerk_opens_an_account_end_to_end(
     assert page.model.rowCount() == 1, page.message.text()
 
     qtbot.mouseClick(page.buttons["submit"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.submit_dialog is not None)  # rows are checked in the background
     submit = page.submit_dialog
     assert submit is not None
     scan = tmp_path / "id-card.jpg"

@@ -194,7 +194,7 @@ class ImportPage(QWidget):
     def refresh_list(self) -> None:
         rows = self.pending.rows()
         self.list_model.set_items(rows)
-        summary = self.pending.summary()
+        summary = self.pending.summary(rows)
         parts = [self.tr("共 %d 条") % summary.count]
         if summary.with_errors:
             parts.append(self.tr("其中 %d 条有误") % summary.with_errors)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import KnownError
 from app.services.attachments import AttachmentService
-from app.services.engine.pending import PendingLists, RowInvalidError
+from app.services.engine.pending import PendingLists, RowInvalidError, RowView
 from app.services.engine.rows import check_row
 from app.services.engine.spec import RowContext
 from app.services.policy import CentrePolicy
@@ -33,6 +33,7 @@ from app.views.business.detail_dialog import RowDetailDialog
 from app.views.business.form import BusinessForm
 from app.views.business.pending_model import ROW_ID_ROLE, SORT_ROLE, PendingRowsModel
 from app.views.business.submit_dialog import SubmitDialog
+from app.views.ops import Op
 
 
 class PendingPage(QWidget):
@@ -58,6 +59,7 @@ class PendingPage(QWidget):
         self.last_deleted: int | None = None
         self._context: RowContext | None = None
         self.submit_dialog: SubmitDialog | None = None
+        self.checking: Op[list[RowView]] | None = None
         self.detail_dialog: RowDetailDialog | None = None
 
         self.form = BusinessForm(self.spec, policy())
@@ -152,7 +154,7 @@ class PendingPage(QWidget):
         rows = self.pending.rows()
         self.model.set_items(rows)
         self.table.resizeColumnsToContents()
-        summary = self.pending.summary()
+        summary = self.pending.summary(rows)
         parts = [self.tr("共 %d 条") % summary.count]
         if summary.with_errors:
             parts.append(self.tr("其中 %d 条有误") % summary.with_errors)
@@ -263,24 +265,45 @@ class PendingPage(QWidget):
         self._say(self.tr("已恢复：%s") % row.values.get("name", ""))
         self.refresh()
 
-    def submit_all(self) -> None:
-        """全部提交: rows checked first, then the materials the policy requires."""
-        rows = self.pending.recheck()
-        bad = [r for r in rows if r.errors]
-        self.refresh()
-        if bad:
-            self._say(
-                self.tr("清册中有 %d 条记录有误（已标红，悬停可见原因），请修改后再提交。")
-                % len(bad),
-                error=True,
+    def submit_all(self) -> Op[list[RowView]] | None:
+        """全部提交: every row checked again (in the background), then the materials dialog."""
+        if self.checking is not None:
+            return None
+        self.buttons["submit"].setEnabled(False)
+        self._say(self.tr("正在检查清册…"))
+
+        def checked(rows: list[RowView]) -> None:
+            self.checking = None
+            self.refresh()  # the marks of rows that are wrong now show in the table
+            bad = [r for r in rows if r.errors]
+            if bad:
+                self._say(
+                    self.tr("清册中有 %d 条记录有误（已标红，悬停可见原因），请修改后再提交。")
+                    % len(bad),
+                    error=True,
+                )
+                return
+            self.message.clear()
+            dialog = SubmitDialog(
+                self.pending, self.attachments, self.policy(), self, scanner=self.scanner
             )
-            return
-        dialog = SubmitDialog(
-            self.pending, self.attachments, self.policy(), self, scanner=self.scanner
+            dialog.accepted.connect(lambda: self._submitted(dialog, len(rows)))
+            self.submit_dialog = dialog
+            dialog.open()
+
+        def failed(error: BaseException) -> None:
+            self.checking = None
+            self.refresh()
+            self._say(error.message if isinstance(error, KnownError) else str(error), error=True)
+
+        self.checking = (
+            Op(self, lambda _ctx: self.pending.recheck())
+            .success(checked)
+            .failure(failed)
+            .with_progress(self.tr("正在检查清册…"))
+            .run()
         )
-        dialog.accepted.connect(lambda: self._submitted(dialog, len(rows)))
-        self.submit_dialog = dialog
-        dialog.open()
+        return self.checking
 
     def _submitted(self, dialog: SubmitDialog, count: int) -> None:
         if dialog.outbox_id is None:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.models import OutboxItem, Unit
+from app.models import OutboxItem, PendingRow, Unit
 from app.services.attachments import AttachmentService
 from app.services.businesses import SPECS
 from app.services.context import AppServices
@@ -143,6 +143,7 @@ def test_submit_is_refused_without_materials_then_queued(
     fill(qtbot, page, "王建国", WANG, "6200")
     page.add_row()
     qtbot.mouseClick(page.buttons["submit"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.submit_dialog is not None)  # rows are checked in the background
     dialog = page.submit_dialog
     assert dialog is not None
     assert not dialog.submit_button.isEnabled()
@@ -173,3 +174,26 @@ def test_pending_model_is_a_well_behaved_qt_model(
     page.add_row()
     qtmodeltester.check(page.model)
     qtmodeltester.check(page.proxy)
+
+
+def test_submit_with_a_bad_row_marks_it_and_opens_nothing(
+    qtbot: QtBot, page: PendingPage, services: AppServices
+) -> None:
+    fill(qtbot, page, "王建国", WANG, "6200")
+    page.add_row()
+    with services.store.session() as session:  # a row gone bad (e.g. the policy changed)
+        session.add(
+            PendingRow(
+                list_id=page.pending.list_id(),
+                position=9,
+                data={"name": "李秀英", "id_number": LI, "base": "5000.00"},
+                source="旧数据",
+            )
+        )
+    qtbot.mouseClick(page.buttons["submit"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.checking is None)
+    assert page.submit_dialog is None
+    assert "1 条记录有误" in page.message.text()
+    bad = [r for r in range(page.model.rowCount()) if page.model.item(r).errors]
+    assert len(bad) == 1
+    assert page.model.item(bad[0]).errors["mobile"] == "请填写手机号码"
