@@ -135,12 +135,23 @@ class Op(Generic[T]):
     @Slot(object)
     def _finished(self, result: T) -> None:
         self._close()
+        if self._parent_gone():
+            return
         if self._on_success is not None:
             self._on_success(result)
+
+    def _parent_gone(self) -> bool:
+        """The widget that asked was closed meanwhile (a unit switch): nobody to tell."""
+        if self.parent is not None and not shiboken6.isValid(self.parent):
+            logger.info("background work finished after its page closed")
+            return True
+        return False
 
     @Slot(object)
     def _failed(self, error: BaseException) -> None:
         self._close()
+        if self._parent_gone() and isinstance(error, KnownError):
+            return  # known trouble for a page that is gone; a bug still reaches the crash dialog
         if self._on_failure is not None and isinstance(error, KnownError):
             self._on_failure(error)
             return

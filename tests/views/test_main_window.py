@@ -156,3 +156,27 @@ def test_uncaught_exception_is_logged_and_shown(
         sys.excepthook = previous
     assert "RuntimeError: boom" in caplog.text and "Traceback" in caplog.text
     assert "程序遇到意外错误" in shown[0] and "gjj-desk.log" in shown[0]
+
+
+def test_work_finishing_after_its_page_closed_tells_nobody(qtbot: QtBot) -> None:
+    """A unit switch closes pages while their background work runs: no callback on a dead page."""
+    import threading
+
+    import shiboken6
+
+    from app.views.ops import Op
+
+    page = QLabel("清册")
+    told: list[object] = []
+    gate = threading.Event()
+
+    def work(_ctx: object) -> int:
+        gate.wait(10)
+        return 42
+
+    op = Op(page, work).success(told.append).run()
+    page.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(page))
+    with qtbot.waitSignal(op.signals.finished, timeout=10_000):
+        gate.set()
+    assert told == []
