@@ -28,6 +28,7 @@ from app.services.engine.spec import (
 )
 from app.services.outbox import RESUBMITTED
 from app.services.policy import CentrePolicy
+from app.services.roster import to_entry
 from app.services.store import Store
 
 logger = logging.getLogger(__name__)
@@ -84,21 +85,7 @@ def _same_rules(now: RowContext, then: RowContext) -> bool:
 
 def roster_entries(session: Session, unit_id: int) -> list[RosterEntry]:
     persons = session.scalars(select(RosterPerson).where(RosterPerson.unit_id == unit_id))
-    return [
-        RosterEntry(
-            p.account_no,
-            p.name,
-            p.id_type,
-            p.id_number,
-            p.status,
-            p.base,
-            p.unit_ratio,
-            p.personal_ratio,
-            p.monthly_amount,
-            p.paid_to,
-        )
-        for p in persons
-    ]
+    return [to_entry(p) for p in persons]
 
 
 class PendingLists:
