@@ -34,13 +34,11 @@ class HomePage(QWidget):
     def refresh(self) -> None:
         unit = self.services.units.current()
         if unit is None:
-            self.title.setText(self.tr("欢迎使用住房公积金单位网厅客户端"))
+            self.title.setText("欢迎使用住房公积金单位网厅客户端")
             self.body.setText(
-                self.tr(
-                    "<p>还没有添加单位。请点击上方的 <b>添加单位…</b>，"
-                    "填写单位账号和单位名称。</p>"
-                    "<p>一台电脑可以添加多个单位，各单位的数据互不影响，可随时切换。</p>"
-                )
+                "<p>还没有添加单位。请点击上方的 <b>添加单位…</b>，"
+                "填写单位账号和单位名称。</p>"
+                "<p>一台电脑可以添加多个单位，各单位的数据互不影响，可随时切换。</p>"
             )
             return
         self.title.setText(unit.name)
@@ -49,25 +47,24 @@ class HomePage(QWidget):
         people = RosterService(self.services.store, unit.id).count()
         waiting = self.services.units.outbox_count(unit.id)
         facts = [
-            self.tr("单位账号：%s") % unit.code,
-            self.tr("职工名册：%d 人（本地缓存，可离线查询）") % people,
-            self.tr("待上传的提交：%d 笔") % waiting,
+            f"单位账号：{unit.code}",
+            f"职工名册：{people} 人（本地缓存，可离线查询）",
+            f"待上传的提交：{waiting} 笔",
         ]
         if profile.get("paid_to"):
-            facts.append(self.tr("缴至年月：%s") % profile["paid_to"])
+            facts.append("缴至年月：{}".format(profile["paid_to"]))
         if profile.get("unit_ratio"):
             facts.append(
-                self.tr("缴存比例：单位 %s，个人 %s")
-                % (
+                "缴存比例：单位 {}，个人 {}".format(
                     format_ratio(Decimal(profile["unit_ratio"])),
                     format_ratio(Decimal(profile["personal_ratio"])),
                 )
             )
-        origin = self.tr("客户端内置默认值") if policy.is_default else self.tr("中心下发")
-        facts.append(self.tr("中心政策：%s（%s）") % (policy.centre_name, origin))
+        origin = "客户端内置默认值" if policy.is_default else "中心下发"
+        facts.append(f"中心政策：{policy.centre_name}（{origin}）")
         self.body.setText(
             "".join(f"<p>{fact}</p>" for fact in facts)
-            + self.tr(
+            + (
                 "<p>请从左侧菜单选择要办理的业务：</p>"
                 "<ul><li><b>个人账户管理</b>：个人开户（单笔、批量）、开户查询</li>"
                 "<li><b>变更业务</b>：封存、启封、缴存比例调整、缴存基数调整、内部转移</li>"

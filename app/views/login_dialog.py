@@ -36,7 +36,7 @@ class LoginDialog(QDialog):
         self.outcome: LoginOutcome | None = None
         self.op: Op[LoginOutcome] | None = None
         settings = session.services.settings
-        self.setWindowTitle(self.tr("登录公积金中心"))
+        self.setWindowTitle("登录公积金中心")
         self.server_edit = QLineEdit(server_url or settings.get("server_url") or "https://")
         self.server_edit.setObjectName("serverUrl")
         self.unit_edit = QLineEdit(unit_code or settings.get("current_unit") or "")
@@ -44,16 +44,16 @@ class LoginDialog(QDialog):
         self.password_edit = QLineEdit()
         self.password_edit.setObjectName("password")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.remember = QCheckBox(self.tr("记住密码（保存在系统钥匙串中）"))
+        self.remember = QCheckBox("记住密码（保存在系统钥匙串中）")
         self.remember.setObjectName("rememberPassword")
         self.remember.setChecked(bool(settings.get("remember_login")))
         remembered = session.vault.recall(self.server_edit.text(), self.unit_edit.text())
         if remembered and self.remember.isChecked():
             self.password_edit.setText(remembered)
         form = QFormLayout()
-        form.addRow(self.tr("服务器地址(&S)："), self.server_edit)
-        form.addRow(self.tr("单位账号(&U)："), self.unit_edit)
-        form.addRow(self.tr("密码(&P)："), self.password_edit)
+        form.addRow("服务器地址(&S)：", self.server_edit)
+        form.addRow("单位账号(&U)：", self.unit_edit)
+        form.addRow("密码(&P)：", self.password_edit)
         form.addRow("", self.remember)
         self.hint = QLabel(hint or "")
         self.hint.setObjectName("loginHint")
@@ -65,12 +65,12 @@ class LoginDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828;")
         buttons = QDialogButtonBox()
-        self.login_button = QPushButton(self.tr("登录"))
+        self.login_button = QPushButton("登录")
         self.login_button.setObjectName("loginButton")
         self.login_button.setDefault(True)
         buttons.addButton(self.login_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        cancel = buttons.addButton(self.tr("离线使用"), QDialogButtonBox.ButtonRole.RejectRole)
-        cancel.setToolTip(self.tr("不登录也可录入清册，联网登录后再上传"))
+        cancel = buttons.addButton("离线使用", QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setToolTip("不登录也可录入清册，联网登录后再上传")
         self.login_button.clicked.connect(self.start_login)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -93,7 +93,7 @@ class LoginDialog(QDialog):
             return self.session.login(server, unit, password, remember=remember)
 
         self.login_button.setEnabled(False)
-        self.error.setText(self.tr("正在登录…"))
+        self.error.setText("正在登录…")
         self.op = Op(self, work).success(self._done).failure(self._failed).run()
         return self.op
 

@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         self.originals_dialog: OriginalsDialog | None = None
         self.page_factories = dict(pages or {})
         self._pages: dict[str, QWidget] = {}
-        self.setWindowTitle(self.tr("住房公积金单位网厅客户端"))
+        self.setWindowTitle("住房公积金单位网厅客户端")
         self.setMinimumSize(760, 520)
 
         self.tree = self._build_tree()
@@ -85,9 +85,7 @@ class MainWindow(QMainWindow):
             self.sync = SyncController(current_unit_outbox(services, session), self)
             self.sync.attach_to(self)
             self.sync.auth_required.connect(
-                lambda: self.show_login(
-                    hint=self.tr("登录已过期，请重新登录；未上传的提交都已保留。")
-                )
+                lambda: self.show_login(hint="登录已过期，请重新登录；未上传的提交都已保留。")
             )
             self.sync.start()
 
@@ -96,7 +94,7 @@ class MainWindow(QMainWindow):
         tree = QTreeWidget()
         tree.setHeaderHidden(True)
         tree.setObjectName("businessTree")
-        tree.setAccessibleName(self.tr("业务菜单"))
+        tree.setAccessibleName("业务菜单")
         for group in catalog.MENU:
             group_item = QTreeWidgetItem([group.label])
             group_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -111,9 +109,7 @@ class MainWindow(QMainWindow):
                     item.setToolTip(0, entry.label)
                 else:
                     item.setFlags(Qt.ItemFlag.NoItemFlags)
-                    item.setToolTip(
-                        0, self.tr("「%s」尚未开放：该业务将在后续版本中提供。") % entry.label
-                    )
+                    item.setToolTip(0, f"「{entry.label}」尚未开放：该业务将在后续版本中提供。")
                 group_item.addChild(item)
         tree.expandAll()
         tree.itemActivated.connect(self._open_item)
@@ -161,37 +157,37 @@ class MainWindow(QMainWindow):
 
     # --- toolbar: unit switcher -----------------------------------------------------------
     def _build_toolbar(self) -> None:
-        bar = QToolBar(self.tr("单位"))
+        bar = QToolBar("单位")
         bar.setObjectName("unitToolbar")
         bar.setMovable(False)
-        label = QLabel(self.tr("当前单位："))
+        label = QLabel("当前单位：")
         self.unit_box = QComboBox()
         self.unit_box.setObjectName("unitSwitcher")
         self.unit_box.setMinimumWidth(280)
-        self.unit_box.setAccessibleName(self.tr("当前单位"))
+        self.unit_box.setAccessibleName("当前单位")
         label.setBuddy(self.unit_box)
         self.unit_box.activated.connect(self._switch_unit)
         bar.addWidget(label)
         bar.addWidget(self.unit_box)
-        self.add_unit_action = QAction(self.tr("添加单位…"), self)
+        self.add_unit_action = QAction("添加单位…", self)
         self.add_unit_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
         self.add_unit_action.triggered.connect(self.add_unit)
         bar.addAction(self.add_unit_action)
-        self.login_action = QAction(self.tr("登录…"), self)
+        self.login_action = QAction("登录…", self)
         self.login_action.setObjectName("loginAction")
         self.login_action.setShortcut(QKeySequence("Ctrl+L"))
         self.login_action.triggered.connect(lambda: self.show_login())
         self.login_action.setEnabled(self.session is not None)
         bar.addAction(self.login_action)
-        self.find_action = QAction(self.tr("查找职工…"), self)
+        self.find_action = QAction("查找职工…", self)
         self.find_action.setObjectName("findPersonAction")
         self.find_action.setShortcut(QKeySequence("Ctrl+F"))
-        self.find_action.setToolTip(self.tr("按姓名、个人账号或证件号码查找本单位职工（离线可用）"))
+        self.find_action.setToolTip("按姓名、个人账号或证件号码查找本单位职工（离线可用）")
         self.find_action.triggered.connect(self.find_person)
         bar.addAction(self.find_action)
-        self.originals_action = QAction(self.tr("本机影像资料…"), self)
+        self.originals_action = QAction("本机影像资料…", self)
         self.originals_action.setObjectName("originalsAction")
-        self.originals_action.setToolTip(self.tr("本机保存的扫描件与清理日期"))
+        self.originals_action.setToolTip("本机保存的扫描件与清理日期")
         self.originals_action.triggered.connect(self.show_originals)
         bar.addAction(self.originals_action)
         self.addToolBar(bar)
@@ -210,7 +206,7 @@ class MainWindow(QMainWindow):
         if current is not None:
             self.unit_box.setCurrentIndex(self.unit_box.findData(current.code))
         else:
-            self.unit_box.addItem(self.tr("（尚未添加单位）"), None)
+            self.unit_box.addItem("（尚未添加单位）", None)
         self.unit_box.blockSignals(False)
         self.refresh_status()
         self.home.refresh()
@@ -222,7 +218,7 @@ class MainWindow(QMainWindow):
         try:
             self.services.units.switch(code)
         except KnownError as error:
-            QMessageBox.warning(self, self.tr("切换单位"), error.message)
+            QMessageBox.warning(self, "切换单位", error.message)
             return
         self.reset_pages()
         self.refresh_units()
@@ -255,7 +251,7 @@ class MainWindow(QMainWindow):
     def find_person(self) -> None:
         unit = self.services.units.current()
         if unit is None:
-            QMessageBox.information(self, self.tr("查找职工"), self.tr("请先添加或登录单位。"))
+            QMessageBox.information(self, "查找职工", "请先添加或登录单位。")
             return
         self.person_dialog = PersonDialog(RosterService(self.services.store, unit.id), self)
         self.person_dialog.open()
@@ -320,7 +316,7 @@ class MainWindow(QMainWindow):
             self.set_online(True)
             self.home.refresh()  # it shows how many people the local roster holds
             self.statusBar().showMessage(
-                self.tr("名册已同步：新增 %d，变更 %d") % (counts.added, counts.changed), 5000
+                f"名册已同步：新增 {counts.added}，变更 {counts.changed}", 5000
             )
 
         def failed(error: BaseException) -> None:
@@ -348,26 +344,22 @@ class MainWindow(QMainWindow):
         self.set_online(False)
 
     def set_online(self, online: bool, detail: str = "") -> None:
-        text = self.tr("● 在线") if online else self.tr("○ 离线")
+        text = "● 在线" if online else "○ 离线"
         self.online_label.setText(text)
         self.online_label.setToolTip(
             detail
-            or (
-                self.tr("已连接中心服务器")
-                if online
-                else self.tr("未连接中心服务器，可离线录入，联网后自动上传")
-            )
+            or ("已连接中心服务器" if online else "未连接中心服务器，可离线录入，联网后自动上传")
         )
 
     def refresh_status(self) -> None:
         unit = self.services.units.current()
         if unit is None:
-            self.unit_label.setText(self.tr("当前单位：无（请先添加单位）"))
-            self.outbox_label.setText(self.tr("待上传：0"))
+            self.unit_label.setText("当前单位：无（请先添加单位）")
+            self.outbox_label.setText("待上传：0")
             return
-        self.unit_label.setText(self.tr("当前单位：%s（%s）") % (unit.name, unit.code))
+        self.unit_label.setText(f"当前单位：{unit.name}（{unit.code}）")
         count = self.services.units.outbox_count(unit.id)
-        self.outbox_label.setText(self.tr("待上传：%d") % count)
+        self.outbox_label.setText(f"待上传：{count}")
 
     # --- geometry -------------------------------------------------------------------------
     def _restore_geometry(self) -> None:

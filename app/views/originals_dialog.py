@@ -23,14 +23,11 @@ COLUMNS = ("业务", "材料", "状态", "占用空间", "清理日期")
 class OriginalsDialog(QDialog):
     def __init__(self, attachments: AttachmentService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("本机影像资料"))
+        self.setWindowTitle("本机影像资料")
         kept = attachments.kept_originals(attachments.accepted_submissions())
         intro = QLabel(
-            self.tr(
-                "扫描件和添加的文件保存在本机，直到中心审核通过；通过 %d 天后自动清理。"
-                "未提交、待上传和待审核的资料不会被清理。"
-            )
-            % DEFAULT_KEEP_DAYS
+            f"扫描件和添加的文件保存在本机，直到中心审核通过；通过 {DEFAULT_KEEP_DAYS} 天后自动清理。"
+            "未提交、待上传和待审核的资料不会被清理。"
         )
         intro.setWordWrap(True)
         self.table = QTableWidget(len(kept), len(COLUMNS))
@@ -39,7 +36,7 @@ class OriginalsDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, item in enumerate(kept):
-            due = item.delete_on.isoformat() if item.delete_on else self.tr("审核通过后计算")
+            due = item.delete_on.isoformat() if item.delete_on else "审核通过后计算"
             cells = (
                 BUSINESS_NAMES.get(item.business, item.business),
                 item.material,
@@ -51,10 +48,10 @@ class OriginalsDialog(QDialog):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         total = sum(item.bytes_on_disk for item in kept)
-        summary = QLabel(self.tr("共 %d 份材料，占用 %s") % (len(kept), human_size(total)))
+        summary = QLabel(f"共 {len(kept)} 份材料，占用 {human_size(total)}")
         summary.setObjectName("originalsSummary")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

@@ -20,28 +20,28 @@ from app.views.person_lookup import PersonLookupField
 class PersonDialog(QDialog):
     def __init__(self, roster: RosterService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("查找职工"))
+        self.setWindowTitle("查找职工")
         self.lookup = PersonLookupField(roster, self)
         self.lookup.person_selected.connect(self.show_person)
         intro = QLabel(
-            self.tr("输入姓名、个人账号或证件号码中的任意一项，按 Tab 或点选提示即可反显。")
-            + self.tr("（本地名册共 %d 人）") % roster.count()
+            "输入姓名、个人账号或证件号码中的任意一项，按 Tab 或点选提示即可反显。"
+            + f"（本地名册共 {roster.count()} 人）"
         )
         intro.setWordWrap(True)
         self.details: dict[str, QLabel] = {}
         form = QFormLayout()
         for key, label in (
-            ("id_type", self.tr("证件类型")),
-            ("unit_ratio", self.tr("单位缴存比例")),
-            ("personal_ratio", self.tr("个人缴存比例")),
-            ("paid_to", self.tr("缴至年月")),
+            ("id_type", "证件类型"),
+            ("unit_ratio", "单位缴存比例"),
+            ("personal_ratio", "个人缴存比例"),
+            ("paid_to", "缴至年月"),
         ):
             value = QLabel("—")
             value.setObjectName(f"detail-{key}")
             self.details[key] = value
             form.addRow(label + "：", value)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

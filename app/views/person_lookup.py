@@ -99,15 +99,13 @@ class PersonChooserDialog(QDialog):
     def __init__(self, persons: Sequence[RosterEntry], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.persons = list(persons)
-        self.setWindowTitle(self.tr("选择职工"))
+        self.setWindowTitle("选择职工")
         self.setObjectName("personChooser")
-        hint = QLabel(self.tr("有 %n 名职工同名，请选择：", "", len(self.persons)))
+        hint = QLabel(f"有 {len(self.persons)} 名职工同名，请选择：")
         self.table = QTableWidget(len(self.persons), 4)
         self.table.setObjectName("personChooserTable")
-        self.table.setAccessibleName(self.tr("同名职工列表"))
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("姓名"), self.tr("证件号码"), self.tr("个人账号"), self.tr("状态")]
-        )
+        self.table.setAccessibleName("同名职工列表")
+        self.table.setHorizontalHeaderLabels(["姓名", "证件号码", "个人账号", "状态"])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -124,8 +122,8 @@ class PersonChooserDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("选择"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("选择")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -150,19 +148,19 @@ class PersonLookupField(QWidget):
         self._person: RosterEntry | None = None
         self._allowed: frozenset[str] | None = None
         self.chooser: PersonChooserDialog | None = None  # open while a shared name is resolved
-        self.setAccessibleName(self.tr("职工查找"))
+        self.setAccessibleName("职工查找")
 
         self.edits: dict[LookupKey, QLineEdit] = {}
         self.models: dict[LookupKey, PersonSuggestionModel] = {}
         labels = {
-            LookupKey.NAME: self.tr("姓名"),
-            LookupKey.ACCOUNT_NO: self.tr("个人账号"),
-            LookupKey.ID_NUMBER: self.tr("证件号码"),
+            LookupKey.NAME: "姓名",
+            LookupKey.ACCOUNT_NO: "个人账号",
+            LookupKey.ID_NUMBER: "证件号码",
         }
         placeholders = {
-            LookupKey.NAME: self.tr("输入姓名"),
-            LookupKey.ACCOUNT_NO: self.tr("输入个人账号"),
-            LookupKey.ID_NUMBER: self.tr("输入证件号码或后4–6位"),
+            LookupKey.NAME: "输入姓名",
+            LookupKey.ACCOUNT_NO: "输入个人账号",
+            LookupKey.ID_NUMBER: "输入证件号码或后4–6位",
         }
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -172,14 +170,14 @@ class PersonLookupField(QWidget):
             label.setBuddy(edit)
             layout.addWidget(label, 0, column * 2)
             layout.addWidget(edit, 0, column * 2 + 1)
-        self.status_edit = self._make_readonly("statusEdit", self.tr("状态"))
-        self.base_edit = self._make_readonly("baseEdit", self.tr("缴存基数"))
-        self.amount_edit = self._make_readonly("monthlyAmountEdit", self.tr("月缴存额"))
+        self.status_edit = self._make_readonly("statusEdit", "状态")
+        self.base_edit = self._make_readonly("baseEdit", "缴存基数")
+        self.amount_edit = self._make_readonly("monthlyAmountEdit", "月缴存额")
         for column, (text, edit) in enumerate(
             (
-                (self.tr("状态"), self.status_edit),
-                (self.tr("缴存基数"), self.base_edit),
-                (self.tr("月缴存额"), self.amount_edit),
+                ("状态", self.status_edit),
+                ("缴存基数", self.base_edit),
+                ("月缴存额", self.amount_edit),
             )
         ):
             label = QLabel(text)
@@ -188,7 +186,7 @@ class PersonLookupField(QWidget):
             layout.addWidget(edit, 1, column * 2 + 1)
         self.message_label = QLabel()
         self.message_label.setObjectName("lookupMessage")
-        self.message_label.setAccessibleName(self.tr("查找提示"))
+        self.message_label.setAccessibleName("查找提示")
         self.message_label.setWordWrap(True)
         self.message_label.hide()
         layout.addWidget(self.message_label, 2, 0, 1, 6)
@@ -215,7 +213,7 @@ class PersonLookupField(QWidget):
         completer.setMaxVisibleItems(10)
         popup = completer.popup()
         assert popup is not None  # a completer always makes its own popup
-        popup.setAccessibleName(self.tr("候选职工"))
+        popup.setAccessibleName("候选职工")
         completer.activated[QModelIndex].connect(  # type: ignore[index]
             lambda index, k=key: self._suggestion_picked(k, index)
         )
@@ -337,7 +335,7 @@ class PersonLookupField(QWidget):
         if person is not None:
             self._select(person)
         else:
-            self._show_message(self.tr("有多名同名职工，请选择一人，或输入个人账号或证件号码。"))
+            self._show_message("有多名同名职工，请选择一人，或输入个人账号或证件号码。")
 
     # --- showing ----------------------------------------------------------------------------
     def _select(self, person: RosterEntry) -> None:
@@ -360,9 +358,9 @@ class PersonLookupField(QWidget):
             return
         wanted = "或".join(f"“{s}”" for s in sorted(self._allowed))
         self._show_message(
-            self.tr("该职工当前状态为“%1”，此业务要求状态为%2。")
-            .replace("%1", person.status)
-            .replace("%2", wanted),
+            "该职工当前状态为“%1”，此业务要求状态为%2。".replace("%1", person.status).replace(
+                "%2", wanted
+            ),
             WARNING_STYLE,
         )
 

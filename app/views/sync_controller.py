@@ -119,7 +119,7 @@ class SyncController(QObject):
             return False
         outbox = self.make_outbox()
         if outbox is None:
-            self.online_changed.emit(False, self.tr("未登录中心服务器，登录后自动上传"))
+            self.online_changed.emit(False, "未登录中心服务器，登录后自动上传")
             return False
 
         def work(ctx: OpContext) -> SyncReport:
@@ -144,7 +144,7 @@ class SyncController(QObject):
         if trouble:
             self.online_changed.emit(False, trouble)
         elif report.run.stopped is None:
-            self.online_changed.emit(True, self.tr("已连接中心服务器"))
+            self.online_changed.emit(True, "已连接中心服务器")
         for item_id, why in report.run.failures:
             self.item_failed.emit(item_id, why)
         self.outbox_changed.emit()
@@ -152,7 +152,7 @@ class SyncController(QObject):
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, AuthError):
-            self.online_changed.emit(False, self.tr("登录已失效，请重新登录"))
+            self.online_changed.emit(False, "登录已失效，请重新登录")
             self.auth_required.emit()
             self._again = False  # nothing to gain before the clerk logs in again
         elif isinstance(error, KnownError):

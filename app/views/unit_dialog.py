@@ -21,10 +21,10 @@ class AddUnitDialog(QDialog):
         super().__init__(parent)
         self.units = units
         self.added: UnitInfo | None = None
-        self.setWindowTitle(self.tr("添加单位"))
+        self.setWindowTitle("添加单位")
         self.code_edit = QLineEdit()
         self.code_edit.setObjectName("unitCode")
-        self.code_edit.setPlaceholderText(self.tr("例如 100001"))
+        self.code_edit.setPlaceholderText("例如 100001")
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("unitName")
         self.error_label = QLabel()
@@ -32,13 +32,13 @@ class AddUnitDialog(QDialog):
         self.error_label.setStyleSheet("color: #c62828;")
         self.error_label.setWordWrap(True)
         form = QFormLayout()
-        form.addRow(self.tr("单位账号(&C)："), self.code_edit)
-        form.addRow(self.tr("单位名称(&N)："), self.name_edit)
+        form.addRow("单位账号(&C)：", self.code_edit)
+        form.addRow("单位名称(&N)：", self.name_edit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("添加"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("添加")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self._add)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -60,27 +60,27 @@ class DevicePicker(QWidget):
         self.dpi.setObjectName("scanDpi")
         self.mode = QComboBox()
         self.mode.setObjectName("scanMode")
-        self.duplex = QCheckBox(self.tr("双面"))
+        self.duplex = QCheckBox("双面")
         self.duplex.setObjectName("scanDuplex")
-        self.refresh_button = QPushButton(self.tr("刷新"))
-        self.refresh_button.setToolTip(self.tr("重新查找连接到本机的扫描仪"))
+        self.refresh_button = QPushButton("刷新")
+        self.refresh_button.setToolTip("重新查找连接到本机的扫描仪")
         self.refresh_button.clicked.connect(self.refresh)
-        self.folder_button = QPushButton(self.tr("监视文件夹…"))
+        self.folder_button = QPushButton("监视文件夹…")
         self.folder_button.setToolTip(
-            self.tr("扫描仪自带软件把扫描件保存到文件夹时，选择该文件夹，新文件会作为页面加入")
+            "扫描仪自带软件把扫描件保存到文件夹时，选择该文件夹，新文件会作为页面加入"
         )
         self.folder_button.clicked.connect(self.choose_folder)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("扫描仪")))
+        top.addWidget(QLabel("扫描仪"))
         top.addWidget(self.device, 1)
         top.addWidget(self.refresh_button)
         top.addWidget(self.folder_button)
         options = QHBoxLayout()
         for label, widget in (
-            (self.tr("来源"), self.source),
-            (self.tr("分辨率"), self.dpi),
-            (self.tr("色彩"), self.mode),
+            ("来源", self.source),
+            ("分辨率", self.dpi),
+            ("色彩", self.mode),
         ):
             options.addWidget(QLabel(label))
             options.addWidget(widget)
@@ -97,7 +97,7 @@ class DevicePicker(QWidget):
 
     def _set_searching(self) -> None:
         self.device.clear()
-        self.device.addItem(self.tr("正在查找扫描仪…"))
+        self.device.addItem("正在查找扫描仪…")
         self.device.setEnabled(False)
         self._device_chosen()
 
@@ -130,7 +130,7 @@ class DevicePicker(QWidget):
         for device in self.devices:
             self.device.addItem(device.display_name, device.id)
         if not self.devices:
-            self.device.addItem(self.tr("未找到扫描仪"))
+            self.device.addItem("未找到扫描仪")
         self.device.setEnabled(bool(self.devices))
         if previous is not None:
             found = self.device.findData(previous.id)
@@ -181,7 +181,7 @@ class DevicePicker(QWidget):
     # -- watched folder -----------------------------------------------------------------------
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择扫描软件保存文件的文件夹"))
+        folder = QFileDialog.getExistingDirectory(self, "选择扫描软件保存文件的文件夹")
         if folder:
             self.add_watch_folder(Path(folder))
 

@@ -77,15 +77,15 @@ class PageListModel(QAbstractListModel):
             return None
         page = self._pages[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.tr("第 %d 页") % (index.row() + 1)
+            return f"第 {index.row() + 1} 页"
         if role == Qt.ItemDataRole.DecorationRole:
             # An icon, not a pixmap: the view scales icons to its icon size.
             return QIcon(self.pixmap(page))
         if role == Qt.ItemDataRole.ToolTipRole:
-            turned = self.tr("，已旋转 %d°") % page.rotation if page.rotation else ""
-            return self.tr("第 %d 页（来自：%s%s）") % (index.row() + 1, page.origin, turned)
+            turned = f"，已旋转 {page.rotation}°" if page.rotation else ""
+            return f"第 {index.row() + 1} 页（来自：{page.origin}{turned}）"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self.tr("第 %d 页，来自 %s") % (index.row() + 1, page.origin)
+            return f"第 {index.row() + 1} 页，来自 {page.origin}"
         if role == PATH_ROLE:
             return str(self.folder / page.file)
         if role == ROTATION_ROLE:
@@ -173,7 +173,7 @@ class PageListModel(QAbstractListModel):
         self._pages[insert_at:insert_at] = block
         self.endMoveRows()
         self._renumbered()
-        self.edited.emit(before, self.tr("移动页面"))
+        self.edited.emit(before, "移动页面")
         return True
 
     def move_rows(self, rows: Sequence[int], destination: int) -> bool:
@@ -188,7 +188,7 @@ class PageListModel(QAbstractListModel):
         staying = [page for row, page in enumerate(self._pages) if row not in set(rows)]
         at = destination - sum(1 for row in rows if row < destination)
         self._replace([*staying[:at], *moving, *staying[at:]])
-        self.edited.emit(before, self.tr("移动页面"))
+        self.edited.emit(before, "移动页面")
         return True
 
     def rotate(self, rows: Sequence[int], degrees: int) -> None:
@@ -198,7 +198,7 @@ class PageListModel(QAbstractListModel):
             index = self.index(row)
             self.dataChanged.emit(index, index)
         if rows:
-            self.edited.emit(before, self.tr("旋转页面"))
+            self.edited.emit(before, "旋转页面")
 
     def remove(self, rows: Sequence[int]) -> None:
         before = self.pages()
@@ -208,7 +208,7 @@ class PageListModel(QAbstractListModel):
             self.endRemoveRows()
         if rows:
             self._renumbered()
-            self.edited.emit(before, self.tr("删除 %d 页") % len(set(rows)))
+            self.edited.emit(before, f"删除 {len(set(rows))} 页")
 
     def append(self, pages: Sequence[StoredPage]) -> None:
         if not pages:
@@ -217,7 +217,7 @@ class PageListModel(QAbstractListModel):
         self.beginInsertRows(QModelIndex(), len(self._pages), len(self._pages) + len(pages) - 1)
         self._pages.extend(pages)
         self.endInsertRows()
-        self.edited.emit(before, self.tr("添加 %d 页") % len(pages))
+        self.edited.emit(before, f"添加 {len(pages)} 页")
 
     def restore(self, pages: Sequence[StoredPage]) -> None:
         """Put back an earlier state (undo); not itself an edit."""

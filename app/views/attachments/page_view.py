@@ -44,7 +44,7 @@ class PageListView(QListView):
         self.setDropIndicatorShown(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.hint = self.tr("把扫描件或文件拖到这里，\n或点击“扫描”“添加文件…”")
+        self.hint = "把扫描件或文件拖到这里，\n或点击“扫描”“添加文件…”"
 
     def page_model(self) -> PageListModel | None:
         model = self.model()

@@ -76,9 +76,9 @@ class _MaterialRow(QFrame):
             "QPushButton:checked { background: #e3f2fd; border: 1px solid #1e88e5; }"
         )
         self.button.clicked.connect(lambda: panel.select_material(material.name))
-        mark = QLabel(self.tr("必传") if material.required else self.tr("选传"))
+        mark = QLabel("必传" if material.required else "选传")
         mark.setStyleSheet("color: #c62828;" if material.required else "color: #757575;")
-        self.status = QLabel(self.tr("未添加"))
+        self.status = QLabel("未添加")
         self.status.setObjectName(f"status-{material.name}")
         self.status.setWordWrap(True)
         self.status.setStyleSheet("color: #546e7a;")
@@ -165,7 +165,7 @@ class AttachmentPanel(QWidget):
         self.rows: dict[str, _MaterialRow] = {}
         left = QVBoxLayout()
         left.setSpacing(6)
-        title = QLabel(self.tr("本业务需要的影像资料"))
+        title = QLabel("本业务需要的影像资料")
         title.setStyleSheet("font-weight: bold;")
         left.addWidget(title)
         for material in self.materials:
@@ -173,28 +173,20 @@ class AttachmentPanel(QWidget):
             self.rows[material.name] = row
             left.addWidget(row)
         if not self.materials:
-            left.addWidget(QLabel(self.tr("本业务无需上传影像资料。")))
+            left.addWidget(QLabel("本业务无需上传影像资料。"))
         left.addStretch(1)
         self.status_labels = {name: row.status for name, row in self.rows.items()}
 
-        self.scan_action = self._action(self.tr("扫描"), self.scan)
-        self.add_action = self._action(self.tr("添加文件…"), self.choose_files, "Ctrl+O")
-        self.earlier_action = self._action(
-            self.tr("前移"), lambda: self.move_selected(-1), "Ctrl+Left"
-        )
-        self.later_action = self._action(
-            self.tr("后移"), lambda: self.move_selected(1), "Ctrl+Right"
-        )
-        self.left_action = self._action(
-            self.tr("左转"), lambda: self.rotate_selected(-90), "Ctrl+L"
-        )
-        self.right_action = self._action(
-            self.tr("右转"), lambda: self.rotate_selected(90), "Ctrl+R"
-        )
+        self.scan_action = self._action("扫描", self.scan)
+        self.add_action = self._action("添加文件…", self.choose_files, "Ctrl+O")
+        self.earlier_action = self._action("前移", lambda: self.move_selected(-1), "Ctrl+Left")
+        self.later_action = self._action("后移", lambda: self.move_selected(1), "Ctrl+Right")
+        self.left_action = self._action("左转", lambda: self.rotate_selected(-90), "Ctrl+L")
+        self.right_action = self._action("右转", lambda: self.rotate_selected(90), "Ctrl+R")
         self.delete_action = self._action(
-            self.tr("删除"), self.delete_selected, QKeySequence.StandardKey.Delete
+            "删除", self.delete_selected, QKeySequence.StandardKey.Delete
         )
-        self.undo_action = self._action(self.tr("撤销"), self.undo, QKeySequence.StandardKey.Undo)
+        self.undo_action = self._action("撤销", self.undo, QKeySequence.StandardKey.Undo)
         tools = QHBoxLayout()
         self.tool_buttons: dict[str, QToolButton] = {}
         groups = [
@@ -232,7 +224,7 @@ class AttachmentPanel(QWidget):
 
         self.scan_progress = QLabel()
         self.scan_progress.setObjectName("scanProgress")
-        self.cancel_button = QPushButton(self.tr("取消扫描"))
+        self.cancel_button = QPushButton("取消扫描")
         self.cancel_button.clicked.connect(self.cancel_scan)
         progress_row = QHBoxLayout()
         progress_row.addWidget(self.scan_progress, 1)
@@ -246,8 +238,7 @@ class AttachmentPanel(QWidget):
         self.message.setObjectName("panelMessage")
         self.message.setWordWrap(True)
         keep = QLabel(
-            self.tr("原件保存在本机单位文件夹中，中心审核通过 %d 天后自动清理。")
-            % DEFAULT_KEEP_DAYS
+            f"原件保存在本机单位文件夹中，中心审核通过 {DEFAULT_KEEP_DAYS} 天后自动清理。"
         )
         keep.setStyleSheet("color: #757575;")
         keep.setWordWrap(True)
@@ -332,13 +323,13 @@ class AttachmentPanel(QWidget):
         device = self.picker.current_device()
         self.scan_action.setEnabled(has_material and device is not None and not scanning)
         if scanning:
-            tip = self.tr("正在扫描…")
+            tip = "正在扫描…"
         elif device is not None:
-            tip = self.tr("用“%s”扫描到当前材料") % device.display_name
+            tip = f"用“{device.display_name}”扫描到当前材料"
         elif not self.picker.listed:
-            tip = self.tr("正在查找扫描仪…")
+            tip = "正在查找扫描仪…"
         else:
-            tip = self.tr(
+            tip = (
                 "未找到扫描仪：请连接扫描仪后点击“刷新”，或用“添加文件…”、拖入文件、“监视文件夹…”。"
             )
         self.scan_action.setToolTip(tip)
@@ -388,7 +379,7 @@ class AttachmentPanel(QWidget):
         pages, what = state.undo.pop()
         state.model.restore(pages)
         state.store.replace(pages)
-        self._say(self.tr("已撤销：%s") % what)
+        self._say(f"已撤销：{what}")
         self._schedule_build(state.material.name)
         self._show_current()
         self._update_actions()
@@ -400,7 +391,7 @@ class AttachmentPanel(QWidget):
             state.store.replace(state.model.pages())
         except KnownError as error:
             self._say(error.message, error=True)
-        self._say(self.tr("%s：%s（可撤销）") % (material, what))
+        self._say(f"{material}：{what}（可撤销）")
         self._schedule_build(material)
         self._update_actions()
 
@@ -491,13 +482,13 @@ class AttachmentPanel(QWidget):
             result, pages, problem = imported
             state.problem = problem
             if result.added:
-                state.undo.append((before, self.tr("添加 %d 页") % len(result.added)))
+                state.undo.append((before, f"添加 {len(result.added)} 页"))
                 state.model.restore(pages)
                 if material == self.current:
                     self.select_page(len(pages) - 1)
             said = [note] if note else []
             if result.added:
-                said.append(self.tr("“%s”已添加 %d 页。") % (material, len(result.added)))
+                said.append(f"“{material}”已添加 {len(result.added)} 页。")
             said += result.refused + ([problem] if problem else [])
             self._say(" ".join(said), error=bool(note or result.refused or problem))
             self.refresh_status()
@@ -512,11 +503,11 @@ class AttachmentPanel(QWidget):
         # material meanwhile, and no dialog outlives a panel closed mid-way.
         op: Op[_Imported] = Op(None, work).success(done).failure(failed)
         op.signals.progress.connect(self._import_progress)
-        self._say(self.tr("正在处理“%s”的页面…") % material)
+        self._say(f"正在处理“{material}”的页面…")
         return op.run(self._pool)
 
     def _import_progress(self, done: int, total: int, _label: str) -> None:
-        self._say(self.tr("正在处理页面：%d / %d") % (done, total))
+        self._say(f"正在处理页面：{done} / {total}")
 
     # -- scanning ------------------------------------------------------------------------------
 
@@ -545,7 +536,7 @@ class AttachmentPanel(QWidget):
         op.success(lambda pages: self._scan_ended(material, pages, None, out_dir))
         op.failure(lambda error: self._scan_ended(material, None, error, out_dir))
         self.scan_op = op
-        self.scan_progress.setText(self.tr("正在扫描到“%s”…") % material)
+        self.scan_progress.setText(f"正在扫描到“{material}”…")
         self.cancel_button.setEnabled(True)
         self.progress_box.show()
         self._update_actions()
@@ -554,13 +545,13 @@ class AttachmentPanel(QWidget):
 
     def _scan_progress(self, done: int, _total: int, _label: str) -> None:
         self.scanned_pages = done
-        self.scan_progress.setText(self.tr("正在扫描… 已扫描 %d 页") % done)
+        self.scan_progress.setText(f"正在扫描… 已扫描 {done} 页")
 
     def cancel_scan(self) -> None:
         if self.scan_op is not None:
             self.scan_op.ctx.cancel()
             self.cancel_button.setEnabled(False)
-            self.scan_progress.setText(self.tr("正在取消扫描…"))
+            self.scan_progress.setText("正在取消扫描…")
 
     def _scan_ended(
         self,
@@ -580,7 +571,7 @@ class AttachmentPanel(QWidget):
         elif error is not None:
             pages, note = [], str(error)
         elif cancelled:
-            note = self.tr("扫描已取消，已扫描的 %d 页已保留。") % len(pages or [])
+            note = f"扫描已取消，已扫描的 {len(pages or [])} 页已保留。"
         if pages:
             self._import(material, list(pages), origin=SCANNED, scan_dir=out_dir, note=note)
         else:
@@ -602,12 +593,12 @@ class AttachmentPanel(QWidget):
         for name, state in self._states.items():
             doc = documents.get(name)
             if state.jobs:
-                text = self.tr("正在生成 PDF…")
+                text = "正在生成 PDF…"
             elif state.problem:
-                text = self.tr("未能生成：%s") % state.problem
+                text = f"未能生成：{state.problem}"
             elif doc is not None:
-                text = self.tr("%d 页，%s") % (doc.page_count, human_size(doc.size))
+                text = f"{doc.page_count} 页，{human_size(doc.size)}"
             else:
-                text = self.tr("未添加")
+                text = "未添加"
             self.rows[name].status.setText(text)
         self.changed.emit()

@@ -35,11 +35,7 @@ class PagePreview(QLabel):
         if pixmap.isNull():
             self._pixmap = QPixmap()
             self.setPixmap(QPixmap())
-            self.setText(
-                self.tr("选中缩略图后在此预览")
-                if page is None
-                else self.tr("该页无法预览（PDF 页面）")
-            )
+            self.setText("选中缩略图后在此预览" if page is None else "该页无法预览（PDF 页面）")
             return
         if rotation:
             pixmap = pixmap.transformed(QTransform().rotate(rotation))

@@ -11,7 +11,7 @@ from app.services.engine.spec import BusinessSpec
 class RowDetailDialog(QDialog):
     def __init__(self, spec: BusinessSpec, row: RowView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("浏览 — %s") % spec.name)
+        self.setWindowTitle(f"浏览 — {spec.name}")
         form = QFormLayout()
         for field in spec.fields:
             value = QLabel(row.values.get(field.key, "") or "—")
@@ -23,9 +23,9 @@ class RowDetailDialog(QDialog):
             value.setWordWrap(True)
             form.addRow(field.label + "：", value)
         if row.source:
-            form.addRow(self.tr("来源："), QLabel(row.source))
+            form.addRow("来源：", QLabel(row.source))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

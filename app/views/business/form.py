@@ -101,8 +101,8 @@ class BusinessForm(QWidget):
         self.spec = spec
         self.editors: dict[str, FieldEditor] = {}
         self._auto: dict[str, str] = {}  # what the rules last filled into `auto` fields
-        basic = QGroupBox(self.tr("基本信息"))
-        more = QGroupBox(self.tr("更多信息"))
+        basic = QGroupBox("基本信息")
+        more = QGroupBox("更多信息")
         basic_grid, more_grid = QGridLayout(basic), QGridLayout(more)
         counts = {id(basic_grid): 0, id(more_grid): 0}
         for field in spec.fields:
@@ -128,7 +128,7 @@ class BusinessForm(QWidget):
             grid.setColumnStretch(4, 1)
             grid.setColumnMinimumWidth(2, 16)
         self.more_box = more
-        self.more_button = QPushButton(self.tr("添加更多信息"))
+        self.more_button = QPushButton("添加更多信息")
         self.more_button.setObjectName("moreButton")
         self.more_button.setCheckable(True)
         self.more_button.toggled.connect(self.show_more)
@@ -143,7 +143,7 @@ class BusinessForm(QWidget):
 
     def show_more(self, shown: bool) -> None:
         self.more_box.setVisible(shown)
-        self.more_button.setText(self.tr("收起更多信息") if shown else self.tr("添加更多信息"))
+        self.more_button.setText("收起更多信息" if shown else "添加更多信息")
 
     def values(self) -> dict[str, str]:
         """What the clerk typed; values the rules filled in are left out, to be derived again."""

@@ -70,7 +70,7 @@ class ImportPage(QWidget):
         self.op: Op[object] | None = None
         self.dialog: QFileDialog | None = None
 
-        title = QLabel(self.tr("%s（批量）") % self.spec.name)
+        title = QLabel(f"{self.spec.name}（批量）")
         title.setStyleSheet("font-size: 18px; font-weight: bold;")
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
@@ -98,15 +98,13 @@ class ImportPage(QWidget):
 
     # --- building ---------------------------------------------------------------------------
     def _build_template_box(self) -> QGroupBox:
-        box = QGroupBox(self.tr("第一步：下载模版并填写"))
-        self.template_button = QPushButton(self.tr("%s下载") % self.template_title)
+        box = QGroupBox("第一步：下载模版并填写")
+        self.template_button = QPushButton(f"{self.template_title}下载")
         self.template_button.setObjectName("templateButton")
         self.template_button.clicked.connect(lambda: self.save_template())
         hint = QLabel(
-            self.tr(
-                "用 Excel 或 WPS 填写：红色表头为必填项，证件号码列保持文本格式。"
-                "可以导入 .xlsx、.xls、.ods 和 .csv 文件。"
-            )
+            "用 Excel 或 WPS 填写：红色表头为必填项，证件号码列保持文本格式。"
+            "可以导入 .xlsx、.xls、.ods 和 .csv 文件。"
         )
         hint.setWordWrap(True)
         row = QHBoxLayout(box)
@@ -115,21 +113,21 @@ class ImportPage(QWidget):
         return box
 
     def _build_file_box(self) -> QGroupBox:
-        box = QGroupBox(self.tr("第二步：选择文件并导入"))
+        box = QGroupBox("第二步：选择文件并导入")
         self.file_edit = QLineEdit()
         self.file_edit.setObjectName("importFile")
         self.file_edit.setReadOnly(True)
-        self.file_edit.setPlaceholderText(self.tr("尚未选择文件"))
-        self.choose_button = QPushButton(self.tr("选择文件…"))
+        self.file_edit.setPlaceholderText("尚未选择文件")
+        self.choose_button = QPushButton("选择文件…")
         self.choose_button.clicked.connect(self.choose_file)
-        self.import_button = QPushButton(self.tr("批量导入"))
+        self.import_button = QPushButton("批量导入")
         self.import_button.setObjectName("batchImportButton")
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.start_validation)
         self.progress = QProgressBar()
         self.progress.setObjectName("importProgress")
         self.progress.hide()
-        self.stop_button = QPushButton(self.tr("取消"))
+        self.stop_button = QPushButton("取消")
         self.stop_button.setObjectName("stopButton")
         self.stop_button.clicked.connect(self.stop)
         self.stop_button.hide()
@@ -165,7 +163,7 @@ class ImportPage(QWidget):
         self.list_summary = QLabel()
         self.list_summary.setObjectName("listSummary")
         where = single_page_name or f"{self.spec.name}（单笔）"
-        hint = QLabel(self.tr("浏览、修改、删除和全部提交请到“%s”，两处是同一个清册。") % where)
+        hint = QLabel(f"浏览、修改、删除和全部提交请到“{where}”，两处是同一个清册。")
         hint.setStyleSheet("color: #666;")
         layout = QVBoxLayout(box)
         layout.addWidget(self.list_table, 1)
@@ -195,9 +193,9 @@ class ImportPage(QWidget):
         rows = self.pending.rows()
         self.list_model.set_items(rows)
         summary = self.pending.summary(rows)
-        parts = [self.tr("共 %d 条") % summary.count]
+        parts = [f"共 {summary.count} 条"]
         if summary.with_errors:
-            parts.append(self.tr("其中 %d 条有误") % summary.with_errors)
+            parts.append(f"其中 {summary.with_errors} 条有误")
         for key, total in summary.totals.items():
             parts.append(f"{self.spec.field(key).label}合计 {format_money(total)}")
         self.list_summary.setText("，".join(parts))
@@ -214,7 +212,7 @@ class ImportPage(QWidget):
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
                 self,
-                self.tr("保存模版"),
+                "保存模版",
                 f"{self.template_title}.xlsx",
                 "Excel 工作簿 (*.xlsx)",
             )
@@ -225,11 +223,11 @@ class ImportPage(QWidget):
         except KnownError as error:
             self._say(error.message, error=True)
             return
-        self._say(self.tr("模版已保存：%s") % saved)
+        self._say(f"模版已保存：{saved}")
 
     # --- checking -----------------------------------------------------------------------------
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择要导入的文件"), "", FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "选择要导入的文件", "", FILE_FILTER)
         if path:
             self.set_file(path)
 
@@ -255,7 +253,7 @@ class ImportPage(QWidget):
             except batch_import.Cancelled:
                 return None
 
-        self._run(work, self.tr("正在读取文件…"), self._validated)
+        self._run(work, "正在读取文件…", self._validated)
 
     def _run(
         self, work: Callable[[OpContext], object], label: str, done: Callable[[object], None]
@@ -289,7 +287,7 @@ class ImportPage(QWidget):
         if self.op is not None:
             self.op.ctx.cancel()
             self.stop_button.setEnabled(False)
-            self._say(self.tr("正在取消…"))
+            self._say("正在取消…")
 
     def _finish(self) -> None:
         self.op = None
@@ -298,17 +296,17 @@ class ImportPage(QWidget):
     def _validated(self, result: object) -> None:
         self._finish()
         if not isinstance(result, ImportCheck):
-            self._say(self.tr("已取消，未导入任何记录。"))
+            self._say("已取消，未导入任何记录。")
             self.validated.emit(None)
             return
         self.report.show_check(result)
         self.report.show()
         if result.can_import_all:
-            self._say(self.tr("校验通过，可以全部导入。"))
+            self._say("校验通过，可以全部导入。")
         elif not result.rows:
-            self._say(self.tr("文件中没有可导入的数据。"), error=True)
+            self._say("文件中没有可导入的数据。", error=True)
         else:
-            self._say(self.tr("发现问题，请查看下表；可导出错误报告修改后重新导入。"), error=True)
+            self._say("发现问题，请查看下表；可导出错误报告修改后重新导入。", error=True)
         self.validated.emit(result)
 
     def _failed(self, error: BaseException) -> None:
@@ -326,7 +324,7 @@ class ImportPage(QWidget):
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
                 self,
-                self.tr("导出错误报告"),
+                "导出错误报告",
                 f"{check.path.stem}-错误报告.xlsx",
                 "Excel 工作簿 (*.xlsx)",
             )
@@ -335,13 +333,13 @@ class ImportPage(QWidget):
         target = path
         self._run(
             lambda _ctx: batch_import.write_report(check, target),
-            self.tr("正在导出错误报告…"),
+            "正在导出错误报告…",
             self._exported,
         )
 
     def _exported(self, saved: object) -> None:
         self._finish()
-        self._say(self.tr("错误报告已保存：%s") % saved)
+        self._say(f"错误报告已保存：{saved}")
 
     def import_rows(self, *, valid_only: bool) -> None:
         """全部导入 / 仅导入正确的行: one transaction in the background."""
@@ -353,7 +351,7 @@ class ImportPage(QWidget):
         def work(_ctx: OpContext) -> list[RowView]:
             return batch_import.import_rows(check, pending, valid_only=valid_only)
 
-        self._run(work, self.tr("正在导入…"), self._imported)
+        self._run(work, "正在导入…", self._imported)
 
     def _imported(self, result: object) -> None:
         self._finish()
@@ -361,11 +359,11 @@ class ImportPage(QWidget):
         self.report.hide()
         self.report.check = None
         self.refresh_list()
-        self._say(self.tr("已导入 %d 行到%s。") % (count, self.spec.list_name))
+        self._say(f"已导入 {count} 行到{self.spec.list_name}。")
         self.imported.emit(count)
 
     def discard(self) -> None:
         """取消: forget the checked file; nothing was imported."""
         self.report.hide()
         self.report.check = None
-        self._say(self.tr("已取消，未导入任何记录。"))
+        self._say("已取消，未导入任何记录。")

@@ -59,10 +59,10 @@ class ImportReport(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        self.export_button = QPushButton(self.tr("导出错误报告"))
-        self.import_all_button = QPushButton(self.tr("全部导入"))
-        self.import_valid_button = QPushButton(self.tr("仅导入正确的行"))
-        self.cancel_button = QPushButton(self.tr("取消"))
+        self.export_button = QPushButton("导出错误报告")
+        self.import_all_button = QPushButton("全部导入")
+        self.import_valid_button = QPushButton("仅导入正确的行")
+        self.cancel_button = QPushButton("取消")
         for button, signal, name in (
             (self.export_button, self.export_requested, "exportReportButton"),
             (self.import_all_button, self.import_all_requested, "importAllButton"),
@@ -86,18 +86,15 @@ class ImportReport(QWidget):
     def show_check(self, check: ImportCheck) -> None:
         self.check = check
         good, bad = len(check.good_rows), len(check.bad_rows)
-        parts = [
-            self.tr("文件“%s”共 %d 行：正确 %d 行，有误 %d 行。")
-            % (check.file_name, len(check.rows), good, bad)
-        ]
+        parts = [f"文件“{check.file_name}”共 {len(check.rows)} 行：正确 {good} 行，有误 {bad} 行。"]
         if check.missing_required:
-            parts.append(self.tr("缺少必填列：%s。") % "、".join(check.missing_required))
+            parts.append("缺少必填列：{}。".format("、".join(check.missing_required)))
         if check.unknown_headers:
-            parts.append(self.tr("已忽略的列：%s。") % "、".join(check.unknown_headers))
+            parts.append("已忽略的列：{}。".format("、".join(check.unknown_headers)))
         if check.problems:
-            parts.append(self.tr("下表列出全部 %d 处问题。") % len(check.problems))
+            parts.append(f"下表列出全部 {len(check.problems)} 处问题。")
         elif not check.rows:
-            parts.append(self.tr("文件中没有数据行。"))
+            parts.append("文件中没有数据行。")
         self.counts.setText("".join(parts))
         self.counts.setStyleSheet("color: #c62828;" if check.problems else "color: #2e7d32;")
         self.model.set_items(check.problems)
@@ -106,7 +103,7 @@ class ImportReport(QWidget):
             self.table.resizeColumnsToContents()
         self.export_button.setEnabled(bool(check.problems))
         self.import_all_button.setEnabled(check.can_import_all)
-        self.import_valid_button.setText(self.tr("仅导入正确的 %d 行") % good)
+        self.import_valid_button.setText(f"仅导入正确的 {good} 行")
         self.import_valid_button.setEnabled(check.can_import_valid and bad > 0)
 
     def set_busy(self, busy: bool) -> None:

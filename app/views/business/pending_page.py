@@ -64,14 +64,14 @@ class PendingPage(QWidget):
 
         self.form = BusinessForm(self.spec, policy())
         self.form.changed.connect(self._preview)
-        self.add_button = QPushButton(self.tr("添加"))
+        self.add_button = QPushButton("添加")
         self.add_button.setObjectName("addButton")
         self.add_button.setDefault(True)
         self.add_button.clicked.connect(self.add_row)
-        self.cancel_edit_button = QPushButton(self.tr("取消修改"))
+        self.cancel_edit_button = QPushButton("取消修改")
         self.cancel_edit_button.clicked.connect(self.cancel_edit)
         self.cancel_edit_button.hide()
-        self.clear_button = QPushButton(self.tr("清空"))
+        self.clear_button = QPushButton("清空")
         self.clear_button.clicked.connect(self.reset_form)
         self.message = QLabel()
         self.message.setObjectName("formMessage")
@@ -123,18 +123,18 @@ class PendingPage(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.browse())
         self.search = QLineEdit()
         self.search.setObjectName("listSearch")
-        self.search.setPlaceholderText(self.tr("在清册中查找（姓名、证件号码…）"))
+        self.search.setPlaceholderText("在清册中查找（姓名、证件号码…）")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.summary = QLabel()
         self.summary.setObjectName("listSummary")
         self.buttons: dict[str, QPushButton] = {}
         actions = (
-            ("browse", self.tr("浏览"), self.browse),
-            ("modify", self.tr("修改"), self.modify),
-            ("delete", self.tr("删除"), self.delete),
-            ("undo", self.tr("撤销删除"), self.undo_delete),
-            ("submit", self.tr("全部提交"), self.submit_all),
+            ("browse", "浏览", self.browse),
+            ("modify", "修改", self.modify),
+            ("delete", "删除", self.delete),
+            ("undo", "撤销删除", self.undo_delete),
+            ("submit", "全部提交", self.submit_all),
         )
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
@@ -155,9 +155,9 @@ class PendingPage(QWidget):
         self.model.set_items(rows)
         self.table.resizeColumnsToContents()
         summary = self.pending.summary(rows)
-        parts = [self.tr("共 %d 条") % summary.count]
+        parts = [f"共 {summary.count} 条"]
         if summary.with_errors:
-            parts.append(self.tr("其中 %d 条有误") % summary.with_errors)
+            parts.append(f"其中 {summary.with_errors} 条有误")
         for key, total in summary.totals.items():
             parts.append(f"{self.spec.field(key).label}合计 {format_money(total)}")
         self.summary.setText("，".join(parts))
@@ -174,7 +174,7 @@ class PendingPage(QWidget):
     def _selected_or_say(self) -> int | None:
         row_id = self.selected_row_id()
         if row_id is None:
-            self._say(self.tr("请先在清册中选中一条记录。"), error=True)
+            self._say("请先在清册中选中一条记录。", error=True)
         return row_id
 
     # --- the form ---------------------------------------------------------------------------
@@ -194,15 +194,13 @@ class PendingPage(QWidget):
         try:
             if self.editing is None:
                 row = self.pending.add(self.form.values())
-                self._say(
-                    self.tr("已添加到%s：%s") % (self.spec.list_name, row.values.get("name", ""))
-                )
+                self._say("已添加到{}：{}".format(self.spec.list_name, row.values.get("name", "")))
             else:
                 row = self.pending.update(self.editing, self.form.values())
-                self._say(self.tr("已保存修改：%s") % row.values.get("name", ""))
+                self._say("已保存修改：{}".format(row.values.get("name", "")))
         except RowInvalidError as error:
             self.form.show_errors(error.errors)
-            self._say(self.tr("有 %d 处需要修改，见各项旁的提示。") % len(error.errors), error=True)
+            self._say(f"有 {len(error.errors)} 处需要修改，见各项旁的提示。", error=True)
             return
         except KnownError as error:
             self._say(error.message, error=True)
@@ -213,7 +211,7 @@ class PendingPage(QWidget):
     def reset_form(self, *, keep_message: bool = False) -> None:
         self.form.clear()
         self.editing = None
-        self.add_button.setText(self.tr("添加"))
+        self.add_button.setText("添加")
         self.cancel_edit_button.hide()
         if not keep_message:
             self.message.clear()
@@ -238,9 +236,9 @@ class PendingPage(QWidget):
         self.form.set_values(row.values)
         self.form.show_errors(row.errors)
         self.editing = row_id
-        self.add_button.setText(self.tr("保存修改"))
+        self.add_button.setText("保存修改")
         self.cancel_edit_button.show()
-        self._say(self.tr("正在修改：%s") % row.values.get("name", ""))
+        self._say("正在修改：{}".format(row.values.get("name", "")))
 
     def delete(self) -> None:
         row_id = self._selected_or_say()
@@ -250,7 +248,7 @@ class PendingPage(QWidget):
         self.last_deleted = row_id
         if self.editing == row_id:
             self.reset_form()
-        self._say(self.tr("已删除一条记录，可点“撤销删除”恢复。"))
+        self._say("已删除一条记录，可点“撤销删除”恢复。")
         self.refresh()
 
     def undo_delete(self) -> None:
@@ -262,7 +260,7 @@ class PendingPage(QWidget):
             self._say(error.message, error=True)
             return
         self.last_deleted = None
-        self._say(self.tr("已恢复：%s") % row.values.get("name", ""))
+        self._say("已恢复：{}".format(row.values.get("name", "")))
         self.refresh()
 
     def submit_all(self) -> Op[list[RowView]] | None:
@@ -270,7 +268,7 @@ class PendingPage(QWidget):
         if self.checking is not None:
             return None
         self.buttons["submit"].setEnabled(False)
-        self._say(self.tr("正在检查清册…"))
+        self._say("正在检查清册…")
 
         def checked(rows: list[RowView]) -> None:
             self.checking = None
@@ -278,8 +276,7 @@ class PendingPage(QWidget):
             bad = [r for r in rows if r.errors]
             if bad:
                 self._say(
-                    self.tr("清册中有 %d 条记录有误（已标红，悬停可见原因），请修改后再提交。")
-                    % len(bad),
+                    f"清册中有 {len(bad)} 条记录有误（已标红，悬停可见原因），请修改后再提交。",
                     error=True,
                 )
                 return
@@ -300,7 +297,7 @@ class PendingPage(QWidget):
             Op(self, lambda _ctx: self.pending.recheck())
             .success(checked)
             .failure(failed)
-            .with_progress(self.tr("正在检查清册…"))
+            .with_progress("正在检查清册…")
             .run()
         )
         return self.checking
@@ -309,6 +306,6 @@ class PendingPage(QWidget):
         if dialog.outbox_id is None:
             return
         self.last_deleted = None
-        self._say(self.tr("已提交 %d 条；联网后自动上传，可在查询中查看审核状态。") % count)
+        self._say(f"已提交 {count} 条；联网后自动上传，可在查询中查看审核状态。")
         self.refresh()
         self.submitted.emit(dialog.outbox_id)

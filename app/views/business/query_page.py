@@ -87,20 +87,18 @@ class QueryPage(QWidget):
         self.state.addItems(("全部状态", *STATES))
         self.person = QLineEdit()
         self.person.setObjectName("personFilter")
-        self.person.setPlaceholderText(self.tr("姓名、证件号码或个人账号"))
+        self.person.setPlaceholderText("姓名、证件号码或个人账号")
         self.person.setClearButtonEnabled(True)
         self.person.setMinimumWidth(220)
-        refresh = QPushButton(self.tr("查询"))
+        refresh = QPushButton("查询")
         refresh.clicked.connect(self.refresh)
-        self.reopen_button = QPushButton(self.tr("重新修改"))
+        self.reopen_button = QPushButton("重新修改")
         self.reopen_button.setObjectName("reopenButton")
-        self.reopen_button.setToolTip(self.tr("把被退回或上传失败的提交放回清册，修改后重新提交"))
+        self.reopen_button.setToolTip("把被退回或上传失败的提交放回清册，修改后重新提交")
         self.reopen_button.clicked.connect(self.reopen_selected)
-        self.retry_button = QPushButton(self.tr("重新上传"))
+        self.retry_button = QPushButton("重新上传")
         self.retry_button.setObjectName("retryButton")
-        self.retry_button.setToolTip(
-            self.tr("问题已在本机解决（如文件已放回原处）时，按原样重新上传")
-        )
+        self.retry_button.setToolTip("问题已在本机解决（如文件已放回原处）时，按原样重新上传")
         self.retry_button.clicked.connect(self.retry_selected)
         self.retry_button.setVisible(retry is not None)
         self.period.currentIndexChanged.connect(self.refresh)
@@ -108,9 +106,9 @@ class QueryPage(QWidget):
         self.person.returnPressed.connect(self.refresh)
         filters = QHBoxLayout()
         labelled: tuple[tuple[str, QWidget], ...] = (
-            (self.tr("时间："), self.period),
-            (self.tr("状态："), self.state),
-            (self.tr("人员："), self.person),
+            ("时间：", self.period),
+            ("状态：", self.state),
+            ("人员：", self.person),
         )
         for label, widget in labelled:
             filters.addWidget(QLabel(label))
@@ -155,7 +153,7 @@ class QueryPage(QWidget):
         self._selection()
         submissions = len({r.outbox_id for r in rows})
         self.message.setStyleSheet("")
-        self.message.setText(self.tr("共 %d 笔提交，%d 人") % (submissions, len(rows)))
+        self.message.setText(f"共 {submissions} 笔提交，{len(rows)} 人")
 
     def selected(self) -> HistoryRow | None:
         indexes = self.table.selectionModel().selectedRows()
@@ -173,7 +171,7 @@ class QueryPage(QWidget):
         if self.retry_in(row.outbox_id):
             self.refresh()
             self.message.setStyleSheet("color: #2e7d32;")
-            self.message.setText(self.tr("已重新排队，联网后自动上传。"))
+            self.message.setText("已重新排队，联网后自动上传。")
 
     def reopen_selected(self) -> None:
         row = self.selected()
@@ -187,4 +185,4 @@ class QueryPage(QWidget):
             return
         self.refresh()
         self.message.setStyleSheet("color: #2e7d32;")
-        self.message.setText(self.tr("已放回%s，请修改后重新提交。") % where)
+        self.message.setText(f"已放回{where}，请修改后重新提交。")

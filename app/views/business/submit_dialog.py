@@ -37,7 +37,7 @@ class SubmitDialog(QDialog):
         self.outbox_id: int | None = None
         self.submitting: Op[int] | None = None
         self.materials = policy.materials_for(pending.spec.code)
-        self.setWindowTitle(self.tr("全部提交 — 上传影像资料"))
+        self.setWindowTitle("全部提交 — 上传影像资料")
         self.panel = AttachmentPanel(
             attachments, pending.spec.code, self.list_id, policy, scanner, self
         )
@@ -46,19 +46,17 @@ class SubmitDialog(QDialog):
         self.reason.setObjectName("submitReason")
         self.reason.setStyleSheet("color: #c62828;")
         self.reason.setWordWrap(True)
-        self.submit_button = QPushButton(self.tr("提交"))
+        self.submit_button = QPushButton("提交")
         self.submit_button.setObjectName("confirmSubmit")
         self.submit_button.clicked.connect(self.submit)
-        cancel = QPushButton(self.tr("取消"))
+        cancel = QPushButton("取消")
         cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reason, 1)
         buttons.addWidget(cancel)
         buttons.addWidget(self.submit_button)
         layout = QVBoxLayout(self)
-        intro = QLabel(
-            self.tr("请根据提示上传影像资料（扫描、添加文件或拖入文件），全部上传后点击“提交”。")
-        )
+        intro = QLabel("请根据提示上传影像资料（扫描、添加文件或拖入文件），全部上传后点击“提交”。")
         layout.addWidget(intro)
         layout.addWidget(self.panel, 1)
         layout.addLayout(buttons)
@@ -71,11 +69,11 @@ class SubmitDialog(QDialog):
         busy = self.panel.busy()
         self.submit_button.setEnabled(not missing and not busy)
         if busy:
-            self.reason.setText(self.tr("正在处理影像资料，请稍候…"))
+            self.reason.setText("正在处理影像资料，请稍候…")
         elif missing:
             problems = self.panel.problems()
             why = [f"{name}（{problems[name]}）" if name in problems else name for name in missing]
-            self.reason.setText(self.tr("还需上传：%s") % "、".join(why))
+            self.reason.setText("还需上传：{}".format("、".join(why)))
         else:
             self.reason.setText("")
 
@@ -92,7 +90,7 @@ class SubmitDialog(QDialog):
         if self.panel.busy() or self.submitting is not None:
             return None
         self.submit_button.setEnabled(False)
-        self.reason.setText(self.tr("正在检查并提交…"))
+        self.reason.setText("正在检查并提交…")
 
         def failed(error: BaseException) -> None:
             self.submitting = None
@@ -108,7 +106,7 @@ class SubmitDialog(QDialog):
             Op(self, lambda _ctx: self.pending.submit())
             .success(done)
             .failure(failed)
-            .with_progress(self.tr("正在检查清册并提交…"))
+            .with_progress("正在检查清册并提交…")
             .run()
         )
         return self.submitting
