@@ -26,7 +26,8 @@ class OriginalsDialog(QDialog):
         self.setWindowTitle("本机影像资料")
         kept = attachments.kept_originals(attachments.accepted_submissions())
         intro = QLabel(
-            f"扫描件和添加的文件保存在本机，直到中心审核通过；通过 {DEFAULT_KEEP_DAYS} 天后自动清理。"
+            "扫描件和添加的文件保存在本机，直到中心审核通过；"
+            f"通过 {DEFAULT_KEEP_DAYS} 天后自动清理。"
             "未提交、待上传和待审核的资料不会被清理。"
         )
         intro.setWordWrap(True)
