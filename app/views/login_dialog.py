@@ -15,8 +15,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import KnownError
+from app.services.demo import DEMO_PASSWORD, DEMO_UNIT_CODE
 from app.services.session import CentreSession, LoginOutcome
 from app.views.ops import Op, OpContext
+
+
+def demo_hint(server_url: str) -> str:
+    """What the demo login says: where the demo centre runs, and its units and password."""
+    return (
+        f"演示模式：本机已启动参考中心服务器（{server_url}）。"
+        f"演示单位账号 {DEMO_UNIT_CODE}、100002、100003，密码均为 {DEMO_PASSWORD}。"
+    )
 
 
 class LoginDialog(QDialog):
