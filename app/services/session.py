@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import secrets
 from dataclasses import dataclass
 
 import keyring
@@ -162,6 +163,16 @@ class CentreSession:
         # One store per unit and server for the whole session: without an OS keyring the
         # tokens live in its memory, and must outlive the client that logged in.
         self._token_stores: dict[tuple[str, str], KeyringTokenStore] = {}
+        self._keyring_usable: bool | None = None
+
+    def keyring_usable(self) -> bool:
+        """Whether this PC's keyring keeps what it is given (tried once per session)."""
+        if self._keyring_usable is None:
+            probe = _key("gjj-desk", "probe", "probe")
+            self._keyring_usable = _kept(probe, secrets.token_hex(8))
+            with contextlib.suppress(PasswordDeleteError, KeyringError):
+                keyring.delete_password(SERVICE, probe)
+        return self._keyring_usable
 
     def tokens(self, server_url: str, unit_code: str) -> KeyringTokenStore:
         key = (server_url.rstrip("/"), unit_code)

@@ -360,6 +360,7 @@ class MainWindow(QMainWindow):
 
         def failed(error: BaseException) -> None:
             if isinstance(error, AuthError):
+                self.refresh_status()  # 未登录 now
                 self.show_login(hint=error.message)
             elif isinstance(error, OfflineError):
                 self.set_online(False, error.message)

@@ -133,7 +133,9 @@ def test_a_keyring_that_drops_secrets_still_logs_in_and_says_for_how_long(
     window.show_login(server_url=fundserver_url, unit_code=demo_credentials.unit_code)
     dialog = window.login_dialog
     assert dialog is not None
-    dialog.remember.setChecked(True)
+    # Said before the clerk relies on it: the login will not outlast the program.
+    assert dialog.keyring_note.isVisible() and "关闭后需重新登录" in dialog.keyring_note.text()
+    assert not dialog.remember.isEnabled() and "无法保存" in dialog.remember.text()
     qtbot.keyClicks(dialog.password_edit, demo_credentials.password)
     qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=15_000)

@@ -8,7 +8,8 @@ import keyring.backends.null
 import pytest
 
 from app.services.api.tokens import TokenPair
-from app.services.session import KeyringTokenStore, PasswordVault
+from app.services.context import AppServices
+from app.services.session import CentreSession, KeyringTokenStore, PasswordVault
 from tests.conftest import MemoryKeyring
 
 URL = "http://127.0.0.1:9"
@@ -71,3 +72,16 @@ def test_a_keyring_that_keeps_something_else_counts_as_none() -> None:
     store.set(TOKENS)
     assert store.get() == TOKENS and not store.persistent
     assert forgetful.secrets == {}  # the wrong copy was removed again
+
+
+def test_the_keyring_is_tried_without_leaving_anything_behind(
+    services: AppServices, memory_keyring: MemoryKeyring
+) -> None:
+    assert CentreSession(services).keyring_usable() is True
+    assert memory_keyring.secrets == {}
+
+
+def test_a_keyring_that_keeps_nothing_is_found_out_before_login(
+    services: AppServices, no_keyring: str
+) -> None:
+    assert CentreSession(services).keyring_usable() is False
