@@ -8,12 +8,19 @@ import sys
 from typing import Any
 
 from app.cli.output import print_json, print_table
-from app.cli.services import open_services
+from app.cli.services import (
+    HEADLESS_HOWTO,
+    PASSWORD_ENV,
+    centre_options,
+    given_password,
+    open_services,
+    with_centre,
+)
 from app.errors import BadInputError
 from app.services.context import AppServices
-from app.services.roster import LookupKey, RosterService, fetch_from
+from app.services.roster import LookupKey, RosterService, SyncCounts, fetch_from
 from app.services.rules.idnumber import mask_id
-from app.services.session import CentreSession
+from app.services.session import CentreSession, LoginOutcome
 from app.services.units import UnitInfo
 
 
@@ -22,14 +29,18 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     login.add_argument("--server", help="服务器地址（默认用上次的）")
     login.add_argument("--unit", help="单位账号（默认当前单位）")
     login.add_argument(
-        "--password-stdin", action="store_true", help="从标准输入读密码（供脚本使用）"
+        "--password-stdin",
+        action="store_true",
+        help=f"从标准输入读密码（供脚本使用；也可设环境变量 {PASSWORD_ENV}）",
     )
     login.add_argument("--remember", action="store_true", help="在系统钥匙串中记住密码")
     login.set_defaults(handler=login_command)
 
     roster = commands.add_parser("roster", parents=[common], help="职工名册")
     actions = roster.add_subparsers(dest="action", metavar="ACTION", required=True)
-    sync = actions.add_parser("sync", parents=[common], help="从中心同步名册（增量）")
+    sync = actions.add_parser(
+        "sync", parents=[common, centre_options()], help="从中心同步名册（增量）"
+    )
     sync.set_defaults(handler=roster_sync)
 
     lookup = commands.add_parser(
@@ -56,13 +67,11 @@ def login_command(args: argparse.Namespace) -> int:
         unit_code = args.unit or (current.code if current else None)
         if not server or not unit_code:
             raise BadInputError("请用 --server 和 --unit 指定服务器地址和单位账号。")
-        if args.password_stdin:
-            password = sys.stdin.readline().rstrip("\n")
-        else:
-            password = getpass.getpass(f"单位 {unit_code} 的密码：")
+        password = given_password(args) or getpass.getpass(f"单位 {unit_code} 的密码：")
         outcome = session.login(server, unit_code, password, remember=args.remember)
     finally:
         services.close()
+    warning = _login_warning(args, outcome)
     if args.json:
         print_json(
             {
@@ -70,11 +79,28 @@ def login_command(args: argparse.Namespace) -> int:
                 "name": outcome.unit.name,
                 "server": server,
                 "password_remembered": outcome.password_remembered,
+                "login_kept": outcome.login_kept,
+                "warning": warning,
             }
         )
     else:
         print(f"已登录：{outcome.unit.name}（{outcome.unit.code}），服务器 {server}")
+    if warning:
+        print(f"注意：{warning}", file=sys.stderr)
     return 0
+
+
+def _login_warning(args: argparse.Namespace, outcome: LoginOutcome) -> str | None:
+    """Without a usable keyring the login ends with this command: say so, and what to do."""
+    if outcome.login_kept and (outcome.password_remembered or not args.remember):
+        return None
+    parts = []
+    if not outcome.login_kept:
+        parts.append("本机没有可用的系统钥匙串，此次登录不会保留：下一条命令仍是未登录。")
+    if args.remember and not outcome.password_remembered:
+        parts.append("密码未记住（没有可用的系统钥匙串）。")
+    parts.append(HEADLESS_HOWTO)
+    return "".join(parts)
 
 
 def roster_sync(args: argparse.Namespace) -> int:
@@ -82,8 +108,13 @@ def roster_sync(args: argparse.Namespace) -> int:
     try:
         unit = _current(services)
         roster = RosterService(services.store, unit.id)
-        with CentreSession(services).client(unit) as client:
-            counts = roster.sync(fetch_from(client))
+        session = CentreSession(services)
+
+        def sync() -> SyncCounts:
+            with session.client(unit) as client:
+                return roster.sync(fetch_from(client))
+
+        counts = with_centre(args, session, unit, sync)
         total = roster.count()
     finally:
         services.close()

@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from app.cli.output import error, print_json
-from app.cli.services import open_services
+from app.cli.services import NOT_LOGGED_IN as HEADLESS_NOT_LOGGED_IN
+from app.cli.services import centre_options, log_in_on_the_spot, open_services
 from app.errors import AuthError
 from app.services.context import AppServices
 from app.services.outbox import STATE_LABELS, OutboxSync, SyncReport
@@ -21,13 +22,13 @@ from app.services.units import UnitInfo
 
 EXIT_OK, EXIT_FAILED_ITEMS, EXIT_TROUBLE = 0, 1, 2
 NO_UNIT = "尚未登录任何单位，请先运行 gjj-desk login 登录。"
-NOT_LOGGED_IN = "尚未登录（或登录已失效），请运行 gjj-desk login 登录；待上传的申报都已保留。"
+NOT_LOGGED_IN = f"{HEADLESS_NOT_LOGGED_IN}待上传的申报都已保留。"
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     sync = commands.add_parser(
         "sync",
-        parents=[common],
+        parents=[common, centre_options()],
         help="上传待提交的申报并拉回审核状态",
         description="上传待提交的申报（含影像资料）并拉回审核状态。"
         "退出码：0 正常；1 有申报被中心拒收；2 无法连接、未登录或登录失效。",
@@ -65,8 +66,11 @@ def run_sync(args: argparse.Namespace) -> int:
         if unit is None:
             return _trouble(args, NO_UNIT)
         session = CentreSession(services)
-        if not session.is_logged_in(unit):
-            return _trouble(args, NOT_LOGGED_IN, unit)
+        try:
+            log_in_on_the_spot(args, session, unit)  # GJJ_DESK_PASSWORD / --password-stdin
+        except AuthError as exc:
+            refused = exc.code != "auth_required"  # a given password the centre refused
+            return _trouble(args, exc.message if refused else NOT_LOGGED_IN, unit)
         outbox = _outbox(services, unit, session)
         progress = _TerminalProgress() if sys.stderr.isatty() and not args.json else None
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import secrets
 from dataclasses import dataclass
 
 import keyring
@@ -33,12 +34,21 @@ def _key(server_url: str, unit_code: str, what: str) -> str:
 
 
 class KeyringTokenStore:
-    """The tokens of one unit at one server, in the OS keyring (memory only if there is none)."""
+    """The tokens of one unit at one server, in the OS keyring (memory only if there is none).
+
+    A keyring that accepts a write and then does not give it back (`keyring --disable`, a
+    locked or broken store) counts as no keyring: the tokens stay in this process's memory.
+    """
 
     def __init__(self, server_url: str, unit_code: str) -> None:
         self.key = _key(server_url, unit_code, "tokens")
         self._fallback = MemoryTokenStore()
         self._keyring_ok = True
+
+    @property
+    def persistent(self) -> bool:
+        """False once the keyring proved unusable: the login then ends with this process."""
+        return self._keyring_ok
 
     def get(self) -> TokenPair | None:
         if not self._keyring_ok:
@@ -46,7 +56,7 @@ class KeyringTokenStore:
         try:
             raw = keyring.get_password(SERVICE, self.key)
         except KeyringError as exc:
-            self._no_keyring(exc)
+            self._no_keyring(type(exc).__name__)
             return self._fallback.get()
         if not raw:
             return None
@@ -61,12 +71,9 @@ class KeyringTokenStore:
                 "unit_code": tokens.unit_code,
             }
         )
-        if self._keyring_ok:
-            try:
-                keyring.set_password(SERVICE, self.key, raw)
-                return
-            except KeyringError as exc:
-                self._no_keyring(exc)
+        if self._keyring_ok and _kept(self.key, raw):
+            return
+        self._no_keyring("the keyring did not keep the tokens")
         self._fallback.set(tokens)
 
     def clear(self) -> None:
@@ -74,10 +81,25 @@ class KeyringTokenStore:
         with contextlib.suppress(PasswordDeleteError, KeyringError):
             keyring.delete_password(SERVICE, self.key)
 
-    def _no_keyring(self, exc: Exception) -> None:
+    def _no_keyring(self, why: str) -> None:
         # Never fall back to a file: without a keyring the login lasts only this session.
-        logger.warning("no usable OS keyring (%s); tokens kept in memory only", type(exc).__name__)
+        if self._keyring_ok:
+            logger.warning("no usable OS keyring (%s); tokens kept in memory only", why)
         self._keyring_ok = False
+
+
+def _kept(key: str, secret: str) -> bool:
+    """Write a secret to the keyring and read it back: True only if it really is there."""
+    try:
+        keyring.set_password(SERVICE, key, secret)
+        if keyring.get_password(SERVICE, key) == secret:
+            return True
+    except KeyringError:
+        return False
+    # A store that swallows writes: make sure nothing half-written stays behind.
+    with contextlib.suppress(PasswordDeleteError, KeyringError):
+        keyring.delete_password(SERVICE, key)
+    return False
 
 
 class PasswordVault:
@@ -90,12 +112,8 @@ class PasswordVault:
             return None
 
     def remember(self, server_url: str, unit_code: str, password: str) -> bool:
-        """True if kept; False when this PC has no keyring (the clerk is told, nothing saved)."""
-        try:
-            keyring.set_password(SERVICE, _key(server_url, unit_code, "password"), password)
-        except KeyringError:
-            return False
-        return True
+        """True if kept (read back); False when this PC has no usable keyring: nothing saved."""
+        return _kept(_key(server_url, unit_code, "password"), password)
 
     def forget(self, server_url: str, unit_code: str) -> None:
         with contextlib.suppress(PasswordDeleteError, KeyringError):
@@ -115,10 +133,25 @@ def profile_dict(profile: UnitProfile) -> dict[str, object]:
     }
 
 
+NO_KEYRING_NOTICE = (
+    "本机没有可用的系统钥匙串：此次登录只在本程序运行期间有效，关闭后需重新登录；"
+    "密码和登录凭据都不会写入任何文件，“记住密码”也无法保存。"
+)
+
+
 @dataclass(frozen=True)
 class LoginOutcome:
     unit: UnitInfo
     password_remembered: bool
+    # False when this PC has no usable keyring: the login lasts only as long as this process.
+    login_kept: bool = True
+
+    @property
+    def notice(self) -> str | None:
+        """What the clerk must be told about a login that will not last, or None."""
+        if self.login_kept:
+            return None
+        return NO_KEYRING_NOTICE
 
 
 class CentreSession:
@@ -130,6 +163,16 @@ class CentreSession:
         # One store per unit and server for the whole session: without an OS keyring the
         # tokens live in its memory, and must outlive the client that logged in.
         self._token_stores: dict[tuple[str, str], KeyringTokenStore] = {}
+        self._keyring_usable: bool | None = None
+
+    def keyring_usable(self) -> bool:
+        """Whether this PC's keyring keeps what it is given (tried once per session)."""
+        if self._keyring_usable is None:
+            probe = _key("gjj-desk", "probe", "probe")
+            self._keyring_usable = _kept(probe, secrets.token_hex(8))
+            with contextlib.suppress(PasswordDeleteError, KeyringError):
+                keyring.delete_password(SERVICE, probe)
+        return self._keyring_usable
 
     def tokens(self, server_url: str, unit_code: str) -> KeyringTokenStore:
         key = (server_url.rstrip("/"), unit_code)
@@ -154,10 +197,19 @@ class CentreSession:
         url = self.server_url(unit)
         return url is not None and self.tokens(url, unit.code).get() is not None
 
+    def login_kept(self, unit: UnitInfo) -> bool:
+        """False when this unit's login lives only in this process (no usable keyring)."""
+        url = self.server_url(unit)
+        return url is None or self.tokens(url, unit.code).persistent
+
     def login(
-        self, server_url: str, unit_code: str, password: str, *, remember: bool = False
+        self, server_url: str, unit_code: str, password: str, *, remember: bool | None = False
     ) -> LoginOutcome:
-        """Log in, then cache the unit's profile and the centre's policy, and make it current."""
+        """Log in, then cache the unit's profile and the centre's policy, and make it current.
+
+        `remember`: True keeps the password in the keyring, False forgets a kept one, None (a
+        command logging in on the spot) leaves whatever the clerk chose before untouched.
+        """
         server_url = server_url.strip().rstrip("/")
         unit_code = unit_code.strip()
         if not server_url.startswith(("http://", "https://")):
@@ -181,13 +233,15 @@ class CentreSession:
         remembered = False
         if remember:
             remembered = self.vault.remember(server_url, unit_code, password)
-        else:
+        elif remember is not None:
             self.vault.forget(server_url, unit_code)
-        self.services.settings.set("remember_login", remember and remembered)
+        if remember is not None:
+            self.services.settings.set("remember_login", remember and remembered)
         with self.services.store.session() as session:
             audit.record(session, "login", unit_id=unit.id)
-        logger.info("logged in to %s as unit %s", server_url, unit_code)
-        return LoginOutcome(unit, remembered)
+        kept = self.tokens(server_url, unit_code).persistent
+        logger.info("logged in to %s as unit %s (kept: %s)", server_url, unit_code, kept)
+        return LoginOutcome(unit, remembered, login_kept=kept)
 
     def _local_unit(self, server_url: str, unit_code: str, name: str) -> UnitInfo:
         units = self.services.units

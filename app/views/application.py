@@ -11,7 +11,7 @@ from app import __version__, paths
 from app.errors import KnownError
 from app.logging_setup import setup_logging
 from app.services.context import AppServices
-from app.services.demo import DEMO_PASSWORD, DEMO_UNIT_CODE, start_demo_server
+from app.services.demo import start_demo_server
 from app.services.session import CentreSession
 from app.views.main_window import MainWindow
 from app.views.pages import page_factories
@@ -50,12 +50,7 @@ def run_gui(argv: list[str] | None = None, *, demo: bool = False) -> int:
     window = MainWindow(services, page_factories(services), session=session)
     window.show()
     if demo_server is not None:
-        window.show_login(
-            server_url=demo_server.url,
-            unit_code=DEMO_UNIT_CODE,
-            hint=f"演示模式：本机已启动参考中心服务器（{demo_server.url}）。"
-            f"演示单位账号 {DEMO_UNIT_CODE}，密码 {DEMO_PASSWORD}。",
-        )
+        window.show_demo_login(demo_server.url)
     else:
         unit = services.units.current()
         if unit is not None and unit.server_url and not session.is_logged_in(unit):

@@ -15,8 +15,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import KnownError
-from app.services.session import CentreSession, LoginOutcome
+from app.services.demo import DEMO_PASSWORD, DEMO_UNIT_CODE
+from app.services.session import NO_KEYRING_NOTICE, CentreSession, LoginOutcome
 from app.views.ops import Op, OpContext
+
+
+def demo_hint(server_url: str) -> str:
+    """What the demo login says: where the demo centre runs, and its units and password."""
+    return (
+        f"演示模式：本机已启动参考中心服务器（{server_url}）。"
+        f"演示单位账号 {DEMO_UNIT_CODE}、100002、100003，密码均为 {DEMO_PASSWORD}。"
+    )
 
 
 class LoginDialog(QDialog):
@@ -50,6 +59,14 @@ class LoginDialog(QDialog):
         remembered = session.vault.recall(self.server_edit.text(), self.unit_edit.text())
         if remembered and self.remember.isChecked():
             self.password_edit.setText(remembered)
+        self.keyring_note = QLabel(NO_KEYRING_NOTICE)
+        self.keyring_note.setObjectName("keyringNote")
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setVisible(not session.keyring_usable())
+        if not session.keyring_usable():  # say so before, not after the clerk relies on it
+            self.remember.setChecked(False)
+            self.remember.setEnabled(False)
+            self.remember.setText("记住密码（本机没有可用的系统钥匙串，无法保存）")
         form = QFormLayout()
         form.addRow("服务器地址(&S)：", self.server_edit)
         form.addRow("单位账号(&U)：", self.unit_edit)
@@ -76,6 +93,7 @@ class LoginDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
         layout.addLayout(form)
+        layout.addWidget(self.keyring_note)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.setMinimumWidth(440)

@@ -24,15 +24,18 @@ from app.errors import AuthError, KnownError, OfflineError
 from app.services import catalog
 from app.services.attachments import AttachmentService
 from app.services.context import AppServices
+from app.services.demo import DEMO_UNIT_CODE
 from app.services.roster import RosterService, SyncCounts, fetch_from
 from app.services.session import CentreSession
 from app.views.home_page import HomePage
-from app.views.login_dialog import LoginDialog
+from app.views.login_dialog import LoginDialog, demo_hint
 from app.views.ops import Op, OpContext
 from app.views.originals_dialog import OriginalsDialog
 from app.views.person_dialog import PersonDialog
+from app.views.status_bar import StatusLabels
 from app.views.sync_controller import SyncController, current_unit_outbox
 from app.views.unit_dialog import AddUnitDialog
+from app.views.unit_pages import UnitPages
 
 logger = logging.getLogger(__name__)
 
@@ -60,13 +63,15 @@ class MainWindow(QMainWindow):
         self.sync: SyncController | None = None
         self.person_dialog: PersonDialog | None = None
         self.originals_dialog: OriginalsDialog | None = None
+        self.unit_dialog: AddUnitDialog | None = None
         self.page_factories = dict(pages or {})
-        self._pages: dict[str, QWidget] = {}
+        self._shown_unit: str | None = None
         self.setWindowTitle("住房公积金单位网厅客户端")
         self.setMinimumSize(760, 520)
 
         self.tree = self._build_tree()
         self.stack = QStackedWidget()
+        self.pages = UnitPages(self.stack)
         self.home = HomePage(services)
         self.stack.addWidget(self.home)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -83,7 +88,8 @@ class MainWindow(QMainWindow):
         self.tree.setFocus()
         if session is not None:
             self.sync = SyncController(current_unit_outbox(services, session), self)
-            self.sync.attach_to(self)
+            self.sync.online_changed.connect(self.status.sync_reached)
+            self.sync.outbox_changed.connect(self.refresh_status)
             self.sync.auth_required.connect(
                 lambda: self.show_login(hint="登录已过期，请重新登录；未上传的提交都已保留。")
             )
@@ -124,18 +130,20 @@ class MainWindow(QMainWindow):
             self.open_page(key)
 
     def open_page(self, key: str) -> QWidget:
-        """Show the page of a menu entry, making it on first use."""
-        page = self._pages.get(key)
-        if page is None:
+        """Show the current unit's page of a menu entry, making it on first use.
+
+        Each unit keeps its pages (UnitPages): nothing typed is lost to a unit switch or login.
+        """
+
+        def make() -> QWidget:
             page = self.page_factories[key]()
-            page.setObjectName(f"page-{key}")
             submitted = getattr(page, "submitted", None)
             if submitted is not None and self.sync is not None:
                 submitted.connect(lambda _id: self._submitted())
-            self._pages[key] = page
-            self.stack.addWidget(page)
-        self.stack.setCurrentWidget(page)
-        return page
+            return page
+
+        unit = self.services.units.current()
+        return self.pages.show(unit.code if unit else None, key, make)
 
     def current_page(self) -> QWidget | None:
         return self.stack.currentWidget()
@@ -208,6 +216,7 @@ class MainWindow(QMainWindow):
         else:
             self.unit_box.addItem("（尚未添加单位）", None)
         self.unit_box.blockSignals(False)
+        self._shown_unit = current.code if current else None
         self.refresh_status()
         self.home.refresh()
 
@@ -220,25 +229,40 @@ class MainWindow(QMainWindow):
         except KnownError as error:
             QMessageBox.warning(self, "切换单位", error.message)
             return
-        self.reset_pages()
-        self.refresh_units()
+        self._unit_now_current()
         self.unit_changed.emit(code)
 
-    def reset_pages(self) -> None:
-        """Drop the pages built for the previous unit; they are made again on next use."""
-        self.stack.setCurrentWidget(self.home)
-        for page in self._pages.values():
-            self.stack.removeWidget(page)
-            page.deleteLater()
-        self._pages.clear()
+    def _unit_now_current(self) -> None:
+        """Another unit became current: show its own pages (as it left them), same entry."""
+        entry = self.pages.shown_entry()
+        self.pages.drop_unitless()
+        self.refresh_units()
+        self.pages.refresh(self._shown_unit)
+        if entry is None:
+            self.stack.setCurrentWidget(self.home)
+        else:
+            self.open_page(entry)
 
-    def add_unit(self) -> None:
+    def add_unit(self) -> AddUnitDialog:
         dialog = AddUnitDialog(self.services.units, self)
-        if dialog.exec() and dialog.added is not None:
-            self.services.units.switch(dialog.added.code)
-            self.reset_pages()
-            self.refresh_units()
-            self.unit_changed.emit(dialog.added.code)
+        dialog.accepted.connect(lambda: self._unit_added(dialog))
+        self.unit_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _unit_added(self, dialog: AddUnitDialog) -> None:
+        unit = dialog.added
+        if unit is None:
+            return
+        self.services.units.switch(unit.code)
+        self._unit_now_current()
+        self.unit_changed.emit(unit.code)
+        # A unit nobody logged in to is 未登录 (the status bar says so); offer the login now.
+        self.show_login(
+            unit_code=unit.code,
+            hint=f"已添加单位 {unit.name}（{unit.code}）。登录后即可上传和同步名册；"
+            "也可以先点“离线使用”录入，稍后再登录。",
+        )
 
     def show_originals(self) -> None:
         unit = self.services.units.current()
@@ -282,13 +306,28 @@ class MainWindow(QMainWindow):
         self.login_dialog = dialog
         dialog.open()
 
+    def show_demo_login(self, server_url: str) -> None:
+        """Demo mode's login: the local demo centre, for the unit the clerk is working on."""
+        current = self.services.units.current()
+        self.show_login(
+            server_url=server_url,
+            unit_code=current.code if current else DEMO_UNIT_CODE,
+            hint=demo_hint(server_url),
+        )
+
     def _logged_in(self, dialog: LoginDialog) -> None:
-        if dialog.outcome is None:
+        outcome = dialog.outcome
+        if outcome is None:
             return
-        self.reset_pages()
-        self.refresh_units()
+        if outcome.unit.code != self._shown_unit:
+            self._unit_now_current()  # the previous unit's pages stay as they were
+        else:
+            self.refresh_units()
+            self.pages.refresh(self._shown_unit)  # same unit: data refreshed, typing kept
         self.set_online(True)
-        self.unit_changed.emit(dialog.outcome.unit.code)
+        if outcome.notice:
+            self.statusBar().showMessage(outcome.notice, 15_000)
+        self.unit_changed.emit(outcome.unit.code)
         self.sync_roster()
         if self.sync is not None:
             self.sync.sync_now()  # what waited while logged out goes now
@@ -321,6 +360,7 @@ class MainWindow(QMainWindow):
 
         def failed(error: BaseException) -> None:
             if isinstance(error, AuthError):
+                self.refresh_status()  # 未登录 now
                 self.show_login(hint=error.message)
             elif isinstance(error, OfflineError):
                 self.set_online(False, error.message)
@@ -331,35 +371,16 @@ class MainWindow(QMainWindow):
 
     # --- status bar -----------------------------------------------------------------------
     def _build_status_bar(self) -> None:
-        self.unit_label = QLabel()
-        self.unit_label.setObjectName("statusUnit")
-        self.online_label = QLabel()
-        self.online_label.setObjectName("statusOnline")
-        self.outbox_label = QLabel()
-        self.outbox_label.setObjectName("statusOutbox")
-        bar = self.statusBar()
-        bar.addWidget(self.unit_label, 1)
-        bar.addPermanentWidget(self.online_label)
-        bar.addPermanentWidget(self.outbox_label)
-        self.set_online(False)
+        self.status = StatusLabels(self.statusBar(), self.services.units, self.session)
+        self.status.login_requested.connect(lambda: self.show_login())
+        self.unit_label, self.online_label = self.status.unit, self.status.online
+        self.login_label, self.outbox_label = self.status.login, self.status.outbox
 
     def set_online(self, online: bool, detail: str = "") -> None:
-        text = "● 在线" if online else "○ 离线"
-        self.online_label.setText(text)
-        self.online_label.setToolTip(
-            detail
-            or ("已连接中心服务器" if online else "未连接中心服务器，可离线录入，联网后自动上传")
-        )
+        self.status.set_online(online, detail)
 
     def refresh_status(self) -> None:
-        unit = self.services.units.current()
-        if unit is None:
-            self.unit_label.setText("当前单位：无（请先添加单位）")
-            self.outbox_label.setText("待上传：0")
-            return
-        self.unit_label.setText(f"当前单位：{unit.name}（{unit.code}）")
-        count = self.services.units.outbox_count(unit.id)
-        self.outbox_label.setText(f"待上传：{count}")
+        self.status.refresh()
 
     # --- geometry -------------------------------------------------------------------------
     def _restore_geometry(self) -> None:

@@ -37,7 +37,8 @@ class Pages:
         self.services = services
         # The single and batch pages of a business share one pending list: an import (or a
         # reopened submission) refreshes the single page's list if that page is built.
-        self.single_pages: dict[str, PendingPage] = {}
+        # Keyed by unit too: the window keeps every unit's pages (a unit switch loses nothing).
+        self.single_pages: dict[tuple[int, str], PendingPage] = {}
         self._scanner: Scanner | None = None
 
     @property
@@ -53,8 +54,8 @@ class Pages:
     def _pending(self, unit: UnitInfo, code: str) -> PendingLists:
         return PendingLists(self.services.store, SPECS[code], unit.id, self._policy(unit))
 
-    def refresh_single(self, code: str) -> None:
-        single = self.single_pages.get(code)
+    def refresh_single(self, unit: UnitInfo, code: str) -> None:
+        single = self.single_pages.get((unit.id, code))
         if single is not None:
             single.refresh()
 
@@ -71,8 +72,9 @@ class Pages:
             page = PendingPage(
                 self._pending(unit, code), attachments, self._policy(unit), scanner=self.scanner
             )
-            self.single_pages[code] = page
-            page.destroyed.connect(lambda _obj=None: self.single_pages.pop(code, None))
+            key = (unit.id, code)
+            self.single_pages[key] = page
+            page.destroyed.connect(lambda _obj=None: self.single_pages.pop(key, None))
             return page
 
         return self._for_unit(build)
@@ -82,7 +84,7 @@ class Pages:
             page = ImportPage(
                 self._pending(unit, code), self._policy(unit), template_title=template_title
             )
-            page.imported.connect(lambda _count: self.refresh_single(code))
+            page.imported.connect(lambda _count: self.refresh_single(unit, code))
             return page
 
         return self._for_unit(build)
@@ -93,7 +95,7 @@ class Pages:
         def build(unit: UnitInfo) -> QWidget:
             def reopen(code: str, outbox_id: int) -> str:
                 self._pending(unit, code).reopen(outbox_id)
-                self.refresh_single(code)
+                self.refresh_single(unit, code)
                 return SPECS[code].list_name
 
             def retry(outbox_id: int) -> bool:

@@ -1,0 +1,97 @@
+"""The main window's status bar: the unit, 在线/离线, 已登录/未登录 and 待上传, each its own label.
+
+Being online (the centre's server was reached) and being logged in (this unit has a login the
+server accepts) are two different things, and the clerk sees both: a unit added a minute ago
+is 未登录 even while the server is 在线.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from app.services.session import NO_KEYRING_NOTICE, CentreSession
+from app.services.units import UnitInfo, UnitService
+
+OFFLINE_HINT = "未连接中心服务器，可离线录入，联网后自动上传"
+
+
+def _label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    return label
+
+
+def _restyle(label: QLabel, state: str) -> None:
+    label.setProperty("state", state)
+    style = label.style()
+    style.unpolish(label)
+    style.polish(label)
+
+
+class StatusLabels(QObject):
+    """The four labels, and what they say for the current unit."""
+
+    login_requested = Signal()
+
+    def __init__(self, bar: QStatusBar, units: UnitService, session: CentreSession | None) -> None:
+        super().__init__(bar)
+        self.units = units
+        self.session = session
+        self.unit = _label("statusUnit")
+        self.online = _label("statusOnline")
+        self.login = _label("statusLogin")
+        self.login.setTextFormat(Qt.TextFormat.RichText)
+        self.login.linkActivated.connect(lambda _link: self.login_requested.emit())
+        self.outbox = _label("statusOutbox")
+        bar.addWidget(self.unit, 1)
+        bar.addPermanentWidget(self.online)
+        bar.addPermanentWidget(self.login)
+        bar.addPermanentWidget(self.outbox)
+        self.login.setVisible(session is not None)
+        self.set_online(False)
+
+    def set_online(self, online: bool, detail: str = "") -> None:
+        self.online.setText("● 在线" if online else "○ 离线")
+        _restyle(self.online, "online" if online else "offline")
+        self.online.setToolTip(detail or ("已连接中心服务器" if online else OFFLINE_HINT))
+
+    def sync_reached(self, online: bool, detail: str) -> None:
+        """A sync run's verdict on the connection; a unit not logged in says nothing of it."""
+        unit = self.units.current()
+        if self.session is not None and unit is not None and not self.session.is_logged_in(unit):
+            self.refresh()  # 未登录 is shown beside 在线/离线, not instead of it
+            return
+        self.set_online(online, detail)
+
+    def refresh(self) -> UnitInfo | None:
+        """Say which unit is current, whether it is logged in and what waits; the unit."""
+        unit = self.units.current()
+        if unit is None:
+            self.unit.setText("当前单位：无（请先添加单位）")
+            self.outbox.setText("待上传：0")
+        else:
+            self.unit.setText(f"当前单位：{unit.name}（{unit.code}）")
+            self.outbox.setText(f"待上传：{self.units.outbox_count(unit.id)}")
+        self._refresh_login(unit)
+        return unit
+
+    def _refresh_login(self, unit: UnitInfo | None) -> None:
+        if self.session is None:
+            return
+        if unit is not None and self.session.is_logged_in(unit):
+            if self.session.login_kept(unit):
+                self.login.setText("已登录")
+                self.login.setToolTip(f"单位 {unit.code} 已登录中心服务器")
+            else:
+                self.login.setText("已登录（仅本次运行）")
+                self.login.setToolTip(NO_KEYRING_NOTICE)
+            _restyle(self.login, "in")
+            return
+        self.login.setText('未登录 · <a href="login">登录…</a>')
+        self.login.setToolTip(
+            "当前单位尚未登录中心服务器：可离线录入，登录后自动上传（Ctrl+L 登录）"
+            if unit is not None
+            else "尚未添加单位"
+        )
+        _restyle(self.login, "out")
