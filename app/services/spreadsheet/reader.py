@@ -1,4 +1,4 @@
-"""read_table: any clerk's spreadsheet (.xlsx, .xls, .ods, .csv, HTML-as-.xls) into rows by key."""
+"""read_table: any clerk's table (.xlsx, .xls, .ods, .csv, HTML or XML 2003 as .xls) by key."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from itertools import chain, islice
 from os import PathLike
 from pathlib import Path
 
-from app.services.spreadsheet import sources
+from app.services.spreadsheet import sources, spreadsheetml
 from app.services.spreadsheet.result import Cancelled, CellProblem, ReadResult, SheetRow
 from app.services.spreadsheet.sources import FileFormat, SheetSource
 from app.services.spreadsheet.spec import ColumnKind, ColumnSpec, TableSpec, normalise_header
@@ -108,6 +108,9 @@ def _open_sheets(path: Path, fmt: FileFormat, spec: TableSpec) -> Iterator[Sheet
         return
     if fmt is FileFormat.HTML:
         yield sources.html_sheet(path)
+        return
+    if fmt is FileFormat.XML2003:
+        yield from spreadsheetml.xml_sheets(path)
         return
     workbook = sources.open_workbook(path, fmt)
     names = sources.worksheet_names(workbook)
