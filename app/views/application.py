@@ -14,6 +14,7 @@ from app.logging_setup import setup_logging
 from app.services.context import AppServices
 from app.services.demo import DEMO_PASSWORD, DEMO_UNIT_CODE, start_demo_server
 from app.services.session import CentreSession
+from app.views import file_dialogs
 from app.views.main_window import MainWindow
 from app.views.pages import page_factories
 from app.views.qt_support import (
@@ -87,6 +88,7 @@ def run_gui(argv: list[str] | None = None, *, demo: bool = False) -> int:
     except KnownError as error:
         QMessageBox.critical(None, "无法启动", error.message)
         return 1
+    file_dialogs.use_settings(services.settings)
     session = CentreSession(services)
     window = MainWindow(services, page_factories(services), session=session)
     window.show()
