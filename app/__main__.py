@@ -5,8 +5,9 @@ import sys
 
 def main() -> int:
     from app.cli import run
+    from app.cli.output import quiet_on_closed_pipe
 
-    return run(sys.argv[1:])
+    return quiet_on_closed_pipe(lambda: run(sys.argv[1:]))
 
 
 if __name__ == "__main__":

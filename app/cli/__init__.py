@@ -12,6 +12,7 @@ import sys
 
 from app import __version__, paths
 from app.cli import (
+    argparse_zh,
     business_cmds,
     policy_cmds,
     rules_cmds,
@@ -55,13 +56,16 @@ def _common_options(*, top: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_zh.install()  # usage, -h and argparse's own errors in Chinese
     parser = argparse.ArgumentParser(
         prog="gjj-desk",
         description="住房公积金单位网厅客户端。不带命令时打开窗口。",
         parents=[_common_options(top=True)],
     )
     common = _common_options(top=False)
-    parser.add_argument("--version", action="version", version=f"gjj-desk {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"gjj-desk {__version__}", help="显示版本号并退出"
+    )
     parser.add_argument("--demo", action="store_true", help="演示模式打开窗口")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:

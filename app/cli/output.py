@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 
@@ -40,3 +41,24 @@ def print_json(value: Any, out: TextIO | None = None) -> None:
 
 def error(message: str) -> None:
     print(f"错误：{message}", file=sys.stderr)
+
+
+# What a program killed by SIGPIPE reports to its shell (128 + 13), as `yes | head` does.
+EXIT_CLOSED_PIPE = 141
+
+
+def quiet_on_closed_pipe(command: Callable[[], int]) -> int:
+    """Run `command`; a reader that stopped reading (`… | head`) ends it quietly.
+
+    Whatever is still buffered is flushed here, inside the guard, and stdout is then pointed
+    at the null device so the interpreter's own flush at exit cannot fail a second time.
+    """
+    try:
+        code = command()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_CLOSED_PIPE
+    return code

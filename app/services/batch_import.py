@@ -36,6 +36,7 @@ from app.services.spreadsheet import (
     CellProblem,
     SheetRow,
     TableSpec,
+    normalise_header,
     read_table,
     write_error_report,
     write_template,
@@ -60,6 +61,7 @@ __all__ = [
     "ImportCheck",
     "ImportProblem",
     "import_rows",
+    "import_table",
     "standalone_context",
     "validate_file",
     "write_report",
@@ -205,7 +207,7 @@ def validate_file(
         ctx = pending_or_context.snapshot()
     else:
         ctx = replace(pending_or_context, pending_keys=dict(pending_or_context.pending_keys))
-    table = table_spec(spec, ctx.policy)
+    table = import_table(spec, ctx.policy)
     file = Path(path)
     read = read_table(
         file,
@@ -222,6 +224,7 @@ def validate_file(
         missing_required=list(read.missing_required),
         unknown_headers=list(read.unknown_headers),
         header_row=read.header_row,
+        notes=list(read.notes),
         context=ctx,
     )
     headers = {c.key: c.header for c in table.columns}
@@ -248,6 +251,36 @@ def validate_file(
     return check
 
 
+def import_table(spec: BusinessSpec, policy: CentrePolicy) -> TableSpec:
+    """The business's table, each column also known by the policy's other names for it."""
+    table = table_spec(spec, policy)
+    if not policy.header_synonyms:
+        return table
+    taken = {name for column in table.columns for name in column.header_names()}
+    columns = []
+    for column in table.columns:
+        extra: list[str] = []
+        for synonym in policy.header_synonyms.get(column.key, ()):
+            name = normalise_header(synonym)
+            if name and name not in taken:  # never let a synonym make a header ambiguous
+                taken.add(name)
+                extra.append(synonym)
+        columns.append(replace(column, aliases=(*column.aliases, *extra)) if extra else column)
+    return replace(table, columns=tuple(columns))
+
+
+def _decoded(sheet: SheetRow, policy: CentrePolicy) -> SheetRow:
+    """The row with coded values (证件种类 1) given as the centre's names (居民身份证)."""
+    values: dict[str, str] | None = None
+    for key in policy.coded_values:
+        value = sheet.values.get(key)
+        name = policy.decode(key, value) if value else None
+        if name is not None and name != value:
+            values = values if values is not None else dict(sheet.values)
+            values[key] = name
+    return sheet if values is None else replace(sheet, values=values)
+
+
 def _problem(problem: CellProblem) -> ImportProblem:
     return ImportProblem(problem.row, problem.column, problem.value, problem.message, problem.key)
 
@@ -266,12 +299,13 @@ def _check_rows(
     unique = spec.unique_key
     first_seen: dict[str, int] = {}  # unique key -> the row number it first appeared in
     total = len(rows)
-    for done, sheet in enumerate(rows):
+    for done, read in enumerate(rows):
         if done % PROGRESS_EVERY == 0:
             if cancelled is not None and cancelled():
                 raise Cancelled()
             if progress is not None:
                 progress(done, total, CHECKING)
+        sheet = _decoded(read, ctx.policy) if ctx.policy.coded_values else read
         result = check_row(spec, sheet.values, ctx)
         errors: dict[str, str] = {}
         problems: list[ImportProblem] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -109,6 +110,19 @@ class CentrePolicy:
     materials: Mapping[str, tuple[Material, ...]] = field(hash=False)
     accepted_id_types: tuple[str, ...]
     attachments: AttachmentLimits
+    # Files from elsewhere: other names a column goes by (field key -> headers), and coded
+    # values (field key -> code -> this centre's name), e.g. 证件种类 1 = 居民身份证.
+    header_synonyms: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({}), hash=False
+    )
+    coded_values: Mapping[str, Mapping[str, str]] = field(
+        default_factory=lambda: MappingProxyType({}), hash=False
+    )
+
+    def decode(self, key: str, value: str) -> str | None:
+        """The name a code stands for in field `key` ("01" and "1" alike), or None."""
+        codes = self.coded_values.get(key)
+        return codes.get(code_key(value)) if codes else None
 
     def materials_for(self, business_code: str) -> tuple[Material, ...]:
         """The materials of a business; KeyError for a code that is not a business."""
@@ -164,6 +178,10 @@ class CentrePolicy:
                 "target_dpi": self.attachments.target_dpi,
                 "colour_mode": self.attachments.colour_mode,
             },
+            "import": {
+                "header_synonyms": {k: list(v) for k, v in self.header_synonyms.items()},
+                "coded_values": {k: dict(v) for k, v in self.coded_values.items()},
+            },
         }
 
     def to_json(self) -> str:
@@ -178,6 +196,12 @@ class CentrePolicy:
         if not isinstance(data, dict):
             raise InvalidPolicyError(["顶层应为一个对象"])
         return cls.from_dict(data, source=source)
+
+
+def code_key(value: str) -> str:
+    """A code as compared: NFKC, trimmed, leading zeros of a number dropped ("01" -> "1")."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    return (text.lstrip("0") or "0") if text.isdigit() else text
 
 
 def load_policy_file(path: str | Path, *, source: str | None = None) -> CentrePolicy:
@@ -333,6 +357,35 @@ class _Reader:
             self.problems.append("“接受的证件类型”不能为空")
         return accepted
 
+    def _import_section(self) -> tuple[dict[str, tuple[str, ...]], dict[str, Mapping[str, str]]]:
+        """The optional "import" section (older server copies have none: nothing extra)."""
+        section = self.data.get("import", {})
+        if not isinstance(section, Mapping):
+            self.problems.append("“导入”（import）部分应为一个对象")
+            return {}, {}
+        synonyms_in = section.get("header_synonyms", {})
+        codes_in = section.get("coded_values", {})
+        synonyms: dict[str, tuple[str, ...]] = {}
+        codes: dict[str, Mapping[str, str]] = {}
+        if not isinstance(synonyms_in, Mapping) or not isinstance(codes_in, Mapping):
+            self.problems.append("列名别称（header_synonyms）与代码值（coded_values）应为对象")
+            return {}, {}
+        for key in synonyms_in:
+            if key != "_note":
+                synonyms[key] = self._strings(synonyms_in, key, f"“{key}”的列名别称")
+        for key, table in codes_in.items():
+            if key == "_note":
+                continue
+            ok = isinstance(table, Mapping) and all(
+                isinstance(c, str) and isinstance(n, str) and c.strip() and n.strip()
+                for c, n in table.items()
+            )
+            if not ok:
+                self.problems.append(f"“{key}”的代码值应为 {{代码: 名称}}：{table!r}")
+                continue
+            codes[key] = MappingProxyType({code_key(c): n.strip() for c, n in table.items()})
+        return synonyms, codes
+
     def _check_contribution(self, p: CentrePolicy) -> None:
         if p.base_floor > p.base_ceiling:
             self.problems.append(f"缴存基数下限 {p.base_floor} 高于上限 {p.base_ceiling}")
@@ -354,6 +407,7 @@ class _Reader:
         contribution = self._section("contribution", "缴存")
         reasons = self._section("reasons", "原因字典")
         backpay = self._section("back_payment", "补缴")
+        synonyms, codes = self._import_section()
         policy = CentrePolicy(
             centre_name=self._text(data, "centre_name", "中心名称"),
             version=self._text(data, "version", "政策版本"),
@@ -372,6 +426,8 @@ class _Reader:
             materials=MappingProxyType(self._materials()),
             accepted_id_types=self._id_types(),
             attachments=self._attachments(),
+            header_synonyms=MappingProxyType(synonyms),
+            coded_values=MappingProxyType(codes),
         )
         self._check_contribution(policy)
         if self.problems:

@@ -1,16 +1,17 @@
-"""read_table: any clerk's spreadsheet (.xlsx, .xls, .ods, .csv, HTML-as-.xls) into rows by key."""
+"""read_table: any clerk's table (.xlsx, .xls, .ods, .csv, HTML or XML 2003 as .xls) by key."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
 from os import PathLike
 from pathlib import Path
 
-from app.services.spreadsheet import sources
+from app.services.spreadsheet import sources, spreadsheetml
 from app.services.spreadsheet.result import Cancelled, CellProblem, ReadResult, SheetRow
 from app.services.spreadsheet.sources import FileFormat, SheetSource
 from app.services.spreadsheet.spec import ColumnKind, ColumnSpec, TableSpec, normalise_header
@@ -33,6 +34,11 @@ CHANGED_EXAMPLE_MESSAGE = (
     "这一行末尾带有“示例行”标记，但内容已被修改。若是真实数据，请删除该行末尾的“示例行”标记；"
     "若是示例，请删除整行。"
 )
+# Other centres' templates mark their example row by its first cell: 例 / 示例 / 样例 / 【示例】.
+_EXAMPLE_LABEL = re.compile(
+    r"^[(（【\[]?(?:例|示例|样例|范例|举例)(?:行|数据)?[)）】\]]?(?:[:：].*)?$", re.S
+)
+LABELLED_EXAMPLE_NOTE = "第 {row} 行第一格为“{label}”，视为示例行，已跳过，未导入。"
 _IGNORED_HEADERS = frozenset(normalise_header(h) for h in REPORT_HEADERS)
 
 
@@ -109,6 +115,9 @@ def _open_sheets(path: Path, fmt: FileFormat, spec: TableSpec) -> Iterator[Sheet
     if fmt is FileFormat.HTML:
         yield sources.html_sheet(path)
         return
+    if fmt is FileFormat.XML2003:
+        yield from spreadsheetml.xml_sheets(path)
+        return
     workbook = sources.open_workbook(path, fmt)
     names = sources.worksheet_names(workbook)
     if spec.sheet_title in names:  # the sheet our template made, wherever the clerk moved it
@@ -121,13 +130,18 @@ def _open_sheets(path: Path, fmt: FileFormat, spec: TableSpec) -> Iterator[Sheet
 def _locate_header(
     path: Path, fmt: FileFormat, spec: TableSpec
 ) -> tuple[SheetSource, int, Sequence[object]]:
-    """The first sheet with a header row among its first rows, that row's number and cells."""
+    """The first sheet with a header row among its first rows, that row's number and cells.
+
+    A two-row header (group titles merged across the top, single titles merged down) is read
+    as one: the best row, completed by the names the row above or below holds in its gaps.
+    """
     for source in _open_sheets(path, fmt, spec):
         head = list(islice(source.rows, HEADER_SEARCH_ROWS))
         index = _header_index(head, spec)
         if index is not None:
-            source.rows = chain(head[index + 1 :], source.rows)
-            return source, index + 1, head[index]
+            cells, last = _complete_header(head, index, spec)
+            source.rows = chain(head[last + 1 :], source.rows)
+            return source, last + 1, cells
     expected = "、".join(c.header for c in spec.columns if c.required) or "、".join(
         c.header for c in spec.columns
     )
@@ -136,6 +150,39 @@ def _locate_header(
         f"的前 {HEADER_SEARCH_ROWS} 行中找不到表头（应有：{expected}）。"
         "请使用下载的模板填写，或检查表头名称。",
     )
+
+
+def _named(cell: object, spec: TableSpec) -> ColumnSpec | None:
+    return spec.find_column(cell) if isinstance(cell, str) and cell.strip() else None
+
+
+def _complete_header(
+    head: Sequence[Sequence[object]], index: int, spec: TableSpec
+) -> tuple[list[object], int]:
+    """The header's cells with the other row of a two-row header folded in; its last index."""
+    cells = list(head[index])
+    found = {column.key for cell in cells if (column := _named(cell, spec)) is not None}
+    last = index
+    for other in (index - 1, index + 1):
+        if not 0 <= other < len(head):
+            continue
+        row = head[other]
+        named_here = [i for i, cell in enumerate(cells) if _named(cell, spec) is not None]
+        # Below the header, a row with anything under a named column is data, not header.
+        if other > index and any(i < len(row) and row[i] not in ("", None) for i in named_here):
+            continue
+        added = False
+        for i, cell in enumerate(row):
+            column = _named(cell, spec)
+            if column is None or column.key in found or i in named_here:
+                continue
+            cells.extend([""] * (i + 1 - len(cells)))
+            cells[i] = cell
+            found.add(column.key)
+            added = True
+        if added:
+            last = max(last, other)
+    return cells, last
 
 
 def _header_index(head: Sequence[Sequence[object]], spec: TableSpec) -> int | None:
@@ -196,6 +243,20 @@ def _example_marker(cells: Sequence[object], layout: _Layout) -> str | None:
     return None
 
 
+def _example_label(cells: Sequence[object]) -> str | None:
+    """The row's first filled cell when it says the row is an example (例 / 示例 / 样例…)."""
+    for cell in cells:
+        if cell == "" or cell is None:
+            continue
+        if not isinstance(cell, str):
+            return None
+        text = cell.strip()
+        if text and text[0] in "例示样范举(（【[" and _EXAMPLE_LABEL.match(text):
+            return text if len(text) <= 12 else text[:11] + "…"
+        return None
+    return None
+
+
 def _is_example(
     spec: TableSpec,
     layout: _Layout,
@@ -244,6 +305,11 @@ def _read_rows(
                 problem = CellProblem(row_number, header, values[key], message, key)
                 row_problems.append(problem)
         if not any(values.values()):
+            continue
+        label = _example_label(cells)
+        if label is not None:
+            result.skipped_example_rows.append(row_number)
+            result.notes.append(LABELLED_EXAMPLE_NOTE.format(row=row_number, label=label))
             continue
         if (layout.spec_example is not None and values == layout.spec_example) or (
             (may_have_marker or width > layout.header_width)

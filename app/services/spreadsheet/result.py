@@ -47,6 +47,7 @@ class ReadResult:
     problems: list[CellProblem]
     skipped_example_rows: list[int] = field(default_factory=list)
     source_format: str = ""
+    notes: list[str] = field(default_factory=list)  # what the clerk should know, in Chinese
 
     @property
     def ok(self) -> bool:

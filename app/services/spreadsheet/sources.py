@@ -24,6 +24,10 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED_OOXML = "EncryptionInfo".encode("utf-16-le")
 _SAVE_AS_HINT = "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。"
+_SPREADSHEETML = b"urn:schemas-microsoft-com:office:spreadsheet"
+# One cap for every format: far above any real list (100,000 people as SpreadsheetML, the
+# wordiest format, is ~60 MB), low enough that no file can exhaust the clerk's memory.
+MAX_FILE_BYTES = 256 * 1024 * 1024
 _PASSWORD = "设置了打开密码。请在 Excel 或 WPS 中取消密码后保存，再导入。"
 
 
@@ -36,6 +40,7 @@ class FileFormat(StrEnum):
     ODS = "ods"
     CSV = "csv"
     HTML = "html"
+    XML2003 = "xml2003"  # SpreadsheetML 2003, saved as .xls or .xml
 
 
 CALAMINE_FORMATS = frozenset({FileFormat.XLSX, FileFormat.XLSB, FileFormat.XLS, FileFormat.ODS})
@@ -75,6 +80,7 @@ def detect_format(path: Path) -> FileFormat:
     head = read_bytes(path, 8192)
     if not head.strip():
         raise bad_file(path, "是空的，没有任何内容。")
+    _check_size(path)
     if head.startswith(_ZIP_MAGIC):
         return _zip_format(path)
     if head.startswith(_OLE2_MAGIC):
@@ -84,13 +90,27 @@ def detect_format(path: Path) -> FileFormat:
     if head.startswith(b"%PDF"):
         raise bad_file(path, "是 PDF 文件，不是表格。请导入 .xlsx、.xls 或 .csv 文件。")
     text_head = _strip_bom(head).lstrip().lower()
-    if text_head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head:
-        raise bad_file(path, f"是“XML 电子表格 2003”格式，无法直接导入。{_SAVE_AS_HINT}")
+    if text_head.startswith((b"<?xml", b"<workbook")) and _SPREADSHEETML in head:
+        return FileFormat.XML2003
     if text_head.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")):
         return FileFormat.HTML
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise bad_file(path, f"已损坏，或不是可识别的表格文件。{_SAVE_AS_HINT}")
     return FileFormat.CSV
+
+
+def _check_size(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # read_bytes has just read it; the next read says what is wrong
+    if size > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 1024 // 1024
+        raise bad_file(
+            path,
+            f"有 {size / 1024 / 1024:.0f} MB，超过了可导入的上限 {limit} MB。"
+            "请分成几个较小的文件分别导入。",
+        )
 
 
 def _strip_bom(data: bytes) -> bytes:

@@ -75,8 +75,20 @@ class TableSpec:
         raise KeyError(key)
 
     def find_column(self, header: str) -> ColumnSpec | None:
-        """The column a header text names (by header, alias or key), or None."""
+        """The column a header text names (by header, alias or key), or None.
+
+        A header with a bracketed unit or remark ("缴存基数（元）", "起缴年月(yyyymm)") is found
+        by its name alone, unless the name with the bracket is itself one of the columns'.
+        """
         wanted = normalise_header(header)
+        found = self._find(wanted)
+        if found is None:
+            bare = _TRAILING_REMARK.sub("", wanted)
+            if bare and bare != wanted:
+                found = self._find(bare)
+        return found
+
+    def _find(self, wanted: str) -> ColumnSpec | None:
         for column in self.columns:
             if wanted in column.header_names():
                 return column
@@ -86,6 +98,8 @@ class TableSpec:
 # Markers clerks and centres put on headers: "*姓名", "姓名*", "姓名（必填）", "姓名【必填】".
 _HEADER_MARKERS = re.compile(r"[*※]|[(\[【〔]\s*(?:必填|选填|可选|非必填|必输|选输)\s*[)\]】〕]")
 _WHITESPACE = re.compile(r"\s+")
+# A remark in brackets at the end of a (normalised: NFKC made （） into ()) header: "(元)".
+_TRAILING_REMARK = re.compile(r"(?:\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕)+$")
 
 
 def normalise_header(text: object) -> str:

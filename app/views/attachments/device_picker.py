@@ -13,7 +13,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.services.scanning import ColourMode, DeviceInfo, Scanner, ScanSettings, Source
 from app.services.scanning.folder import FolderScanner
 from app.services.scanning.registry import CombinedScanner
+from app.views import file_dialogs
 from app.views.ops import Op, OpContext
 
 DEFAULT_DPI = 300
@@ -181,7 +181,9 @@ class DevicePicker(QWidget):
     # -- watched folder -----------------------------------------------------------------------
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择扫描软件保存文件的文件夹")
+        folder = file_dialogs.get_existing_directory(
+            self, "选择扫描软件保存文件的文件夹", purpose="scan-folder"
+        )
         if folder:
             self.add_watch_folder(Path(folder))
 

@@ -19,7 +19,6 @@ import shiboken6
 from PySide6.QtCore import QItemSelectionModel, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -36,6 +35,7 @@ from app.services.documents import human_size
 from app.services.material_pages import SCANNED, ImportResult, MaterialPages, StoredPage
 from app.services.policy import CentrePolicy, Material
 from app.services.scanning import ScanFailedError, Scanner, default_scanner
+from app.views import file_dialogs
 from app.views.attachments.device_picker import DevicePicker
 from app.views.attachments.page_model import PageListModel
 from app.views.attachments.page_view import PageListView, local_files
@@ -446,7 +446,9 @@ class AttachmentPanel(QWidget):
     def choose_files(self) -> None:
         if self.current is None:
             return
-        files, _ = QFileDialog.getOpenFileNames(self, self.current, "", FILE_FILTER)
+        files, _ = file_dialogs.get_open_file_names(
+            self, self.current, "", FILE_FILTER, purpose="attachments"
+        )
         if files:
             self.add_files(self.current, [Path(f) for f in files])
 

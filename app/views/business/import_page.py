@@ -37,6 +37,7 @@ from app.services.batch_import import ImportCheck
 from app.services.engine.pending import PendingLists, RowView
 from app.services.policy import CentrePolicy
 from app.services.rules.money import format_money
+from app.views import file_dialogs
 from app.views.business.import_report import ImportReport
 from app.views.business.pending_model import SORT_ROLE, PendingRowsModel
 from app.views.ops import Op, OpContext
@@ -210,11 +211,12 @@ class ImportPage(QWidget):
     def save_template(self, path: str | None = None) -> None:
         """身份证批量开户模版下载; `path` skips the file dialog (tests, scripts)."""
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(
+            path, _ = file_dialogs.get_save_file_name(
                 self,
                 "保存模版",
                 f"{self.template_title}.xlsx",
                 "Excel 工作簿 (*.xlsx)",
+                purpose="template",
             )
             if not path:
                 return
@@ -227,7 +229,9 @@ class ImportPage(QWidget):
 
     # --- checking -----------------------------------------------------------------------------
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择要导入的文件", "", FILE_FILTER)
+        path, _ = file_dialogs.get_open_file_name(
+            self, "选择要导入的文件", "", FILE_FILTER, purpose="batch-import"
+        )
         if path:
             self.set_file(path)
 
@@ -322,11 +326,12 @@ class ImportPage(QWidget):
         if check is None or self.op is not None:
             return
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(
+            path, _ = file_dialogs.get_save_file_name(
                 self,
                 "导出错误报告",
                 f"{check.path.stem}-错误报告.xlsx",
                 "Excel 工作簿 (*.xlsx)",
+                purpose="error-report",
             )
             if not path:
                 return

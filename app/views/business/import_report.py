@@ -91,6 +91,7 @@ class ImportReport(QWidget):
             parts.append("缺少必填列：{}。".format("、".join(check.missing_required)))
         if check.unknown_headers:
             parts.append("已忽略的列：{}。".format("、".join(check.unknown_headers)))
+        parts.extend(check.notes)  # e.g. an example row skipped: say so, never silently
         if check.problems:
             parts.append(f"下表列出全部 {len(check.problems)} 处问题。")
         elif not check.rows:
