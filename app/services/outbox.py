@@ -27,15 +27,25 @@ from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
 from app.models import Attachment, OutboxItem, Unit
 from app.models.base import utcnow
 from app.services.api.models import AttachmentInfo, SubmissionPage, SubmissionRecord
+from app.services.changes import Changes
+from app.services.engine.states import (
+    CENTRE_REVIEW_STATES,
+    UploadState,
+    accepts_centre_state,
+)
+from app.services.roster import RosterService, SyncCounts, fetch_from
 from app.services.store import Store
 
 logger = logging.getLogger(__name__)
 
-QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
-STATE_LABELS = {QUEUED: "待上传", SENDING: "上传中", SENT: "已提交", FAILED: "失败"}
-REVIEW_STATES = ("待审核", "审核通过", "退回", "已复核", "已使用")
-# PendingLists.reopen marks a 退回 submission so; a later pull must not undo that.
-RESUBMITTED = "已重报"
+QUEUED, SENDING, SENT, FAILED = (
+    UploadState.QUEUED,
+    UploadState.SENDING,
+    UploadState.SENT,
+    UploadState.FAILED,
+)
+STATE_LABELS = {state.value: state.label for state in UploadState}
+REVIEW_STATES = tuple(state.value for state in CENTRE_REVIEW_STATES)
 
 BACKOFF_BASE = 2.0  # seconds before the first retry
 BACKOFF_CAP = 300.0  # never wait more than five minutes
@@ -70,6 +80,8 @@ class CentreApi(Protocol):
         page_size: int = 200,
     ) -> SubmissionPage: ...
 
+    def roster(self, since: int = 0, *, page: int = 1, page_size: int = 500) -> Any: ...
+
     def close(self) -> None: ...
 
 
@@ -92,12 +104,25 @@ class RunCounts:
 
 @dataclass
 class SyncReport:
-    """A send run followed by a pull of review states."""
+    """A send run followed by a pull of review states (and of the roster when they changed)."""
 
     run: RunCounts
     reviews_updated: int = 0
     pulled: bool = False  # False when the run stopped before the pull, or the pull failed
     pull_error: str | None = None  # why the pull failed (offline, 5xx), in Chinese
+    roster: SyncCounts | None = None  # the roster delta pulled after review states changed
+    idle_reason: str | None = None  # a manual sync that had nothing to send says why
+
+    @property
+    def changes(self) -> Changes:
+        """What this sync changed, for every view that shows it."""
+        run = self.run
+        roster = self.roster
+        return Changes(
+            outbox=bool(run.sent or run.failed or run.retry_later or self.reviews_updated),
+            reviews=self.reviews_updated > 0,
+            roster=roster is not None and bool(roster.added or roster.changed or roster.removed),
+        )
 
 
 @dataclass(frozen=True)
@@ -165,27 +190,38 @@ class OutboxSync:
         self.max_failures_in_a_row = max_failures_in_a_row
 
     # --- reading ---------------------------------------------------------------------------
-    def due(self) -> list[int]:
-        """Items to send now, oldest first: queued and due, or left "sending" by a crash."""
+    def due(self, *, now_anyway: bool = False) -> list[int]:
+        """Items to send now, oldest first: queued and due, or left "sending" by a crash.
+
+        `now_anyway` (the clerk asked: 立即同步, `gjj-desk sync`) also takes items still
+        waiting out their backoff.
+        """
         now = self.clock()
+        waited = OutboxItem.next_attempt_at.is_(None) | (OutboxItem.next_attempt_at <= now)
+        queued = (
+            (OutboxItem.state == QUEUED) if now_anyway else (OutboxItem.state == QUEUED) & waited
+        )
         with self.store.session() as session:
             return list(
                 session.scalars(
                     select(OutboxItem.id)
                     .where(
-                        OutboxItem.unit_id == self.unit_id,
-                        or_(
-                            OutboxItem.state == SENDING,
-                            (OutboxItem.state == QUEUED)
-                            & (
-                                OutboxItem.next_attempt_at.is_(None)
-                                | (OutboxItem.next_attempt_at <= now)
-                            ),
-                        ),
+                        OutboxItem.unit_id == self.unit_id, or_(OutboxItem.state == SENDING, queued)
                     )
                     .order_by(OutboxItem.id)
                 )
             )
+
+    def idle_reason(self) -> str:
+        """Why a sync asked for by the clerk had nothing to send, in Chinese."""
+        counts = self.counts()
+        failed = counts[FAILED.label]
+        if failed:
+            return (
+                f"没有待上传的申报；{failed} 笔上传失败，需在查询页“重新修改”或“重新上传”后"
+                "才会再次发送。"
+            )
+        return "没有待上传的申报。"
 
     def counts(self) -> dict[str, int]:
         """Items by state label (待上传 / 上传中 / 已提交 / 失败), every label present."""
@@ -337,15 +373,20 @@ class OutboxSync:
         requeue_failed(self.store, self.unit_id, item_id)
 
     def run(
-        self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+        self,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        *,
+        now_anyway: bool = False,
     ) -> RunCounts:
         """Send everything due, one item at a time (one writer for SQLite).
 
         Stops early, leaving the rest queued, when the centre cannot be reached or keeps
-        failing, or when cancelled; AuthError stops the run and propagates.
+        failing, or when cancelled; AuthError stops the run and propagates. `now_anyway`
+        sends items waiting out their backoff too (the clerk asked for it).
         """
         counts = RunCounts()
-        due = self.due()
+        due = self.due(now_anyway=now_anyway)
         if not due:
             return counts
         api = self.client_factory()
@@ -430,16 +471,37 @@ class OutboxSync:
             changed += _apply_review(item, record.state, record.reason, record.result)
         return changed
 
+    def pull_roster(self) -> SyncCounts:
+        """The roster's changes since the cached version (approvals add and change people)."""
+        api = self.client_factory()
+        try:
+            return RosterService(self.store, self.unit_id).sync(fetch_from(api))
+        finally:
+            api.close()
+
     def sync(
-        self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+        self,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        *,
+        manual: bool = False,
     ) -> SyncReport:
-        """Send what is due, then pull review states; remember when the centre was reached."""
-        counts = self.run(progress, cancelled)
+        """Send what is due, then pull review states; remember when the centre was reached.
+
+        When review states changed, the roster's delta comes too: an approved 开户 adds people
+        the clerk looks up next. `manual` (the clerk asked) sends items still in their backoff
+        and says why when there was nothing to send.
+        """
+        counts = self.run(progress, cancelled, now_anyway=manual)
         report = SyncReport(counts)
+        if manual and not (counts.sent or counts.failed or counts.retry_later):
+            report.idle_reason = self.idle_reason()
         if counts.stopped is not None:
             return report
         try:
             report.reviews_updated = self.pull_reviews()
+            if report.reviews_updated:
+                report.roster = self.pull_roster()
         except (OfflineError, ServerError) as exc:
             report.pull_error = exc.message  # what arrived is kept; the next sync goes on
             return report
@@ -449,12 +511,29 @@ class OutboxSync:
         return report
 
 
+def waiting_note(waiting: Mapping[UploadState, int]) -> str | None:
+    """What is still on this PC only, for the clerk about to close the window; None if nothing."""
+    to_send = waiting.get(QUEUED, 0) + waiting.get(SENDING, 0)
+    failed = waiting.get(FAILED, 0)
+    lines = []
+    if to_send:
+        lines.append(
+            f"还有 {to_send} 笔提交尚未上传到公积金中心。它们已保存在本机，"
+            "下次启动并登录后会自动上传。"
+        )
+    if failed:
+        lines.append(
+            f"另有 {failed} 笔上传失败，需要在查询页“重新修改”或“重新上传”后才会再次发送。"
+        )
+    return "\n\n".join(lines) or None
+
+
 def _apply_review(
     item: OutboxItem, state: str, reason: str | None, result: dict[str, Any] | None
 ) -> int:
     """Store the centre's review state on an item; 1 if anything changed."""
-    if item.review_state == RESUBMITTED and state == "退回":
-        return 0  # the clerk already took the rows back for correction
+    if not accepts_centre_state(item.review_state, state):
+        return 0  # e.g. the clerk already took a 退回's rows back for correction
     new = (state, reason, result)
     if (item.review_state, item.review_reason, item.review_result) == new:
         return 0

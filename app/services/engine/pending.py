@@ -17,6 +17,9 @@ from app.errors import BadInputError
 from app.models import Attachment, OutboxItem, PendingList, PendingRow, RosterPerson, Unit
 from app.models.base import dump_json, utcnow
 from app.services import audit
+from app.services.attachments import AttachmentService
+from app.services.engine import states
+from app.services.engine.history import rejected_rows
 from app.services.engine.rows import check_row
 from app.services.engine.spec import (
     BusinessSpec,
@@ -26,7 +29,7 @@ from app.services.engine.spec import (
     RowContext,
     UnitTerms,
 )
-from app.services.outbox import RESUBMITTED
+from app.services.engine.states import SubmissionState, UploadState
 from app.services.policy import CentrePolicy
 from app.services.roster import to_entry
 from app.services.store import Store
@@ -465,10 +468,14 @@ class PendingLists:
             list_id=plist.id,
             rows=[dict(r.data) for r in rows],
             attachment_ids=attachments,
-            state="queued",
+            state=UploadState.QUEUED,
         )
         session.add(item)
         plist.state, plist.submitted_at = "submitted", utcnow()
+        if plist.reopened_from is not None:  # the corrected rows of a 退回 go again: say so
+            earlier = session.get(OutboxItem, plist.reopened_from)
+            if earlier is not None and earlier.review_state == SubmissionState.REOPENED:
+                earlier.review_state = SubmissionState.RESUBMITTED
         session.flush()
         audit.record(
             session,
@@ -482,20 +489,28 @@ class PendingLists:
         return item.id
 
     def reopen(self, outbox_id: int) -> int:
-        """Put a 退回 (or 失败) submission's rows back into the open list for correction."""
+        """Put a 退回 (or 失败) submission's rows back into the open list for correction.
+
+        Of a list approved with single rows rejected, only those rows come back. The
+        submission reads 已取回修改 until the corrected list is submitted (then 已重报).
+        """
         with self.store.session() as session:
             item = session.get(OutboxItem, outbox_id)
             if item is None or item.unit_id != self.unit_id or item.business != self.spec.code:
                 raise BadInputError("找不到该提交记录。")
-            # 退回 by the reviewer, or 失败: refused on arrival (never recorded by the centre).
-            if item.review_state != "退回" and not (
-                item.state == "failed" and not item.review_state
-            ):
+            rejected = rejected_rows(item.review_result)
+            state = states.current(item.state, item.review_state)
+            if not states.can_reopen(state, bool(rejected)):
                 raise BadInputError("只有被退回或上传失败的提交才能重新修改。")
             plist = self._locked(session)
             plist.reopened_from = item.id
             start = self._live_count(session, plist) + 1
-            for position, values in enumerate(item.rows, start=start):
+            back = [
+                values
+                for index, values in enumerate(item.rows, 1)
+                if state is not SubmissionState.APPROVED or index in rejected
+            ]
+            for position, values in enumerate(back, start=start):
                 session.add(
                     PendingRow(
                         list_id=plist.id,
@@ -504,8 +519,11 @@ class PendingLists:
                         source=f"退回重报（提交 {item.id}）",
                     )
                 )
-            item.review_state = RESUBMITTED
+            item.review_state = SubmissionState.REOPENED
             audit.record(
                 session, "reopen", unit_id=self.unit_id, business=self.spec.code, outbox=item.id
             )
-            return plist.id
+            list_id, documents = plist.id, list(item.attachment_ids or [])
+        # The documents come along: the clerk removes or rescans only what must change.
+        AttachmentService(self.store, self.unit_id).carry_over(documents, list_id)
+        return list_id
