@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from app.services import catalog
 from app.services.attachments import AttachmentService
 from app.services.businesses import SPECS
+from app.services.changes import Changes
 from app.services.context import AppServices
 from app.services.engine.history import SubmissionHistory
 from app.services.engine.pending import PendingLists
@@ -20,8 +21,17 @@ from app.services.units import UnitInfo
 from app.views.business.import_page import ImportPage
 from app.views.business.pending_page import PendingPage
 from app.views.business.query_page import QueryPage
+from app.views.changes import ChangeHub
 
 PageFactory = Callable[[], QWidget]
+
+
+class PageFactories(dict[str, PageFactory]):
+    """The factory of each menu entry, and the hub on which their pages publish changes."""
+
+    def __init__(self, hub: ChangeHub) -> None:
+        super().__init__()
+        self.hub = hub
 
 
 def _no_unit() -> QWidget:
@@ -33,10 +43,11 @@ def _no_unit() -> QWidget:
 class Pages:
     """Builds each page for the unit current when it is opened."""
 
-    def __init__(self, services: AppServices) -> None:
+    def __init__(self, services: AppServices, hub: ChangeHub) -> None:
         self.services = services
+        self.hub = hub
         # The single and batch pages of a business share one pending list: an import (or a
-        # reopened submission) refreshes the single page's list if that page is built.
+        # reopened submission) publishes it, and the single page refreshes itself.
         self.single_pages: dict[str, PendingPage] = {}
         self._scanner: Scanner | None = None
 
@@ -54,9 +65,7 @@ class Pages:
         return PendingLists(self.services.store, SPECS[code], unit.id, self._policy(unit))
 
     def refresh_single(self, code: str) -> None:
-        single = self.single_pages.get(code)
-        if single is not None:
-            single.refresh()
+        self.hub.publish(Changes(pending=frozenset({code})))
 
     def _for_unit(self, build: Callable[[UnitInfo], QWidget]) -> PageFactory:
         def make() -> QWidget:
@@ -73,6 +82,16 @@ class Pages:
             )
             self.single_pages[code] = page
             page.destroyed.connect(lambda _obj=None: self.single_pages.pop(code, None))
+
+            def changed(changes: Changes) -> None:
+                if code in changes.pending:
+                    page.refresh()
+
+            self.hub.changed.connect(changed)
+            page.destroyed.connect(lambda _obj=None: self.hub.changed.disconnect(changed))
+            page.submitted.connect(
+                lambda _id: self.hub.publish(Changes(queued=True, pending=frozenset({code})))
+            )
             return page
 
         return self._for_unit(build)
@@ -93,23 +112,31 @@ class Pages:
         def build(unit: UnitInfo) -> QWidget:
             def reopen(code: str, outbox_id: int) -> str:
                 self._pending(unit, code).reopen(outbox_id)
-                self.refresh_single(code)
+                self.hub.publish(Changes(reviews=True, pending=frozenset({code})))
                 return SPECS[code].list_name
 
             def retry(outbox_id: int) -> bool:
-                return requeue_failed(self.services.store, unit.id, outbox_id)
+                again = requeue_failed(self.services.store, unit.id, outbox_id)
+                self.hub.publish(Changes(queued=again))
+                return again
 
             history = SubmissionHistory(self.services.store, unit.id)
-            return QueryPage(entry.label, history, entry.businesses, reopen, retry=retry)
+            return QueryPage(
+                entry.label, history, entry.businesses, reopen, retry=retry, hub=self.hub
+            )
 
         return self._for_unit(build)
 
 
-def page_factories(services: AppServices) -> dict[str, PageFactory]:
-    """A factory per menu entry that is built; the window disables the others."""
-    pages = Pages(services)
-    return {
-        "open-account": pages.pending_page("open-account"),
-        "open-account-batch": pages.import_page("open-account", "身份证批量开户模版"),
-        "open-account-query": pages.query_page("open-account-query"),
-    }
+def page_factories(services: AppServices, hub: ChangeHub | None = None) -> PageFactories:
+    """A factory per menu entry that is built; the window disables the others.
+
+    The pages publish what they change on `hub` (a new one if none is given); the main window
+    listens to the same hub (`PageFactories.hub`).
+    """
+    pages = Pages(services, hub or ChangeHub())
+    factories = PageFactories(pages.hub)
+    factories["open-account"] = pages.pending_page("open-account")
+    factories["open-account-batch"] = pages.import_page("open-account", "身份证批量开户模版")
+    factories["open-account-query"] = pages.query_page("open-account-query")
+    return factories
