@@ -47,7 +47,7 @@ def run_gui(argv: list[str] | None = None, *, demo: bool = False) -> int:
         QMessageBox.critical(None, "无法启动", error.message)
         return 1
     session = CentreSession(services)
-    window = MainWindow(services, page_factories(services), session=session)
+    window = MainWindow(services, page_factories(services, session=session), session=session)
     window.show()
     if demo_server is not None:
         window.show_login(

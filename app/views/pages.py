@@ -7,16 +7,20 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from app.errors import AuthError
 from app.services import catalog
+from app.services.api.client import CentreClient
 from app.services.attachments import AttachmentService
 from app.services.businesses import SPECS
 from app.services.changes import Changes
 from app.services.context import AppServices
+from app.services.engine.centre_check import open_account_check
 from app.services.engine.history import SubmissionHistory
 from app.services.engine.pending import PendingLists
 from app.services.outbox import requeue_failed
 from app.services.policy import CentrePolicy
 from app.services.scanning import Scanner, default_scanner
+from app.services.session import CentreSession
 from app.services.units import UnitInfo
 from app.views.business.import_page import ImportPage
 from app.views.business.pending_page import PendingPage
@@ -43,9 +47,13 @@ def _no_unit() -> QWidget:
 class Pages:
     """Builds each page for the unit current when it is opened."""
 
-    def __init__(self, services: AppServices, hub: ChangeHub) -> None:
+    def __init__(
+        self, services: AppServices, hub: ChangeHub, session: CentreSession | None = None
+    ) -> None:
         self.services = services
         self.hub = hub
+        # The window's session: without an OS keyring its tokens live only there.
+        self.session = session or CentreSession(services)
         # The single and batch pages of a business share one pending list: an import (or a
         # reopened submission) publishes it, and the single page refreshes itself.
         self.single_pages: dict[str, PendingPage] = {}
@@ -62,7 +70,20 @@ class Pages:
         return lambda: self.services.units.policy(unit.id)  # read at each use
 
     def _pending(self, unit: UnitInfo, code: str) -> PendingLists:
-        return PendingLists(self.services.store, SPECS[code], unit.id, self._policy(unit))
+        check = open_account_check(self._client(unit)) if code == "open-account" else None
+        return PendingLists(
+            self.services.store, SPECS[code], unit.id, self._policy(unit), centre_check=check
+        )
+
+    def _client(self, unit: UnitInfo) -> Callable[[], CentreClient]:
+        """The centre's client for the unit, asked for at each use (the login may change)."""
+
+        def make() -> CentreClient:
+            if not self.session.is_logged_in(unit):
+                raise AuthError("尚未登录中心服务器")
+            return self.session.client(unit)
+
+        return make
 
     def refresh_single(self, code: str) -> None:
         self.hub.publish(Changes(pending=frozenset({code})))
@@ -128,13 +149,15 @@ class Pages:
         return self._for_unit(build)
 
 
-def page_factories(services: AppServices, hub: ChangeHub | None = None) -> PageFactories:
+def page_factories(
+    services: AppServices, hub: ChangeHub | None = None, session: CentreSession | None = None
+) -> PageFactories:
     """A factory per menu entry that is built; the window disables the others.
 
     The pages publish what they change on `hub` (a new one if none is given); the main window
     listens to the same hub (`PageFactories.hub`).
     """
-    pages = Pages(services, hub or ChangeHub())
+    pages = Pages(services, hub or ChangeHub(), session)
     factories = PageFactories(pages.hub)
     factories["open-account"] = pages.pending_page("open-account")
     factories["open-account-batch"] = pages.import_page("open-account", "身份证批量开户模版")

@@ -116,6 +116,25 @@ class PersonLookup:
 
 
 @dataclass(frozen=True)
+class OpenAccountHolder:
+    """An ID number that already has an open account at the centre, and the unit holding it."""
+
+    id_number: str  # as the caller sent it
+    unit_code: str
+    unit_name: str
+    in_own_unit: bool
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OpenAccountHolder:
+        return cls(
+            id_number=str(data["id_number"]),
+            unit_code=str(data["unit_code"]),
+            unit_name=str(data["unit_name"]),
+            in_own_unit=bool(data.get("in_own_unit")),
+        )
+
+
+@dataclass(frozen=True)
 class AttachmentInfo:
     id: str
     sha256: str

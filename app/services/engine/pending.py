@@ -19,6 +19,7 @@ from app.models.base import dump_json, utcnow
 from app.services import audit
 from app.services.attachments import AttachmentService
 from app.services.engine import states
+from app.services.engine.centre_check import CentreCheck
 from app.services.engine.history import rejected_rows
 from app.services.engine.rows import check_row
 from app.services.engine.spec import (
@@ -101,12 +102,15 @@ class PendingLists:
         unit_id: int,
         policy: Callable[[], CentrePolicy],
         today: Callable[[], date] = date.today,
+        centre_check: CentreCheck | None = None,
     ) -> None:
         self.store = store
         self.spec = spec
         self.unit_id = unit_id
         self._policy = policy
         self._today = today
+        # What the centre knows and the local rules cannot (e.g. an account open elsewhere).
+        self.centre_check = centre_check
 
     # --- reading ---------------------------------------------------------------------------
     def _open_list(self, session: Session) -> PendingList:
@@ -385,14 +389,25 @@ class PendingLists:
         return row
 
     def recheck(self) -> list[RowView]:
-        """Check every row again (the policy or the roster may have changed); store the marks."""
+        """Check every row again (the policy or the roster may have changed); store the marks.
+
+        With a `centre_check` (online), rows the centre would refuse are marked too — asked
+        before the write transaction, so no lock is held while the network answers.
+        """
+        key = self.spec.unique_key
+        centre: dict[str, str] = {}
+        if self.centre_check is not None and key:
+            centre = self.centre_check([str(r.values.get(key) or "") for r in self.rows()])
         with self.store.session() as session:
             plist = self._open_list(session)
             ctx = self.context(session, plist)
             rows = self._live_rows(session, plist)
             for row in rows:
-                result = check_row(self.spec, row.data, ctx, row_id=row.id)
-                row.errors = result.errors or None
+                errors = dict(check_row(self.spec, row.data, ctx, row_id=row.id).errors)
+                found = centre.get(str(row.data.get(key or "") or "").upper()) if key else None
+                if found and key and key not in errors:
+                    errors[key] = found
+                row.errors = errors or None
             return [_view(r) for r in rows]
 
     # --- submitting ------------------------------------------------------------------------
