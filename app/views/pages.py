@@ -15,6 +15,7 @@ from app.services.businesses import SPECS
 from app.services.changes import Changes
 from app.services.context import AppServices
 from app.services.engine.centre_check import open_account_check
+from app.services.engine.centre_records import CentreRecords
 from app.services.engine.history import SubmissionHistory
 from app.services.engine.pending import PendingLists
 from app.services.outbox import requeue_failed
@@ -22,6 +23,7 @@ from app.services.policy import CentrePolicy
 from app.services.scanning import Scanner, default_scanner
 from app.services.session import CentreSession
 from app.services.units import UnitInfo
+from app.views.business.centre_records import CentreRecordsPanel
 from app.views.business.import_page import ImportPage
 from app.views.business.pending_page import PendingPage
 from app.views.business.query_page import QueryPage
@@ -142,8 +144,18 @@ class Pages:
                 return again
 
             history = SubmissionHistory(self.services.store, unit.id)
+            centre = None
+            if "open-account" in entry.businesses:  # the centre's records of every opening
+                records = CentreRecords(self.services.store, unit.id, self._client(unit))
+                centre = CentreRecordsPanel(records)
             return QueryPage(
-                entry.label, history, entry.businesses, reopen, retry=retry, hub=self.hub
+                entry.label,
+                history,
+                entry.businesses,
+                reopen,
+                retry=retry,
+                hub=self.hub,
+                centre=centre,
             )
 
         return self._for_unit(build)

@@ -96,3 +96,27 @@ def test_rejecting_rows_is_checked(
     assert code == 1 and message in out
     body = client.get(f"{API}/submissions/{created['id']}", headers=auth).json()
     assert body["state"] == "待审核"
+
+
+def test_the_units_openings_are_listed_newest_first_with_the_id_masked(
+    client: TestClient, auth: dict[str, str], database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    created = submit(client, auth, rows=[NEW_PERSON]).json()
+    assert review(capsys, database_url, "approve", str(created["id"]))[0] == 0
+
+    page = client.get(f"{API}/openings", params={"page_size": 5}, headers=auth).json()
+
+    assert page["has_more"] is True and page["total"] > 5 and len(page["items"]) == 5
+    newest = page["items"][0]
+    assert newest["name"] == NEW_PERSON["name"]
+    assert newest["id_number_masked"] == "410202********002X"
+    assert (newest["base"], newest["monthly_amount"], newest["status"]) == (
+        "4800.00",
+        "1152.00",
+        "正常",
+    )
+    dates = [i["opened_on"] for i in page["items"]]
+    assert dates == sorted(dates, reverse=True)
+    other = login(client, "100002")
+    theirs = client.get(f"{API}/openings", headers=other).json()["items"]
+    assert NEW_PERSON["name"] not in {i["name"] for i in theirs}  # only the caller's unit

@@ -20,8 +20,10 @@ import requests
 from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
 from app.services.api.models import (
     AttachmentInfo,
+    CentreOpening,
     LoginResult,
     OpenAccountHolder,
+    OpeningsPage,
     PersonLookup,
     RosterPage,
     RosterPerson,
@@ -178,6 +180,15 @@ class CentreClient:
             )
             found.extend(OpenAccountHolder.from_json(f) for f in body["found"])
         return found
+
+    def openings(self, page: int = 1, *, page_size: int = 200) -> OpeningsPage:
+        """One page of the unit's account openings as the centre records them, newest first."""
+        body = self._json("GET", "/openings", params={"page": page, "page_size": page_size})
+        return OpeningsPage(
+            items=[CentreOpening.from_json(i) for i in body["items"]],
+            total=int(body["total"]),
+            has_more=bool(body["has_more"]),
+        )
 
     def submissions(
         self,

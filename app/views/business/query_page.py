@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -74,6 +75,7 @@ class QueryPage(QWidget):
         today: Callable[[], date] = date.today,
         retry: Callable[[int], bool] | None = None,
         hub: ChangeHub | None = None,
+        centre: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.history = history
@@ -141,9 +143,19 @@ class QueryPage(QWidget):
         self.message.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
-        layout.addLayout(filters)
-        layout.addWidget(self.table)
-        layout.addWidget(self.message)
+        own = QWidget() if centre is not None else self
+        own_layout = QVBoxLayout(own) if centre is not None else layout
+        own_layout.addLayout(filters)
+        own_layout.addWidget(self.table)
+        own_layout.addWidget(self.message)
+        self.tabs: QTabWidget | None = None
+        if centre is not None:  # this PC's submissions beside the centre's records of the unit
+            own_layout.setContentsMargins(0, 0, 0, 0)
+            self.tabs = QTabWidget()
+            self.tabs.setObjectName("queryTabs")
+            self.tabs.addTab(own, "本机提交")
+            self.tabs.addTab(centre, "中心记录")
+            layout.addWidget(self.tabs)
         self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
