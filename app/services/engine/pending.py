@@ -487,10 +487,17 @@ class PendingLists:
         )
         session.add(item)
         plist.state, plist.submitted_at = "submitted", utcnow()
-        if plist.reopened_from is not None:  # the corrected rows of a 退回 go again: say so
-            earlier = session.get(OutboxItem, plist.reopened_from)
-            if earlier is not None and earlier.review_state == SubmissionState.REOPENED:
-                earlier.review_state = SubmissionState.RESUBMITTED
+        # The corrected rows of every 退回 taken back into this list go again: say so. (Each
+        # reopen puts its rows into the open list, which is the one being submitted now.)
+        session.execute(
+            update(OutboxItem)
+            .where(
+                OutboxItem.unit_id == self.unit_id,
+                OutboxItem.business == self.spec.code,
+                OutboxItem.review_state == SubmissionState.REOPENED.value,
+            )
+            .values(review_state=SubmissionState.RESUBMITTED.value)
+        )
         session.flush()
         audit.record(
             session,

@@ -113,3 +113,19 @@ def test_a_list_approved_but_for_one_row_gives_back_only_that_row(
     assert [r.values["name"] for r in pending.rows()] == ["李四"]
     seen_after = [(r.name, r.state) for r in history.rows(("open-account",))]
     assert seen_after == [("张三", "审核通过"), ("李四", "已取回修改")]
+
+
+def test_two_rejections_corrected_in_one_list_both_read_resubmitted(
+    services: AppServices, pending: PendingLists, tmp_path: Path
+) -> None:
+    first, _ = _scanned_and_submitted(services, pending, tmp_path, row())
+    second, _ = _scanned_and_submitted(services, pending, tmp_path, row(name="李四", id_number=LI))
+    for outbox_id in (first, second):
+        _answer(services, outbox_id, "退回", reason="手机号码有误")
+        pending.reopen(outbox_id)
+
+    again = pending.submit()
+
+    history = SubmissionHistory(services.store, pending.unit_id)
+    states = {r.outbox_id: r.state for r in history.rows(("open-account",))}
+    assert states == {first: "已重报", second: "已重报", again: "待上传"}
