@@ -87,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("--json", action="store_true")
         if name == "reject":
             action.add_argument("--reason", required=True, help="退回原因")
+        if name == "approve":
+            action.add_argument(
+                "--reject-row",
+                action="append",
+                metavar="行号=原因",
+                help="单独退回某一行（可重复），其余行审核通过",
+            )
     review.set_defaults(run=_review)
     return parser
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -81,23 +83,61 @@ def _mark_ratio_changes_used(session: Session, unit_id: int) -> None:
         touch(session, row, "used")
 
 
-def approve(session: Session, submission_id: int, reviewer: str = "reviewer") -> Submission:
-    """Approve a pending submission and apply its business effect, all in one transaction."""
+def _kept_rows(row: Submission, reject_rows: Mapping[int, str]) -> Submission:
+    """The submission as the effect sees it: the rows the reviewer did not reject (a copy)."""
+    count = len(row.rows)
+    for number, reason in reject_rows.items():
+        if not 1 <= number <= count:
+            raise ReviewError(f"申报 {row.id} 只有 {count} 行，没有第 {number} 行")
+        if not reason.strip():
+            raise ReviewError(f"退回第 {number} 行必须写明原因")
+    if len(reject_rows) >= count:
+        raise ReviewError("所有行都被退回：请用 reject 退回整笔申报")
+    if not reject_rows:
+        return row
+    kept = [r for number, r in enumerate(row.rows, 1) if number not in reject_rows]
+    # Not added to the session: the stored submission keeps every row it was sent with.
+    return Submission(id=row.id, unit_id=row.unit_id, business=row.business, rows=kept)
+
+
+def approve(
+    session: Session,
+    submission_id: int,
+    reviewer: str = "reviewer",
+    *,
+    reject_rows: Mapping[int, str] | None = None,
+) -> Submission:
+    """Approve a pending submission and apply its business effect, all in one transaction.
+
+    `reject_rows` (row number from 1 → reason) sends single rows back and approves the rest:
+    the result lists them as `rejected_rows`, so the unit sees row by row what happened.
+    """
     row = _pending(session, submission_id)
+    rejected = dict(reject_rows or {})
+    effective = _kept_rows(row, rejected)
     effect = effect_for(row.business)
     try:
         if effect is None:
             logger.info(
                 "business %s has no approval effect registered; approving only", row.business
             )
-            result = None
+            result: dict[str, Any] | None = None
         else:
-            result = effect(session, row)
+            result = effect(session, effective)
         if row.business == "base-change":
             _mark_ratio_changes_used(session, row.unit_id)
     except EffectError as exc:
         session.rollback()
-        raise ReviewError(f"无法审核通过申报 {submission_id}：{exc}") from exc
+        hint = "（可用 --reject-row 行号=原因 单独退回该行，其余审核通过）" if effect else ""
+        raise ReviewError(f"无法审核通过申报 {submission_id}：{exc}{hint}") from exc
+    if rejected:
+        result = {
+            **(result or {}),
+            "rejected_rows": [
+                {"row": number, "reason": reason.strip()}
+                for number, reason in sorted(rejected.items())
+            ],
+        }
     row.result = result
     row.reviewer = reviewer
     row.reason = None

@@ -24,8 +24,26 @@ def _line(row: Submission, unit_code: str) -> str:
     reason = f"  原因：{row.reason}" if row.reason else ""
     return (
         f"{row.id:>6}  {unit_code}  {row.business:<13} {STATE_LABELS[row.state]:<4}  "
-        f"{len(row.rows)} 行  {row.created_at:%Y-%m-%d %H:%M}{reason}"
+        f"{len(row.rows)} 行{_rejected_note(row)}  {row.created_at:%Y-%m-%d %H:%M}{reason}"
     )
+
+
+def parse_reject_rows(values: list[str]) -> dict[int, str]:
+    """`--reject-row 3=证件号码已在中心开户` (repeatable) → {3: "证件号码已在中心开户"}."""
+    rows: dict[int, str] = {}
+    for value in values:
+        number, _, reason = value.partition("=")
+        if not number.strip().isdigit() or not reason.strip():
+            raise ReviewError(
+                f"--reject-row 的写法是 行号=原因，如 3=证件号码已开户（收到“{value}”）"
+            )
+        rows[int(number)] = reason.strip()
+    return rows
+
+
+def _rejected_note(row: Submission) -> str:
+    rejected = (row.result or {}).get("rejected_rows") or []
+    return f"  其中 {len(rejected)} 行退回" if rejected else ""
 
 
 def run_review(args: argparse.Namespace) -> int:
@@ -58,7 +76,8 @@ def _dispatch(session: Session, args: argparse.Namespace) -> int:
             raise ReviewError(f"没有编号为 {args.id} 的申报")
         row = found
     elif args.action == "approve":
-        row = approve(session, args.id, args.reviewer)
+        rejected = parse_reject_rows(getattr(args, "reject_row", None) or [])
+        row = approve(session, args.id, args.reviewer, reject_rows=rejected)
     else:
         row = reject(session, args.id, args.reason, args.reviewer)
     print(json.dumps(submission_out(row).model_dump(), ensure_ascii=False, indent=2))

@@ -298,6 +298,8 @@ def show_history(args: argparse.Namespace) -> int:
                     "review_state": i.review_state,
                     "review_reason": i.review_reason,
                     "last_error": i.last_error,
+                    "status": i.status.label,
+                    "rejected_rows": i.rejected_rows,
                 }
                 for i in items
             ]
@@ -308,11 +310,11 @@ def show_history(args: argparse.Namespace) -> int:
             i.id,
             i.created_at.strftime("%Y-%m-%d %H:%M"),
             i.row_count,
+            i.status.label + (f"（{i.rejected_rows} 条被退回）" if i.rejected_rows else ""),
             i.state_label,
-            i.review_state or "",
             i.review_reason or i.last_error or "",
         )
         for i in items
     ]
-    print_table(["提交编号", "提交时间", "条数", "上传状态", "审核状态", "原因"], table)
+    print_table(["提交编号", "提交时间", "条数", "状态", "上传状态", "原因"], table)
     return 0

@@ -16,6 +16,7 @@ from app.cli.services import NOT_LOGGED_IN as HEADLESS_NOT_LOGGED_IN
 from app.cli.services import centre_options, log_in_on_the_spot, open_services
 from app.errors import AuthError
 from app.services.context import AppServices
+from app.services.engine.states import UploadState
 from app.services.outbox import STATE_LABELS, OutboxSync, SyncReport
 from app.services.session import CentreSession
 from app.services.units import UnitInfo
@@ -74,7 +75,7 @@ def run_sync(args: argparse.Namespace) -> int:
         outbox = _outbox(services, unit, session)
         progress = _TerminalProgress() if sys.stderr.isatty() and not args.json else None
         try:
-            report = outbox.sync(progress=progress)
+            report = outbox.sync(progress=progress, manual=True)  # asked by hand: send now
         except AuthError:
             return _trouble(args, NOT_LOGGED_IN, unit)
         finally:
@@ -109,18 +110,25 @@ def _report(
                 "retry_later": run.retry_later,
                 "failed": [{"id": i, "error": why} for i, why in run.failures],
                 "reviews_updated": report.reviews_updated,
+                "roster_added": report.roster.added if report.roster else 0,
+                "roster_changed": report.roster.changed if report.roster else 0,
+                "idle_reason": report.idle_reason,
                 "error": trouble,
                 "outbox": counts,
             }
         )
     else:
         line = f"已上传 {run.sent} 笔"
+        if report.idle_reason and not run.sent:
+            line = report.idle_reason.rstrip("。")
         if run.replayed:
             line += f"（其中 {run.replayed} 笔中心此前已收到，未重复记录）"
         if run.retry_later:
             line += f"；{run.retry_later} 笔稍后自动重试"
         if report.pulled:
             line += f"；审核状态更新 {report.reviews_updated} 笔"
+        if report.roster is not None:
+            line += f"；名册新增 {report.roster.added} 人、变更 {report.roster.changed} 人"
         print(line + "。")
         for item_id, why in run.failures:
             print(f"失败（提交 {item_id}）：{why}")
@@ -155,7 +163,7 @@ def show_status(args: argparse.Namespace) -> int:
         server_url, logged_in = session.server_url(unit), session.is_logged_in(unit)
         counts, reviews = outbox.counts(), outbox.review_counts()
         last_sync = outbox.last_synced_at()
-        failed = outbox.items(state="failed")
+        failed = outbox.items(state=UploadState.FAILED)
     finally:
         services.close()
     if args.json:

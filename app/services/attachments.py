@@ -23,7 +23,8 @@ from app import paths
 from app.errors import BadInputError, KnownError
 from app.models import Attachment, OutboxItem, Unit
 from app.services import audit
-from app.services.documents import Page, build_pdf
+from app.services.documents import Page, build_pdf, file_sha256
+from app.services.engine.states import ACCEPTED
 from app.services.material_pages import (
     MaterialPages,
     folder_name,
@@ -39,7 +40,7 @@ POLICY_MODES = {"color": ColourMode.COLOUR, "gray": ColourMode.GREY, "bw": Colou
 # Days the originals of an accepted submission are kept before cleanup removes them.
 DEFAULT_KEEP_DAYS = 30
 # Review states that mean the centre has accepted a submission.
-ACCEPTED_REVIEW_STATES = ("审核通过", "已复核", "已使用")
+ACCEPTED_REVIEW_STATES = tuple(state.value for state in ACCEPTED)
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,58 @@ class AttachmentService:
                 select(Attachment).where(Attachment.list_id == list_id).order_by(Attachment.id)
             )
             return [_info(a) for a in rows]
+
+    def carry_over(self, attachment_ids: Sequence[int], to_list_id: int) -> list[str]:
+        """Copy a submission's documents (PDF and page originals) to the reopened list.
+
+        The clerk then removes or rescans only what must change. A material the open list has
+        already is left as it is (the newer document wins). Copies are not uploaded yet, so the
+        clerk may change them; the centre stores identical content once. Returns the materials
+        carried over.
+        """
+        with self.store.session() as session:
+            sources = [
+                (row.business, row.material, row.list_id, Path(row.path), row.page_count)
+                for row in session.scalars(
+                    select(Attachment)
+                    .where(Attachment.id.in_(attachment_ids), Attachment.unit_id == self.unit_id)
+                    .order_by(Attachment.id)
+                )
+            ]
+            have = set(
+                session.scalars(select(Attachment.material).where(Attachment.list_id == to_list_id))
+            )
+        carried: list[str] = []
+        for business, material, from_list, pdf, page_count in sources:
+            if material in have or not pdf.is_file():
+                continue
+            target = self.list_folder(to_list_id)
+            out = target / f"{folder_name(material)}-{uuid.uuid4().hex[:12]}.pdf"
+            try:
+                target.mkdir(parents=True, exist_ok=True)
+                if from_list is not None:
+                    pages = self.list_folder(from_list) / folder_name(material)
+                    if pages.is_dir():
+                        shutil.copytree(pages, target / folder_name(material), dirs_exist_ok=True)
+                shutil.copy2(pdf, out)
+            except OSError as exc:
+                logger.warning("could not carry %s over to list %d: %s", material, to_list_id, exc)
+                continue
+            with self.store.session() as session:
+                session.add(
+                    Attachment(
+                        unit_id=self.unit_id,
+                        business=business,
+                        material=material,
+                        list_id=to_list_id,
+                        path=str(out),
+                        sha256=file_sha256(out),
+                        size=out.stat().st_size,
+                        page_count=page_count,
+                    )
+                )
+            carried.append(material)
+        return carried
 
     def remove(self, attachment_id: int) -> None:
         with self.store.session() as session:

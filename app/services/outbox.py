@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -26,16 +25,49 @@ from sqlalchemy.orm import Session
 from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
 from app.models import Attachment, OutboxItem, Unit
 from app.models.base import utcnow
-from app.services.api.models import AttachmentInfo, SubmissionPage, SubmissionRecord
+from app.services.api.models import SubmissionPage, SubmissionRecord
+from app.services.engine.states import (
+    CENTRE_REVIEW_STATES,
+    UploadState,
+    accepts_centre_state,
+)
+from app.services.outbox_report import (
+    CentreApi,
+    ClientFactory,
+    Clock,
+    OutboxView,
+    Progress,
+    RunCounts,
+    SyncReport,
+    waiting_note,
+)
+from app.services.roster import RosterService, SyncCounts, fetch_from
 from app.services.store import Store
+
+__all__ = [
+    "CentreApi",
+    "ClientFactory",
+    "Clock",
+    "OutboxSync",
+    "OutboxView",
+    "Progress",
+    "RunCounts",
+    "SyncReport",
+    "backoff_seconds",
+    "requeue_failed",
+    "waiting_note",
+]
 
 logger = logging.getLogger(__name__)
 
-QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
-STATE_LABELS = {QUEUED: "待上传", SENDING: "上传中", SENT: "已提交", FAILED: "失败"}
-REVIEW_STATES = ("待审核", "审核通过", "退回", "已复核", "已使用")
-# PendingLists.reopen marks a 退回 submission so; a later pull must not undo that.
-RESUBMITTED = "已重报"
+QUEUED, SENDING, SENT, FAILED = (
+    UploadState.QUEUED,
+    UploadState.SENDING,
+    UploadState.SENT,
+    UploadState.FAILED,
+)
+STATE_LABELS = {state.value: state.label for state in UploadState}
+REVIEW_STATES = tuple(state.value for state in CENTRE_REVIEW_STATES)
 
 BACKOFF_BASE = 2.0  # seconds before the first retry
 BACKOFF_CAP = 300.0  # never wait more than five minutes
@@ -43,77 +75,6 @@ BACKOFF_CAP = 300.0  # never wait more than five minutes
 MAX_FAILURES_IN_A_ROW = 3
 
 REJECTED_HINT = "重发无法解决，已停止自动重试；请核对后重新录入并提交，或联系公积金中心。"
-
-
-class CentreApi(Protocol):
-    """What the sync needs of `CentreClient` (a fake in the unit tests)."""
-
-    def upload_attachment(
-        self, path: str | Path, sha256: str, material: str, business: str
-    ) -> AttachmentInfo: ...
-
-    def submit(
-        self,
-        business: str,
-        rows: Sequence[Mapping[str, Any]],
-        attachments: Sequence[str],
-        idempotency_key: str,
-        client_ref: str | None = None,
-    ) -> SubmissionRecord: ...
-
-    def submissions(
-        self,
-        since: int = 0,
-        *,
-        business: str | None = None,
-        state: str | None = None,
-        page_size: int = 200,
-    ) -> SubmissionPage: ...
-
-    def close(self) -> None: ...
-
-
-ClientFactory = Callable[[], CentreApi]
-Clock = Callable[[], datetime]
-Progress = Callable[[int, int], None]
-
-
-@dataclass
-class RunCounts:
-    """What one run of the outbox did."""
-
-    sent: int = 0
-    replayed: int = 0  # the server already had it (a resend after a lost answer)
-    retry_later: int = 0  # back to 待上传 with a backoff
-    failed: int = 0  # 失败: the centre refused it, or a file is missing
-    stopped: str | None = None  # why the run stopped early (offline, cancelled), in Chinese
-    failures: list[tuple[int, str]] = field(default_factory=list)  # (item id, why) newly 失败
-
-
-@dataclass
-class SyncReport:
-    """A send run followed by a pull of review states."""
-
-    run: RunCounts
-    reviews_updated: int = 0
-    pulled: bool = False  # False when the run stopped before the pull, or the pull failed
-    pull_error: str | None = None  # why the pull failed (offline, 5xx), in Chinese
-
-
-@dataclass(frozen=True)
-class OutboxView:
-    """An outbox item as the UI and the command line show it."""
-
-    id: int
-    business: str
-    state: str
-    state_label: str
-    attempts: int
-    last_error: str | None
-    server_id: str | None
-    review_state: str | None
-    review_reason: str | None
-    next_attempt_at: datetime | None
 
 
 def backoff_seconds(attempts: int, rng: random.Random) -> float:
@@ -165,27 +126,38 @@ class OutboxSync:
         self.max_failures_in_a_row = max_failures_in_a_row
 
     # --- reading ---------------------------------------------------------------------------
-    def due(self) -> list[int]:
-        """Items to send now, oldest first: queued and due, or left "sending" by a crash."""
+    def due(self, *, now_anyway: bool = False) -> list[int]:
+        """Items to send now, oldest first: queued and due, or left "sending" by a crash.
+
+        `now_anyway` (the clerk asked: 立即同步, `gjj-desk sync`) also takes items still
+        waiting out their backoff.
+        """
         now = self.clock()
+        waited = OutboxItem.next_attempt_at.is_(None) | (OutboxItem.next_attempt_at <= now)
+        queued = (
+            (OutboxItem.state == QUEUED) if now_anyway else (OutboxItem.state == QUEUED) & waited
+        )
         with self.store.session() as session:
             return list(
                 session.scalars(
                     select(OutboxItem.id)
                     .where(
-                        OutboxItem.unit_id == self.unit_id,
-                        or_(
-                            OutboxItem.state == SENDING,
-                            (OutboxItem.state == QUEUED)
-                            & (
-                                OutboxItem.next_attempt_at.is_(None)
-                                | (OutboxItem.next_attempt_at <= now)
-                            ),
-                        ),
+                        OutboxItem.unit_id == self.unit_id, or_(OutboxItem.state == SENDING, queued)
                     )
                     .order_by(OutboxItem.id)
                 )
             )
+
+    def idle_reason(self) -> str:
+        """Why a sync asked for by the clerk had nothing to send, in Chinese."""
+        counts = self.counts()
+        failed = counts[FAILED.label]
+        if failed:
+            return (
+                f"没有待上传的申报；{failed} 笔上传失败，需在查询页“重新修改”或“重新上传”后"
+                "才会再次发送。"
+            )
+        return "没有待上传的申报。"
 
     def counts(self) -> dict[str, int]:
         """Items by state label (待上传 / 上传中 / 已提交 / 失败), every label present."""
@@ -337,15 +309,20 @@ class OutboxSync:
         requeue_failed(self.store, self.unit_id, item_id)
 
     def run(
-        self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+        self,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        *,
+        now_anyway: bool = False,
     ) -> RunCounts:
         """Send everything due, one item at a time (one writer for SQLite).
 
         Stops early, leaving the rest queued, when the centre cannot be reached or keeps
-        failing, or when cancelled; AuthError stops the run and propagates.
+        failing, or when cancelled; AuthError stops the run and propagates. `now_anyway`
+        sends items waiting out their backoff too (the clerk asked for it).
         """
         counts = RunCounts()
-        due = self.due()
+        due = self.due(now_anyway=now_anyway)
         if not due:
             return counts
         api = self.client_factory()
@@ -430,16 +407,37 @@ class OutboxSync:
             changed += _apply_review(item, record.state, record.reason, record.result)
         return changed
 
+    def pull_roster(self) -> SyncCounts:
+        """The roster's changes since the cached version (approvals add and change people)."""
+        api = self.client_factory()
+        try:
+            return RosterService(self.store, self.unit_id).sync(fetch_from(api))
+        finally:
+            api.close()
+
     def sync(
-        self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+        self,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        *,
+        manual: bool = False,
     ) -> SyncReport:
-        """Send what is due, then pull review states; remember when the centre was reached."""
-        counts = self.run(progress, cancelled)
+        """Send what is due, then pull review states; remember when the centre was reached.
+
+        When review states changed, the roster's delta comes too: an approved 开户 adds people
+        the clerk looks up next. `manual` (the clerk asked) sends items still in their backoff
+        and says why when there was nothing to send.
+        """
+        counts = self.run(progress, cancelled, now_anyway=manual)
         report = SyncReport(counts)
+        if manual and not (counts.sent or counts.failed or counts.retry_later):
+            report.idle_reason = self.idle_reason()
         if counts.stopped is not None:
             return report
         try:
             report.reviews_updated = self.pull_reviews()
+            if report.reviews_updated:
+                report.roster = self.pull_roster()
         except (OfflineError, ServerError) as exc:
             report.pull_error = exc.message  # what arrived is kept; the next sync goes on
             return report
@@ -453,8 +451,8 @@ def _apply_review(
     item: OutboxItem, state: str, reason: str | None, result: dict[str, Any] | None
 ) -> int:
     """Store the centre's review state on an item; 1 if anything changed."""
-    if item.review_state == RESUBMITTED and state == "退回":
-        return 0  # the clerk already took the rows back for correction
+    if not accepts_centre_state(item.review_state, state):
+        return 0  # e.g. the clerk already took a 退回's rows back for correction
     new = (state, reason, result)
     if (item.review_state, item.review_reason, item.review_result) == new:
         return 0

@@ -12,6 +12,7 @@ from app.errors import BadInputError
 from app.models import OutboxItem, Unit
 from app.models.base import utcnow
 from app.services import audit
+from app.services.engine.states import WAITING_UPLOAD, UploadState
 from app.services.policy import CentrePolicy, load_default
 from app.services.settings import Settings
 from app.services.store import Store
@@ -85,16 +86,36 @@ class UnitService:
         return unit
 
     def outbox_count(self, unit_id: int) -> int:
-        """Submissions not yet accepted by the server (待上传 / 上传中 / 失败)."""
+        """Submissions the centre does not have yet (待上传 / 上传中 / 失败).
+
+        The one count of "waiting" work: the status bar, the home page and the closing warning
+        all read it here.
+        """
         with self.store.session() as session:
             return (
                 session.scalar(
                     select(func.count())
                     .select_from(OutboxItem)
-                    .where(OutboxItem.unit_id == unit_id, OutboxItem.state != "sent")
+                    .where(
+                        OutboxItem.unit_id == unit_id,
+                        OutboxItem.state.in_([s.value for s in WAITING_UPLOAD]),
+                    )
                 )
                 or 0
             )
+
+    def outbox_waiting(self, unit_id: int) -> dict[UploadState, int]:
+        """The submissions the centre does not have yet, by upload state (only those present)."""
+        with self.store.session() as session:
+            rows = session.execute(
+                select(OutboxItem.state, func.count())
+                .where(
+                    OutboxItem.unit_id == unit_id,
+                    OutboxItem.state.in_([s.value for s in WAITING_UPLOAD]),
+                )
+                .group_by(OutboxItem.state)
+            ).all()
+        return {UploadState(state): int(count) for state, count in rows}
 
     def policy(self, unit_id: int | None) -> CentrePolicy:
         """The policy in force for a unit: the server's cached copy, else the bundled default."""

@@ -90,7 +90,7 @@ def run_gui(argv: list[str] | None = None, *, demo: bool = False) -> int:
         return 1
     file_dialogs.use_settings(services.settings)
     session = CentreSession(services)
-    window = MainWindow(services, page_factories(services), session=session)
+    window = MainWindow(services, page_factories(services, session=session), session=session)
     window.show()
     if demo_server is not None:
         window.show_demo_login(demo_server.url)

@@ -7,15 +7,23 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from app.services.changes import Changes
 from app.services.context import AppServices
 from app.services.roster import RosterService
 from app.services.rules.money import format_ratio
+from app.views.changes import ChangeHub
 
 
 class HomePage(QWidget):
-    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+    """The unit at a glance; refreshes itself when the roster or the outbox changes."""
+
+    def __init__(
+        self, services: AppServices, parent: QWidget | None = None, hub: ChangeHub | None = None
+    ) -> None:
         super().__init__(parent)
         self.services = services
+        if hub is not None:
+            hub.changed.connect(self._changed)
         self.title = QLabel()
         self.title.setObjectName("homeTitle")
         self.title.setStyleSheet("font-size: 20px; font-weight: bold;")
@@ -30,6 +38,10 @@ class HomePage(QWidget):
         layout.addWidget(self.body)
         layout.addStretch(1)
         self.refresh()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.roster or changes.submissions or changes.unit:
+            self.refresh()
 
     def refresh(self) -> None:
         unit = self.services.units.current()

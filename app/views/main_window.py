@@ -23,14 +23,18 @@ from PySide6.QtWidgets import (
 from app.errors import AuthError, KnownError, OfflineError
 from app.services import catalog
 from app.services.attachments import AttachmentService
+from app.services.changes import Changes
 from app.services.context import AppServices
 from app.services.demo import DEMO_UNIT_CODE
+from app.services.outbox import waiting_note
 from app.services.roster import RosterService, SyncCounts, fetch_from
 from app.services.session import CentreSession
+from app.views.changes import ChangeHub
 from app.views.home_page import HomePage
 from app.views.login_dialog import LoginDialog, demo_hint
 from app.views.ops import Op, OpContext
 from app.views.originals_dialog import OriginalsDialog
+from app.views.pages import PageFactories
 from app.views.person_dialog import PersonDialog
 from app.views.status_bar import StatusLabels
 from app.views.sync_controller import SyncController, current_unit_outbox
@@ -55,15 +59,24 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         session: CentreSession | None = None,
+        hub: ChangeHub | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
+        # One "what changed" signal for every view: the pages publish on the hub they were
+        # made with, so the window listens to that one.
+        if hub is None:
+            hub = pages.hub if isinstance(pages, PageFactories) else ChangeHub(self)
+        self.changes = hub
+        self.changes.changed.connect(self._changed)
         self.session = session
         self.login_dialog: LoginDialog | None = None
         self.sync: SyncController | None = None
         self.person_dialog: PersonDialog | None = None
         self.originals_dialog: OriginalsDialog | None = None
         self.unit_dialog: AddUnitDialog | None = None
+        self.close_warning: QMessageBox | None = None
+        self._close_confirmed = False
         self.page_factories = dict(pages or {})
         self._shown_unit: str | None = None
         self.setWindowTitle("住房公积金单位网厅客户端")
@@ -72,7 +85,7 @@ class MainWindow(QMainWindow):
         self.tree = self._build_tree()
         self.stack = QStackedWidget()
         self.pages = UnitPages(self.stack)
-        self.home = HomePage(services)
+        self.home = HomePage(services, hub=self.changes)
         self.stack.addWidget(self.home)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tree)
@@ -87,9 +100,12 @@ class MainWindow(QMainWindow):
         self.refresh_units()
         self.tree.setFocus()
         if session is not None:
-            self.sync = SyncController(current_unit_outbox(services, session), self)
+            self.sync = SyncController(
+                current_unit_outbox(services, session), self, hub=self.changes
+            )
             self.sync.online_changed.connect(self.status.sync_reached)
             self.sync.outbox_changed.connect(self.refresh_status)
+            self.sync.said.connect(lambda text: self.statusBar().showMessage(text, 10000))
             self.sync.auth_required.connect(
                 lambda: self.show_login(hint="登录已过期，请重新登录；未上传的提交都已保留。")
             )
@@ -137,9 +153,7 @@ class MainWindow(QMainWindow):
 
         def make() -> QWidget:
             page = self.page_factories[key]()
-            submitted = getattr(page, "submitted", None)
-            if submitted is not None and self.sync is not None:
-                submitted.connect(lambda _id: self._submitted())
+            page.setObjectName(f"page-{key}")
             return page
 
         unit = self.services.units.current()
@@ -198,6 +212,14 @@ class MainWindow(QMainWindow):
         self.originals_action.setToolTip("本机保存的扫描件与清理日期")
         self.originals_action.triggered.connect(self.show_originals)
         bar.addAction(self.originals_action)
+        self.sync_action = QAction("立即同步", self)
+        self.sync_action.setObjectName("syncNowAction")
+        self.sync_action.setShortcut(QKeySequence("F5"))
+        self.sync_action.setToolTip(
+            "立即上传待上传的提交并取回审核状态和名册（F5）；平时每 60 秒自动同步一次"
+        )
+        self.sync_action.triggered.connect(self.sync_now)
+        bar.addAction(self.sync_action)
         self.addToolBar(bar)
 
         focus_tree = QAction(self)
@@ -332,11 +354,20 @@ class MainWindow(QMainWindow):
         if self.sync is not None:
             self.sync.sync_now()  # what waited while logged out goes now
 
-    def _submitted(self) -> None:
-        """A list went into the outbox: count it, and send it now if we can."""
-        self.refresh_status()
-        if self.sync is not None:
+    def _changed(self, changes: Changes) -> None:
+        """Something changed: the status bar counts again; new work in the outbox goes now."""
+        if changes.submissions or changes.unit:
+            self.refresh_status()
+        if changes.queued and self.sync is not None:
             self.sync.sync_now()
+
+    def sync_now(self) -> None:
+        """立即同步 (F5): send now, even what waits out its backoff, and pull states back."""
+        if self.sync is None:
+            self.statusBar().showMessage("未连接中心服务器（离线模式）：无法同步。", 8000)
+            return
+        self.statusBar().showMessage("正在同步…", 3000)
+        self.sync.sync_now(manual=True)
 
     def sync_roster(self) -> Op[SyncCounts] | None:
         """Bring the roster cache up to date in the background (delta since the last sync)."""
@@ -353,7 +384,7 @@ class MainWindow(QMainWindow):
 
         def done(counts: SyncCounts) -> None:
             self.set_online(True)
-            self.home.refresh()  # it shows how many people the local roster holds
+            self.changes.publish(Changes(roster=True))  # the home page counts the roster
             self.statusBar().showMessage(
                 f"名册已同步：新增 {counts.added}，变更 {counts.changed}", 5000
             )
@@ -393,7 +424,39 @@ class MainWindow(QMainWindow):
         if splitter:
             self.splitter.restoreState(QByteArray.fromBase64(splitter.encode("ascii")))
 
+    def closing_warning(self) -> str | None:
+        """What a clerk must know before closing: submissions the centre does not have yet."""
+        unit = self.services.units.current()
+        if unit is None:
+            return None
+        note = waiting_note(self.services.units.outbox_waiting(unit.id))
+        return None if note is None else f"{note}\n\n确定要退出吗？"
+
+    def _ask_before_closing(self, text: str) -> None:
+        """A non-blocking question: 退出 closes for good, 取消 (the default) keeps working."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "退出", text, parent=self)
+        box.setObjectName("closeWarning")
+        leave = box.addButton("退出", QMessageBox.ButtonRole.AcceptRole)
+        stay = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+
+        def answered() -> None:
+            if box.clickedButton() is leave:
+                self._close_confirmed = True
+                self.close()
+
+        box.finished.connect(lambda _result: answered())
+        self.close_warning = box
+        box.open()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        asked = self._close_confirmed or not self.isVisible()
+        warning = None if asked else self.closing_warning()
+        if warning is not None:
+            event.ignore()  # nothing is lost either way; the clerk decides after reading it
+            if self.close_warning is None or not self.close_warning.isVisible():
+                self._ask_before_closing(warning)
+            return
         if self.sync is not None:
             self.sync.stop()  # an item mid-send resumes on next start, with the same key
         try:

@@ -7,21 +7,37 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from app.errors import AuthError
 from app.services import catalog
+from app.services.api.client import CentreClient
 from app.services.attachments import AttachmentService
 from app.services.businesses import SPECS
+from app.services.changes import Changes
 from app.services.context import AppServices
+from app.services.engine.centre_check import open_account_check
+from app.services.engine.centre_records import CentreRecords
 from app.services.engine.history import SubmissionHistory
 from app.services.engine.pending import PendingLists
 from app.services.outbox import requeue_failed
 from app.services.policy import CentrePolicy
 from app.services.scanning import Scanner, default_scanner
+from app.services.session import CentreSession
 from app.services.units import UnitInfo
+from app.views.business.centre_records import CentreRecordsPanel
 from app.views.business.import_page import ImportPage
 from app.views.business.pending_page import PendingPage
 from app.views.business.query_page import QueryPage
+from app.views.changes import ChangeHub
 
 PageFactory = Callable[[], QWidget]
+
+
+class PageFactories(dict[str, PageFactory]):
+    """The factory of each menu entry, and the hub on which their pages publish changes."""
+
+    def __init__(self, hub: ChangeHub) -> None:
+        super().__init__()
+        self.hub = hub
 
 
 def _no_unit() -> QWidget:
@@ -33,12 +49,16 @@ def _no_unit() -> QWidget:
 class Pages:
     """Builds each page for the unit current when it is opened."""
 
-    def __init__(self, services: AppServices) -> None:
+    def __init__(
+        self, services: AppServices, hub: ChangeHub, session: CentreSession | None = None
+    ) -> None:
         self.services = services
+        self.hub = hub
+        # The window's session: without an OS keyring its tokens live only there.
+        self.session = session or CentreSession(services)
         # The single and batch pages of a business share one pending list: an import (or a
-        # reopened submission) refreshes the single page's list if that page is built.
-        # Keyed by unit too: the window keeps every unit's pages (a unit switch loses nothing).
-        self.single_pages: dict[tuple[int, str], PendingPage] = {}
+        # reopened submission) publishes it on the hub, and every single page of that business
+        # (the window keeps each unit's pages) refreshes itself.
         self._scanner: Scanner | None = None
 
     @property
@@ -52,12 +72,23 @@ class Pages:
         return lambda: self.services.units.policy(unit.id)  # read at each use
 
     def _pending(self, unit: UnitInfo, code: str) -> PendingLists:
-        return PendingLists(self.services.store, SPECS[code], unit.id, self._policy(unit))
+        check = open_account_check(self._client(unit)) if code == "open-account" else None
+        return PendingLists(
+            self.services.store, SPECS[code], unit.id, self._policy(unit), centre_check=check
+        )
 
-    def refresh_single(self, unit: UnitInfo, code: str) -> None:
-        single = self.single_pages.get((unit.id, code))
-        if single is not None:
-            single.refresh()
+    def _client(self, unit: UnitInfo) -> Callable[[], CentreClient]:
+        """The centre's client for the unit, asked for at each use (the login may change)."""
+
+        def make() -> CentreClient:
+            if not self.session.is_logged_in(unit):
+                raise AuthError("尚未登录中心服务器")
+            return self.session.client(unit)
+
+        return make
+
+    def refresh_single(self, code: str) -> None:
+        self.hub.publish(Changes(pending=frozenset({code})))
 
     def _for_unit(self, build: Callable[[UnitInfo], QWidget]) -> PageFactory:
         def make() -> QWidget:
@@ -72,9 +103,16 @@ class Pages:
             page = PendingPage(
                 self._pending(unit, code), attachments, self._policy(unit), scanner=self.scanner
             )
-            key = (unit.id, code)
-            self.single_pages[key] = page
-            page.destroyed.connect(lambda _obj=None: self.single_pages.pop(key, None))
+
+            def changed(changes: Changes) -> None:
+                if code in changes.pending:
+                    page.refresh()
+
+            self.hub.changed.connect(changed)
+            page.destroyed.connect(lambda _obj=None: self.hub.changed.disconnect(changed))
+            page.submitted.connect(
+                lambda _id: self.hub.publish(Changes(queued=True, pending=frozenset({code})))
+            )
             return page
 
         return self._for_unit(build)
@@ -84,7 +122,7 @@ class Pages:
             page = ImportPage(
                 self._pending(unit, code), self._policy(unit), template_title=template_title
             )
-            page.imported.connect(lambda _count: self.refresh_single(unit, code))
+            page.imported.connect(lambda _count: self.refresh_single(code))
             return page
 
         return self._for_unit(build)
@@ -95,23 +133,43 @@ class Pages:
         def build(unit: UnitInfo) -> QWidget:
             def reopen(code: str, outbox_id: int) -> str:
                 self._pending(unit, code).reopen(outbox_id)
-                self.refresh_single(unit, code)
+                self.hub.publish(Changes(reviews=True, pending=frozenset({code})))
                 return SPECS[code].list_name
 
             def retry(outbox_id: int) -> bool:
-                return requeue_failed(self.services.store, unit.id, outbox_id)
+                again = requeue_failed(self.services.store, unit.id, outbox_id)
+                self.hub.publish(Changes(queued=again))
+                return again
 
             history = SubmissionHistory(self.services.store, unit.id)
-            return QueryPage(entry.label, history, entry.businesses, reopen, retry=retry)
+            centre = None
+            if "open-account" in entry.businesses:  # the centre's records of every opening
+                records = CentreRecords(self.services.store, unit.id, self._client(unit))
+                centre = CentreRecordsPanel(records)
+            return QueryPage(
+                entry.label,
+                history,
+                entry.businesses,
+                reopen,
+                retry=retry,
+                hub=self.hub,
+                centre=centre,
+            )
 
         return self._for_unit(build)
 
 
-def page_factories(services: AppServices) -> dict[str, PageFactory]:
-    """A factory per menu entry that is built; the window disables the others."""
-    pages = Pages(services)
-    return {
-        "open-account": pages.pending_page("open-account"),
-        "open-account-batch": pages.import_page("open-account", "身份证批量开户模版"),
-        "open-account-query": pages.query_page("open-account-query"),
-    }
+def page_factories(
+    services: AppServices, hub: ChangeHub | None = None, session: CentreSession | None = None
+) -> PageFactories:
+    """A factory per menu entry that is built; the window disables the others.
+
+    The pages publish what they change on `hub` (a new one if none is given); the main window
+    listens to the same hub (`PageFactories.hub`).
+    """
+    pages = Pages(services, hub or ChangeHub(), session)
+    factories = PageFactories(pages.hub)
+    factories["open-account"] = pages.pending_page("open-account")
+    factories["open-account-batch"] = pages.import_page("open-account", "身份证批量开户模版")
+    factories["open-account-query"] = pages.query_page("open-account-query")
+    return factories

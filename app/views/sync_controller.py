@@ -7,7 +7,11 @@ remembered and run right after), and the window hears about it by signal:
 - `online_changed(bool, str)` — whether the centre was reached, with a Chinese detail;
 - `outbox_changed()` — states may have changed (refresh counts and lists);
 - `auth_required()` — the login expired: show the login dialog (nothing was lost);
-- `item_failed(int, str)` — an outbox item became 失败, and why.
+- `item_failed(int, str)` — an outbox item became 失败, and why;
+- `said(str)` — the outcome of a sync the clerk asked for (立即同步, F5), in Chinese;
+
+and every run publishes what it changed on the window's `ChangeHub` (outbox, review states,
+roster), so each page refreshes itself.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from app.errors import AuthError, KnownError
 from app.services.attachments import AttachmentService
+from app.services.changes import Changes
 from app.services.context import AppServices
 from app.services.outbox import OutboxSync, SyncReport
 from app.services.session import CentreSession
+from app.views.changes import ChangeHub
 from app.views.ops import Op, OpContext
 
 logger = logging.getLogger(__name__)
@@ -67,6 +73,7 @@ class SyncController(QObject):
     outbox_changed = Signal()
     auth_required = Signal()
     item_failed = Signal(int, str)
+    said = Signal(str)  # what a sync the clerk asked for did, or why it did nothing
     finished = Signal()  # a run ended, however it ended
 
     def __init__(
@@ -76,15 +83,19 @@ class SyncController(QObject):
         *,
         interval_ms: int = DEFAULT_INTERVAL_MS,
         pool: QThreadPool | None = None,
+        hub: ChangeHub | None = None,
     ) -> None:
         super().__init__(parent)
         self.make_outbox = make_outbox
         self.pool = pool
+        self.hub = hub
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.sync_now)
         self._op: Op[SyncReport] | None = None
         self._again = False
+        self._again_manual = False
+        self._manual = False
         self._stopped = False
 
     @property
@@ -110,22 +121,31 @@ class SyncController(QObject):
         if self._op is not None:
             self._op.ctx.cancel()
 
-    def sync_now(self) -> bool:
-        """Start a run unless one is going (then it runs again right after); True if started."""
+    def sync_now(self, manual: bool = False) -> bool:
+        """Start a run unless one is going (then it runs again right after); True if started.
+
+        `manual`: the clerk asked (立即同步, F5): items waiting out their backoff go too, and
+        `said` tells what happened.
+        """
         if self._stopped:
             return False
         if self._op is not None:
             self._again = True
+            self._again_manual = self._again_manual or manual
             return False
         outbox = self.make_outbox()
         if outbox is None:
             self.online_changed.emit(False, "未登录中心服务器，登录后自动上传")
+            if manual:
+                self.said.emit("尚未登录中心服务器：请先登录，登录后自动上传。")
             return False
+        self._manual = manual
 
         def work(ctx: OpContext) -> SyncReport:
             report = outbox.sync(
                 progress=lambda done, total: ctx.report(done, total),
                 cancelled=lambda: ctx.cancelled,
+                manual=manual,
             )
             if report.pulled:  # review states are fresh: originals of accepted work may go
                 attachments = AttachmentService(outbox.store, outbox.unit_id)
@@ -147,8 +167,15 @@ class SyncController(QObject):
             self.online_changed.emit(True, "已连接中心服务器")
         for item_id, why in report.run.failures:
             self.item_failed.emit(item_id, why)
-        self.outbox_changed.emit()
+        if self._manual:
+            self.said.emit(describe(report))
+        self._publish(report.changes)
         self._end()
+
+    def _publish(self, changes: Changes) -> None:
+        self.outbox_changed.emit()
+        if self.hub is not None:
+            self.hub.publish(changes | Changes(outbox=True))
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, AuthError):
@@ -157,17 +184,42 @@ class SyncController(QObject):
             self._again = False  # nothing to gain before the clerk logs in again
         elif isinstance(error, KnownError):
             self.online_changed.emit(False, error.message)
-        self.outbox_changed.emit()
+        if self._manual and isinstance(error, KnownError):
+            self.said.emit(f"同步未完成：{error.message}")
+        self._publish(Changes(outbox=True))
         self._end()
 
     def _maybe_bug(self, error: object) -> None:
         if not isinstance(error, KnownError):  # Op sends it to the crash dialog
-            self.outbox_changed.emit()
+            self._publish(Changes(outbox=True))
             self._end()
 
     def _end(self) -> None:
         self._op = None
+        self._manual = False
         self.finished.emit()
         if self._again and not self._stopped:
-            self._again = False
-            self.sync_now()
+            manual = self._again_manual
+            self._again = self._again_manual = False
+            self.sync_now(manual)
+
+
+def describe(report: SyncReport) -> str:
+    """One line a clerk reads after 立即同步: what went, what came back, or why nothing did."""
+    run = report.run
+    trouble = run.stopped if run.stopped != CANCELLED else None
+    trouble = trouble or report.pull_error
+    parts = [f"已上传 {run.sent} 笔"] if run.sent or not report.idle_reason else []
+    if report.idle_reason and not run.sent:
+        parts.append(report.idle_reason.rstrip("。"))
+    if run.failed:
+        parts.append(f"{run.failed} 笔被中心拒收（见查询页）")
+    if run.retry_later:
+        parts.append(f"{run.retry_later} 笔稍后自动重试")
+    if report.pulled:
+        parts.append(f"审核状态更新 {report.reviews_updated} 笔")
+    if report.roster is not None and (report.roster.added or report.roster.changed):
+        parts.append(f"名册新增 {report.roster.added} 人、变更 {report.roster.changed} 人")
+    if trouble:
+        parts.append(f"未完成：{trouble}")
+    return "；".join(parts) + "。"

@@ -6,6 +6,7 @@ import json
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from PIL import Image, ImageDraw
 
 from app.cli import run
 from app.models import OutboxItem, Unit
+from app.models.base import utcnow
 from app.services.api import CentreClient
 from app.services.api.tokens import TokenPair
 from app.services.attachments import AttachmentService
@@ -148,7 +150,10 @@ def test_a_rejection_comes_back_with_its_reason_and_can_be_reopened(
     clerk.pending.reopen(item_id)
     assert [r.values["name"] for r in clerk.pending.rows()] == ["司马琳"]
     assert clerk.outbox.sync().reviews_updated == 0  # a later pull keeps it reopened
-    assert outbox_item(clerk, item_id).review_state == "已重报"
+    assert outbox_item(clerk, item_id).review_state == "已取回修改"  # not resubmitted yet
+    assert [a.material for a in clerk.attachments.for_list(clerk.pending.list_id())] == [
+        "身份证复印件"
+    ]  # the document came back with the rows
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -182,6 +187,24 @@ def test_sync_and_status_commands(
     again = json.loads(out)
     assert (code, again["ok"], again["sent"]) == (0, True, 0)
     assert outbox_item(clerk, item_id).state == "sent"
+
+
+def test_sync_by_hand_sends_what_waits_out_its_backoff(
+    clerk: Clerk, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Issue 15 point 13: it used to say 已上传 0 笔 and exit 0."""
+    item_id = submit_one(clerk, tmp_path, "东方白", resident_id("41020219870707007"))
+    with clerk.services.store.session() as session:
+        item = session.get_one(OutboxItem, item_id)
+        item.attempts, item.next_attempt_at = 6, utcnow() + timedelta(seconds=290)
+
+    code, out, err = cli(capsys, "sync")
+
+    assert code == 0, err
+    assert "已上传 1 笔" in out
+    assert outbox_item(clerk, item_id).state == "sent"
+    code, out, _ = cli(capsys, "sync")
+    assert "没有待上传的申报" in out
 
 
 def test_sync_exits_2_when_offline_or_logged_out_and_keeps_the_outbox(

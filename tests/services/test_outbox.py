@@ -15,12 +15,14 @@ from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
 from app.models import Attachment, OutboxItem, Unit
 from app.services.api.models import AttachmentInfo, SubmissionPage, SubmissionRecord
 from app.services.context import AppServices
+from app.services.engine.states import SubmissionState
 from app.services.outbox import (
     BACKOFF_CAP,
-    RESUBMITTED,
     OutboxSync,
     backoff_seconds,
 )
+
+RESUBMITTED = SubmissionState.RESUBMITTED
 
 START = datetime(2026, 11, 27, 9, 0, 0)
 
@@ -56,6 +58,8 @@ class FakeCentre:
         self.pages: list[SubmissionRecord] = []
         self.pull_failure_after: int | None = None
         self.pull_calls = 0
+        self.roster_pages: list[dict[str, Any]] = []  # what /roster answers, in order
+        self.roster_calls: list[int] = []
         self.closed = 0
 
     def upload_attachment(
@@ -105,6 +109,12 @@ class FakeCentre:
         has_more = len(newer) > page_size
         version = page[-1].version if has_more else max([since, *(r.version for r in newer)])
         return SubmissionPage(page, version, has_more)
+
+    def roster(self, since: int = 0, *, page: int = 1, page_size: int = 500) -> Any:
+        self.roster_calls.append(since)
+        if self.roster_pages:
+            return self.roster_pages.pop(0)
+        return {"items": [], "version": since, "has_more": False}
 
     def close(self) -> None:
         self.closed += 1

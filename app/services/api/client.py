@@ -20,7 +20,10 @@ import requests
 from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
 from app.services.api.models import (
     AttachmentInfo,
+    CentreOpening,
     LoginResult,
+    OpenAccountHolder,
+    OpeningsPage,
     PersonLookup,
     RosterPage,
     RosterPerson,
@@ -164,6 +167,28 @@ class CentreClient:
         """Who the person is centre-wide and which unit holds them (for 内部转移)."""
         body = self._json("GET", "/persons/lookup", params={"name": name, "id_number": id_number})
         return PersonLookup.from_json(body)
+
+    def open_accounts(self, id_numbers: Sequence[str]) -> list[OpenAccountHolder]:
+        """Which of these ID numbers already have an open account at the centre, and where."""
+        found: list[OpenAccountHolder] = []
+        numbers = list(id_numbers)
+        for start in range(0, len(numbers), 5000):  # the server takes 10,000 at most
+            body = self._json(
+                "POST",
+                "/persons/open-accounts",
+                json={"id_numbers": numbers[start : start + 5000]},
+            )
+            found.extend(OpenAccountHolder.from_json(f) for f in body["found"])
+        return found
+
+    def openings(self, page: int = 1, *, page_size: int = 200) -> OpeningsPage:
+        """One page of the unit's account openings as the centre records them, newest first."""
+        body = self._json("GET", "/openings", params={"page": page, "page_size": page_size})
+        return OpeningsPage(
+            items=[CentreOpening.from_json(i) for i in body["items"]],
+            total=int(body["total"]),
+            has_more=bool(body["has_more"]),
+        )
 
     def submissions(
         self,

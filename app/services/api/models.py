@@ -116,6 +116,57 @@ class PersonLookup:
 
 
 @dataclass(frozen=True)
+class OpenAccountHolder:
+    """An ID number that already has an open account at the centre, and the unit holding it."""
+
+    id_number: str  # as the caller sent it
+    unit_code: str
+    unit_name: str
+    in_own_unit: bool
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OpenAccountHolder:
+        return cls(
+            id_number=str(data["id_number"]),
+            unit_code=str(data["unit_code"]),
+            unit_name=str(data["unit_name"]),
+            in_own_unit=bool(data.get("in_own_unit")),
+        )
+
+
+@dataclass(frozen=True)
+class CentreOpening:
+    """An account opened at the unit, as the centre records it (ID number masked)."""
+
+    opened_on: str
+    account_no: str
+    name: str
+    id_number_masked: str
+    base: str
+    monthly_amount: str
+    status: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CentreOpening:
+        return cls(
+            opened_on=str(data["opened_on"]),
+            account_no=str(data["account_no"]),
+            name=str(data["name"]),
+            id_number_masked=str(data["id_number_masked"]),
+            base=str(data["base"]),
+            monthly_amount=str(data["monthly_amount"]),
+            status=str(data["status"]),
+        )
+
+
+@dataclass(frozen=True)
+class OpeningsPage:
+    items: list[CentreOpening]
+    total: int
+    has_more: bool
+
+
+@dataclass(frozen=True)
 class AttachmentInfo:
     id: str
     sha256: str

@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import select
 
 from app.models import OutboxItem
-from app.services.outbox import RESUBMITTED, STATE_LABELS
+from app.services.engine import states
+from app.services.engine.states import SubmissionState, UploadState
 from app.services.policy import BUSINESS_NAMES
 from app.services.store import Store
 
-STATES = ("待上传", "上传中", "失败", "待审核", "审核通过", "退回", "已复核", "已使用", "已重报")
+STATES = tuple(state.label for state in states.ORDER)
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,11 @@ class Submission:
     row_count: int
     state: str  # queued / sending / sent / failed
     state_label: str  # 待上传 / 上传中 / 已提交 / 失败
-    review_state: str | None  # 待审核 / 审核通过 / 退回 / 已复核 / 已使用
+    review_state: str | None  # 待审核 / 审核通过 / 退回 / 已复核 / 已使用 / 已取回修改 / 已重报
     review_reason: str | None
     last_error: str | None
+    status: SubmissionState  # the one word a clerk sees for both
+    rejected_rows: int = 0  # rows the reviewer rejected in an otherwise approved list
 
 
 @dataclass(frozen=True)
@@ -36,28 +39,52 @@ class HistoryRow:
     business: str
     business_name: str
     submitted_at: datetime
-    state: str  # the upload state until the centre has it, then its review state
+    state: str  # this person's state: the submission's, or 退回 for a row rejected alone
     reason: str  # the reviewer's reason (退回) or why sending failed (失败)
     name: str
     id_number: str
     account_no: str  # from the row, or the new 个人账号 the centre gave (开户)
     values: dict[str, Any]
+    submission_state: SubmissionState = SubmissionState.PENDING
+    row_rejected: bool = False  # the reviewer rejected this row alone (the rest approved)
 
     @property
     def can_reopen(self) -> bool:
-        """退回 by the reviewer, or 失败 on arrival: the rows can go back into the 清册."""
-        return self.state in ("退回", "失败")
+        """退回 by the reviewer (the list or this row), or 失败 on arrival: back into the 清册."""
+        if self.submission_state is SubmissionState.APPROVED:
+            return self.row_rejected
+        return states.can_reopen(self.submission_state)
 
     @property
     def can_retry(self) -> bool:
         """失败 for a reason the clerk may have fixed outside (e.g. a file put back)."""
-        return self.state == "失败"
+        return states.can_retry(self.submission_state)
 
 
-def _state(item: OutboxItem) -> str:
-    if item.review_state and (item.state == "sent" or item.review_state == RESUBMITTED):
-        return item.review_state
-    return STATE_LABELS.get(item.state, item.state)
+def submission_state(item: OutboxItem) -> SubmissionState:
+    return states.current(item.state, item.review_state)
+
+
+def rejected_rows(result: dict[str, Any] | None) -> dict[int, str]:
+    """Rows (1-based, as the centre numbers them) rejected alone, with the reviewer's reason."""
+    found: dict[int, str] = {}
+    for entry in (result or {}).get("rejected_rows", []):
+        if isinstance(entry, dict) and isinstance(entry.get("row"), int):
+            found[entry["row"]] = str(entry.get("reason") or "")
+    return found
+
+
+def _row_state(whole: SubmissionState, partly: bool, rejected: bool) -> str:
+    """A row rejected alone reads 退回 (or what the clerk did since); the others, the list's.
+
+    `partly`: the list was approved with single rows rejected.
+    """
+    after = whole in (SubmissionState.REOPENED, SubmissionState.RESUBMITTED)
+    if not partly or (rejected and after):
+        return whole.label
+    if rejected:
+        return SubmissionState.REJECTED.label
+    return SubmissionState.APPROVED.label if after else whole.label
 
 
 def _accounts(item: OutboxItem) -> dict[str, str]:
@@ -89,10 +116,12 @@ class SubmissionHistory:
                     i.created_at,
                     len(i.rows),
                     i.state,
-                    STATE_LABELS.get(i.state, i.state),
+                    UploadState(i.state).label,
                     i.review_state,
                     i.review_reason,
                     i.last_error,
+                    submission_state(i),
+                    len(rejected_rows(i.review_result)),
                 )
                 for i in items
             ]
@@ -119,24 +148,30 @@ class SubmissionHistory:
         needle = (person or "").strip().upper()
         found: list[HistoryRow] = []
         for item in items:
-            item_state = _state(item)
-            if state and item_state != state:
-                continue
+            whole = submission_state(item)
             accounts = _accounts(item)
-            reason = item.review_reason or (item.last_error if item.state == "failed" else "")
-            for values in item.rows:
+            rejected = rejected_rows(item.review_result)
+            reason = item.review_reason or (
+                item.last_error if whole is SubmissionState.FAILED else ""
+            )
+            for index, values in enumerate(item.rows, 1):
                 id_number = str(values.get("id_number", ""))
+                row_state = _row_state(whole, bool(rejected), index in rejected)
+                if state and row_state != state:
+                    continue
                 row = HistoryRow(
                     outbox_id=item.id,
                     business=item.business,
                     business_name=BUSINESS_NAMES.get(item.business, item.business),
                     submitted_at=item.created_at,
-                    state=item_state,
-                    reason=reason or "",
+                    state=row_state,
+                    reason=rejected.get(index) or reason or "",
                     name=str(values.get("name", "")),
                     id_number=id_number,
                     account_no=str(values.get("account_no") or accounts.get(id_number.upper(), "")),
                     values=dict(values),
+                    submission_state=whole,
+                    row_rejected=index in rejected,
                 )
                 if needle and not any(
                     needle in text.upper() for text in (row.name, row.id_number, row.account_no)

@@ -17,6 +17,10 @@ from app.errors import BadInputError
 from app.models import Attachment, OutboxItem, PendingList, PendingRow, RosterPerson, Unit
 from app.models.base import dump_json, utcnow
 from app.services import audit
+from app.services.attachments import AttachmentService
+from app.services.engine import states
+from app.services.engine.centre_check import CentreCheck
+from app.services.engine.history import rejected_rows
 from app.services.engine.rows import check_row
 from app.services.engine.spec import (
     BusinessSpec,
@@ -26,7 +30,7 @@ from app.services.engine.spec import (
     RowContext,
     UnitTerms,
 )
-from app.services.outbox import RESUBMITTED
+from app.services.engine.states import SubmissionState, UploadState
 from app.services.policy import CentrePolicy
 from app.services.roster import to_entry
 from app.services.store import Store
@@ -98,12 +102,15 @@ class PendingLists:
         unit_id: int,
         policy: Callable[[], CentrePolicy],
         today: Callable[[], date] = date.today,
+        centre_check: CentreCheck | None = None,
     ) -> None:
         self.store = store
         self.spec = spec
         self.unit_id = unit_id
         self._policy = policy
         self._today = today
+        # What the centre knows and the local rules cannot (e.g. an account open elsewhere).
+        self.centre_check = centre_check
 
     # --- reading ---------------------------------------------------------------------------
     def _open_list(self, session: Session) -> PendingList:
@@ -382,14 +389,25 @@ class PendingLists:
         return row
 
     def recheck(self) -> list[RowView]:
-        """Check every row again (the policy or the roster may have changed); store the marks."""
+        """Check every row again (the policy or the roster may have changed); store the marks.
+
+        With a `centre_check` (online), rows the centre would refuse are marked too — asked
+        before the write transaction, so no lock is held while the network answers.
+        """
+        key = self.spec.unique_key
+        centre: dict[str, str] = {}
+        if self.centre_check is not None and key:
+            centre = self.centre_check([str(r.values.get(key) or "") for r in self.rows()])
         with self.store.session() as session:
             plist = self._open_list(session)
             ctx = self.context(session, plist)
             rows = self._live_rows(session, plist)
             for row in rows:
-                result = check_row(self.spec, row.data, ctx, row_id=row.id)
-                row.errors = result.errors or None
+                errors = dict(check_row(self.spec, row.data, ctx, row_id=row.id).errors)
+                found = centre.get(str(row.data.get(key or "") or "").upper()) if key else None
+                if found and key and key not in errors:
+                    errors[key] = found
+                row.errors = errors or None
             return [_view(r) for r in rows]
 
     # --- submitting ------------------------------------------------------------------------
@@ -465,10 +483,21 @@ class PendingLists:
             list_id=plist.id,
             rows=[dict(r.data) for r in rows],
             attachment_ids=attachments,
-            state="queued",
+            state=UploadState.QUEUED,
         )
         session.add(item)
         plist.state, plist.submitted_at = "submitted", utcnow()
+        # The corrected rows of every 退回 taken back into this list go again: say so. (Each
+        # reopen puts its rows into the open list, which is the one being submitted now.)
+        session.execute(
+            update(OutboxItem)
+            .where(
+                OutboxItem.unit_id == self.unit_id,
+                OutboxItem.business == self.spec.code,
+                OutboxItem.review_state == SubmissionState.REOPENED.value,
+            )
+            .values(review_state=SubmissionState.RESUBMITTED.value)
+        )
         session.flush()
         audit.record(
             session,
@@ -482,20 +511,28 @@ class PendingLists:
         return item.id
 
     def reopen(self, outbox_id: int) -> int:
-        """Put a 退回 (or 失败) submission's rows back into the open list for correction."""
+        """Put a 退回 (or 失败) submission's rows back into the open list for correction.
+
+        Of a list approved with single rows rejected, only those rows come back. The
+        submission reads 已取回修改 until the corrected list is submitted (then 已重报).
+        """
         with self.store.session() as session:
             item = session.get(OutboxItem, outbox_id)
             if item is None or item.unit_id != self.unit_id or item.business != self.spec.code:
                 raise BadInputError("找不到该提交记录。")
-            # 退回 by the reviewer, or 失败: refused on arrival (never recorded by the centre).
-            if item.review_state != "退回" and not (
-                item.state == "failed" and not item.review_state
-            ):
+            rejected = rejected_rows(item.review_result)
+            state = states.current(item.state, item.review_state)
+            if not states.can_reopen(state, bool(rejected)):
                 raise BadInputError("只有被退回或上传失败的提交才能重新修改。")
             plist = self._locked(session)
             plist.reopened_from = item.id
             start = self._live_count(session, plist) + 1
-            for position, values in enumerate(item.rows, start=start):
+            back = [
+                values
+                for index, values in enumerate(item.rows, 1)
+                if state is not SubmissionState.APPROVED or index in rejected
+            ]
+            for position, values in enumerate(back, start=start):
                 session.add(
                     PendingRow(
                         list_id=plist.id,
@@ -504,8 +541,11 @@ class PendingLists:
                         source=f"退回重报（提交 {item.id}）",
                     )
                 )
-            item.review_state = RESUBMITTED
+            item.review_state = SubmissionState.REOPENED
             audit.record(
                 session, "reopen", unit_id=self.unit_id, business=self.spec.code, outbox=item.id
             )
-            return plist.id
+            list_id, documents = plist.id, list(item.attachment_ids or [])
+        # The documents come along: the clerk removes or rescans only what must change.
+        AttachmentService(self.store, self.unit_id).carry_over(documents, list_id)
+        return list_id

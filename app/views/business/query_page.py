@@ -17,21 +17,26 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.errors import KnownError
+from app.services.changes import Changes
 from app.services.engine.history import STATES, HistoryRow, SubmissionHistory
+from app.services.engine.states import SubmissionState
+from app.views.changes import ChangeHub
 from app.views.list_model import ListTableModel
 
 COLUMNS = ("提交时间", "业务", "姓名", "证件号码", "个人账号", "状态", "说明")
+_TROUBLE, _GOOD = QColor("#fde0dc"), QColor("#e3f4e1")
 STATE_COLOURS = {
-    "退回": QColor("#fde0dc"),
-    "失败": QColor("#fde0dc"),
-    "审核通过": QColor("#e3f4e1"),
-    "已复核": QColor("#e3f4e1"),
-    "已使用": QColor("#e3f4e1"),
+    SubmissionState.REJECTED.label: _TROUBLE,
+    SubmissionState.FAILED.label: _TROUBLE,
+    SubmissionState.APPROVED.label: _GOOD,
+    SubmissionState.REVIEWED.label: _GOOD,
+    SubmissionState.USED.label: _GOOD,
 }
 PERIODS = (("全部", None), ("今天", 0), ("近 7 天", 7), ("近 30 天", 30), ("近一年", 365))
 
@@ -69,9 +74,15 @@ class QueryPage(QWidget):
         parent: QWidget | None = None,
         today: Callable[[], date] = date.today,
         retry: Callable[[int], bool] | None = None,
+        hub: ChangeHub | None = None,
+        centre: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.history = history
+        self._stale = False
+        self._listening = hub is not None  # without a hub, refresh whenever shown
+        if hub is not None:
+            hub.changed.connect(self._changed)
         self.businesses = businesses
         self.reopen_in = reopen
         self.retry_in = retry
@@ -132,16 +143,38 @@ class QueryPage(QWidget):
         self.message.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
-        layout.addLayout(filters)
-        layout.addWidget(self.table)
-        layout.addWidget(self.message)
+        own = QWidget() if centre is not None else self
+        own_layout = QVBoxLayout(own) if centre is not None else layout
+        own_layout.addLayout(filters)
+        own_layout.addWidget(self.table)
+        own_layout.addWidget(self.message)
+        self.tabs: QTabWidget | None = None
+        if centre is not None:  # this PC's submissions beside the centre's records of the unit
+            own_layout.setContentsMargins(0, 0, 0, 0)
+            self.tabs = QTabWidget()
+            self.tabs.setObjectName("queryTabs")
+            self.tabs.addTab(own, "本机提交")
+            self.tabs.addTab(centre, "中心记录")
+            layout.addWidget(self.tabs)
         self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
-        self.refresh()  # review states may have arrived while the page was hidden
+        if self._stale or not self._listening:  # states changed while the page was hidden
+            self.refresh()
         super().showEvent(event)
 
-    def refresh(self) -> None:
+    def _changed(self, changes: Changes) -> None:
+        """Upload or review states changed somewhere: show them (now, or when next shown)."""
+        if not changes.submissions:
+            return
+        if self.isVisible():
+            self.refresh(keep_selection=True)
+        else:
+            self._stale = True
+
+    def refresh(self, keep_selection: bool = False) -> None:
+        chosen = self.selected() if keep_selection else None
+        self._stale = False
         days = self.period.currentData()
         since = self.today() - timedelta(days=days) if days is not None else None
         state = self.state.currentText() if self.state.currentIndex() > 0 else None
@@ -150,10 +183,19 @@ class QueryPage(QWidget):
         )
         self.model.set_items(rows)
         self.table.resizeColumnsToContents()
+        if chosen is not None:
+            self._select(chosen)
         self._selection()
         submissions = len({r.outbox_id for r in rows})
         self.message.setStyleSheet("")
         self.message.setText(f"共 {submissions} 笔提交，{len(rows)} 人")
+
+    def _select(self, before: HistoryRow) -> None:
+        for index in range(self.model.rowCount()):
+            row = self.model.item(index)
+            if (row.outbox_id, row.id_number) == (before.outbox_id, before.id_number):
+                self.table.selectRow(index)
+                return
 
     def selected(self) -> HistoryRow | None:
         indexes = self.table.selectionModel().selectedRows()

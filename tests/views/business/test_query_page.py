@@ -139,7 +139,7 @@ def test_a_rejected_submission_goes_back_to_the_list(
         services.store, SPECS["open-account"], unit_id, lambda: services.units.policy(unit_id)
     )
     assert [r.values["name"] for r in pending.rows()] == ["赵敏"]
-    assert shown(page)[1][2] == "已重报"
+    assert shown(page)[1][2] == "已取回修改"  # nothing resubmitted yet (issue 8 point 14)
 
 
 def test_history_model_is_a_well_behaved_qt_model(page: QueryPage, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
@@ -171,5 +171,5 @@ def test_a_failed_submission_can_be_corrected_in_the_list(
         services.store, SPECS["open-account"], unit_id, lambda: services.units.policy(unit_id)
     )
     assert [r.values["name"] for r in pending.rows()] == ["孙磊"]
-    assert shown(page)[0][2] == "已重报"
+    assert shown(page)[0][2] == "已取回修改"
     assert not page.retry_button.isEnabled()  # once in the list, it goes again from there
