@@ -28,6 +28,7 @@ from app.models import Attachment, OutboxItem, Unit
 from app.models.base import utcnow
 from app.services.api.models import AttachmentInfo, SubmissionPage, SubmissionRecord
 from app.services.store import Store
+from app.services.versions import refusal_to_send
 
 logger = logging.getLogger(__name__)
 
@@ -351,6 +352,10 @@ class OutboxSync:
         api = self.client_factory()
         in_a_row = 0
         try:
+            # Below the centre's minimum client version nothing is sent: the items wait.
+            if (refused := refusal_to_send(api)) is not None:
+                counts.stopped = refused
+                return counts
             for done, item_id in enumerate(due):
                 if cancelled is not None and cancelled():
                     counts.stopped = "已取消"

@@ -19,6 +19,7 @@ from typing import Protocol
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from app.errors import AuthError, KnownError
+from app.services import versions
 from app.services.attachments import AttachmentService
 from app.services.context import AppServices
 from app.services.outbox import OutboxSync, SyncReport
@@ -144,7 +145,7 @@ class SyncController(QObject):
         if trouble:
             self.online_changed.emit(False, trouble)
         elif report.run.stopped is None:
-            self.online_changed.emit(True, "已连接中心服务器")
+            self.online_changed.emit(True, versions.notice() or "已连接中心服务器")
         for item_id, why in report.run.failures:
             self.item_failed.emit(item_id, why)
         self.outbox_changed.emit()
