@@ -12,6 +12,7 @@ for a Windows installer.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -78,6 +79,17 @@ def compile_installer(makensis: str) -> Path:
     return target
 
 
+def find_makensis() -> str | None:
+    """makensis on PATH, or where NSIS's own installer (and choco) puts it on Windows."""
+    found = shutil.which("makensis")
+    if found is None and WINDOWS:
+        for variable in ("ProgramFiles(x86)", "ProgramFiles"):
+            candidate = Path(os.environ.get(variable, "")) / "NSIS" / "makensis.exe"
+            if candidate.is_file():
+                return str(candidate)
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-nsis", action="store_true", help="build the bundle only")
@@ -85,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     build_bundle()
     if args.no_nsis:
         return 0
-    makensis = shutil.which("makensis")
+    makensis = find_makensis()
     if makensis is None:
         print("makensis not found (apt-get install nsis): setup program not compiled")
         return 0

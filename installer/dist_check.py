@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build import BUNDLE, folder_size, setup_program_path, version  # noqa: E402
+from build import BUNDLE, find_makensis, folder_size, setup_program_path, version  # noqa: E402
 
 SAME_FROM_SOURCE_AND_BUNDLE = (
     "version",
@@ -60,12 +60,16 @@ def smoke(command: list[str], data_dir: Path) -> tuple[dict[str, str], float]:
 
 
 def check_demo_server(data_dir: Path) -> None:
-    """The bundle runs the demo centre the way demo mode starts it (fundserver/process.py)."""
+    """The bundle runs the demo centre the way demo mode starts it (fundserver/process.py).
+
+    Through the windowed program, as in demo mode: sys.executable is the program the clerk
+    started (on Windows the one without a console, whose output must still reach the pipe).
+    """
     folder = data_dir / "demo-centre"
     folder.mkdir(parents=True)
     server = subprocess.Popen(
         [
-            str(program("gjj-desk-cli")), "-m", "fundserver", "serve", "--port", "0",
+            str(program("gjj-desk")), "-m", "fundserver", "serve", "--port", "0",
             "--seed", "demo", "--database", f"sqlite:///{folder / 'centre.db'}",
         ],
         stdout=subprocess.PIPE,
@@ -127,7 +131,7 @@ def main() -> int:
     installer = setup_program_path()
     if installer.is_file():
         print(f"setup program compiled: {installer} ({installer.stat().st_size / 2**20:.0f} MB)")
-    elif shutil.which("makensis") or os.environ.get("CI"):
+    elif find_makensis() or os.environ.get("CI"):
         problems.append(f"setup program not compiled: {installer}")
     if problems:
         print("\n".join(f"FAIL: {p}" for p in problems))

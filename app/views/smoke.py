@@ -76,6 +76,10 @@ def run_smoke(app: QApplication, window: QWidget, services: AppServices) -> int:
         facts = smoke_facts(window, services, started)
         ok = exposed and services.store.revision() == head_revision()
         facts["smoke"] = "OK" if ok else "FAILED (window not shown or database not current)"
+        # Read by installer/dist_check.py as UTF-8, whatever the console's code page (GBK…).
+        reconfigure = getattr(sys.stdout, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
         for key, value in facts.items():
             print(f"{key}: {value}", flush=True)
         outcome.append(0 if ok else 1)
