@@ -121,7 +121,10 @@ def main() -> int:
         "window",
         "default data folder",
         "keyring service",
+        "keyring backend",
         "qt translation file",
+        "qt texts in chinese",
+        "font",
     ):
         print(f"bundle {key}: {bundled.get(key)}")
     print(f"bundle size: {folder_size(BUNDLE) / 2**20:.0f} MB")

@@ -81,10 +81,25 @@ UninstPage custom un.DataPage un.DataPageLeave
 Var DeleteData
 Var DeleteDataBox
 
+; A running client holds its program file: ask the clerk to close it instead of leaving a
+; half-replaced program folder. (Delete sets the error flag only for a file it found and could
+; not delete.)
+!macro RequireClientClosed UN
+  retry_close_${UN}:
+  ClearErrors
+  Delete "$INSTDIR\${APP_EXE}"
+  Delete "$INSTDIR\gjj-desk-cli.exe"
+  ${If} ${Errors}
+    MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "${APP_NAME} 正在运行。请先关闭它（已录入的数据不会丢失），再点“重试”。" /SD IDCANCEL IDRETRY retry_close_${UN}
+    Abort "客户端正在运行，已取消。"
+  ${EndIf}
+!macroend
+
 Section "主程序" SecMain
   SectionIn RO
   SetShellVarContext current
   SetOutPath "$INSTDIR"
+  !insertmacro RequireClientClosed install
   ; An upgrade replaces the program files whole, so no module of the older version is left
   ; behind; the clerk's data lives elsewhere (%APPDATA%) and is not touched.
   RMDir /r "$INSTDIR\_internal"
@@ -136,11 +151,10 @@ FunctionEnd
 
 Section "Uninstall"
   SetShellVarContext current
+  !insertmacro RequireClientClosed uninstall
   Delete "$DESKTOP\${APP_NAME}.lnk"
   RMDir /r "$SMPROGRAMS\${APP_NAME}"
   RMDir /r "$INSTDIR\_internal"
-  Delete "$INSTDIR\gjj-desk.exe"
-  Delete "$INSTDIR\gjj-desk-cli.exe"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"
   DeleteRegKey HKCU "${UNINST_KEY}"
