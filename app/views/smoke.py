@@ -61,9 +61,18 @@ def smoke_facts(window: QWidget, services: AppServices, started: float) -> dict[
     }
 
 
+def _process_started() -> float:
+    """When app/__main__ was first imported (`python -m app` runs it as `__main__`)."""
+    for name in ("app.__main__", "__main__"):
+        started = getattr(sys.modules.get(name), "STARTED", None)
+        if isinstance(started, float):
+            return started
+    return time.perf_counter()
+
+
 def run_smoke(app: QApplication, window: QWidget, services: AppServices) -> int:
     """Wait until the window is on screen, print the facts, quit; the exit code."""
-    started = getattr(sys.modules.get("app.__main__"), "STARTED", time.perf_counter())
+    started = _process_started()
     deadline = time.monotonic() + EXPOSE_TIMEOUT_S
     outcome: list[int] = []
 
