@@ -34,6 +34,10 @@ def translations_file() -> Path:
     return Path(folder) / "qtbase_zh_CN.qm"
 
 
+def _qualified_name(kind: type) -> str:
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
 def smoke_facts(window: QWidget, services: AppServices, started: float) -> dict[str, str]:
     """What the check prints, as plain strings."""
     qm = translations_file()
@@ -52,7 +56,7 @@ def smoke_facts(window: QWidget, services: AppServices, started: float) -> dict[
         ),
         "log folder": str(paths.log_dir()),
         "keyring service": KEYRING_SERVICE,
-        "keyring backend": type(keyring.get_keyring()).__name__,
+        "keyring backend": _qualified_name(type(keyring.get_keyring())),
         "qt translation file": f"{qm} ({'present' if qm.is_file() else 'MISSING'})",
         "qt texts in chinese": "yes" if translated != "Look in:" else "no",
         "font": QFontInfo(QApplication.font()).family(),
