@@ -29,5 +29,21 @@ lint: $(STAMP)
 bench: $(STAMP)
 	for b in bench/*_bench.py; do $(BIN)/python $$b || exit 1; done
 
+# make dist       — the one-folder bundle for this platform (dist/gjj-desk/) and, where NSIS's
+#                   makensis exists, the setup program (installer/; see README 安装与升级)
+# make dist-check — the bundle starts offscreen, shows the window, matches the source tree
+DIST_STAMP := $(VENV)/.dist-installed
+.PHONY: dist dist-check
+
+$(DIST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,dist]'
+	touch $(DIST_STAMP)
+
+dist: $(DIST_STAMP)
+	$(BIN)/python installer/build.py
+
+dist-check: dist
+	QT_QPA_PLATFORM=offscreen $(BIN)/python installer/dist_check.py
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

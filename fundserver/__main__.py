@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
@@ -16,6 +17,7 @@ def _serve(args: argparse.Namespace) -> int:
     from fundserver.db import make_sessionmaker
     from fundserver.demo import DEMO_PASSWORD, DEMO_UNIT_CODE, seed_demo
     from fundserver.policy import load_policy
+    from fundserver.schemas import ClientVersions
     from fundserver.server import bind_socket, serve_on_socket
 
     policy = load_policy(Path(args.policy) if args.policy else None)
@@ -24,6 +26,11 @@ def _serve(args: argparse.Namespace) -> int:
         policy=policy,
         storage_dir=Path(args.storage) if args.storage else None,
         access_ttl=timedelta(minutes=args.access_minutes),
+        client_versions=ClientVersions(
+            latest=args.latest_client,
+            minimum=args.minimum_client,
+            download_url=args.client_download_url,
+        ),
     )
     if args.seed == "demo":
         seed_demo(make_sessionmaker(app.state.engine)())
@@ -66,6 +73,23 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--storage", help="附件存放目录")
     serve.add_argument("--access-minutes", type=float, default=15.0, help="访问令牌有效分钟数")
     serve.add_argument("--log-level", default="warning")
+    # GET /client-version; from the environment too, so a test or demo can set them for the
+    # server that fundserver/process.py starts.
+    serve.add_argument(
+        "--latest-client",
+        default=os.environ.get("FUNDSERVER_LATEST_CLIENT"),
+        help="最新客户端版本（环境变量 FUNDSERVER_LATEST_CLIENT）",
+    )
+    serve.add_argument(
+        "--minimum-client",
+        default=os.environ.get("FUNDSERVER_MINIMUM_CLIENT"),
+        help="允许上传的最低客户端版本（环境变量 FUNDSERVER_MINIMUM_CLIENT）",
+    )
+    serve.add_argument(
+        "--client-download-url",
+        default=os.environ.get("FUNDSERVER_CLIENT_DOWNLOAD_URL"),
+        help="新版本安装程序的下载地址（环境变量 FUNDSERVER_CLIENT_DOWNLOAD_URL）",
+    )
     serve.set_defaults(run=_serve)
 
     openapi = commands.add_parser("openapi", help="输出 OpenAPI 文档（docs/api/openapi.json）")

@@ -15,7 +15,8 @@ from fundserver.db import make_engine, make_sessionmaker, utcnow
 from fundserver.deps import ServerState
 from fundserver.errors import install_error_handlers
 from fundserver.policy import load_policy
-from fundserver.routes import attachments, auth, centre, roster, submissions
+from fundserver.routes import attachments, auth, centre, client_version, roster, submissions
+from fundserver.schemas import ClientVersions
 from fundserver.security import AuthSettings
 
 API_VERSION = "1.0.0"
@@ -38,6 +39,7 @@ def create_app(
     access_ttl: timedelta = timedelta(minutes=15),
     refresh_ttl: timedelta = timedelta(hours=8),
     clock: Callable[[], datetime] = utcnow,
+    client_versions: ClientVersions | None = None,
 ) -> FastAPI:
     """The centre's API over the database at `database_url` (tables are created if missing).
 
@@ -58,9 +60,10 @@ def create_app(
         auth=AuthSettings(access_ttl=access_ttl, refresh_ttl=refresh_ttl),
         storage_dir=storage_dir or default_storage_dir(database_url),
         clock=clock,
+        client_versions=client_versions or ClientVersions(),
     )
     app.state.engine = engine
     install_error_handlers(app)
-    for module in (auth, centre, roster, attachments, submissions):
+    for module in (auth, centre, roster, attachments, submissions, client_version):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

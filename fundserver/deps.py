@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from fundserver.db import Unit
 from fundserver.errors import ApiError
+from fundserver.schemas import ClientVersions
 from fundserver.security import AuthSettings, find_token
 
 
@@ -24,6 +25,7 @@ class ServerState:
     auth: AuthSettings
     storage_dir: Path
     clock: Callable[[], datetime]
+    client_versions: ClientVersions = field(default_factory=ClientVersions)
 
 
 def get_state(request: Request) -> ServerState:

@@ -38,6 +38,16 @@ class TokenResponse(BaseModel):
     unit_code: str
 
 
+class ClientVersions(BaseModel):
+    """The client versions the centre publishes (GET /client-version, no login needed)."""
+
+    latest: str | None = Field(default=None, description="最新客户端版本，如 0.2.0；未公布为 null")
+    minimum: str | None = Field(
+        default=None, description="允许上传业务的最低客户端版本；低于此版本的客户端只能离线录入"
+    )
+    download_url: str | None = Field(default=None, description="新版本安装程序的下载地址")
+
+
 class PersonCounts(BaseModel):
     total: int
     normal: int = Field(description="正常")

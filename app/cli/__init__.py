@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--version", action="version", version=f"gjj-desk {__version__}", help="显示版本号并退出"
     )
     parser.add_argument("--demo", action="store_true", help="演示模式打开窗口")
+    parser.add_argument(
+        "--smoke", action="store_true", help="打开窗口、输出自检信息后退出（安装包检查用）"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(commands, common)
@@ -93,7 +96,7 @@ def run(argv: list[str]) -> int:
             # Demo data never mixes with a clerk's real units.
             paths.set_data_dir(paths.data_dir() / "demo")
 
-        return run_gui(demo=args.demo)
+        return run_gui(demo=args.demo, smoke=args.smoke)
     _use_utf8_console()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

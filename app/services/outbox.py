@@ -43,6 +43,7 @@ from app.services.outbox_report import (
 )
 from app.services.roster import RosterService, SyncCounts, fetch_from
 from app.services.store import Store
+from app.services.versions import refusal_to_send
 
 __all__ = [
     "CentreApi",
@@ -328,6 +329,10 @@ class OutboxSync:
         api = self.client_factory()
         in_a_row = 0
         try:
+            # Below the centre's minimum client version nothing is sent: the items wait.
+            if (refused := refusal_to_send(api)) is not None:
+                counts.stopped = refused
+                return counts
             for done, item_id in enumerate(due):
                 if cancelled is not None and cancelled():
                     counts.stopped = "已取消"

@@ -12,7 +12,6 @@ from app import __version__, paths
 from app.errors import KnownError
 from app.logging_setup import setup_logging
 from app.services.context import AppServices
-from app.services.demo import start_demo_server
 from app.services.session import CentreSession
 from app.views import file_dialogs
 from app.views.main_window import MainWindow
@@ -66,8 +65,11 @@ def install_translations(app: QApplication) -> QTranslator | None:
     return translator
 
 
-def run_gui(argv: list[str] | None = None, *, demo: bool = False) -> int:
-    """Open the main window and run until it closes; returns the process exit code."""
+def run_gui(argv: list[str] | None = None, *, demo: bool = False, smoke: bool = False) -> int:
+    """Open the main window and run until it closes; returns the process exit code.
+
+    `smoke`: show the window, print what the installer's check needs and exit (app/views/smoke.py).
+    """
     log_file = setup_logging()
     route_qt_messages()
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
@@ -83,6 +85,9 @@ def run_gui(argv: list[str] | None = None, *, demo: bool = False) -> int:
     demo_server = None
     try:
         if demo:
+            # fundserver (the demo centre) is imported only in demo mode.
+            from app.services.demo import start_demo_server
+
             demo_server = start_demo_server(paths.data_dir() / "demo-centre")
         services = AppServices.open()
     except KnownError as error:
@@ -92,6 +97,12 @@ def run_gui(argv: list[str] | None = None, *, demo: bool = False) -> int:
     session = CentreSession(services)
     window = MainWindow(services, page_factories(services, session=session), session=session)
     window.show()
+    if smoke:
+        from app.views.smoke import run_smoke
+
+        code = run_smoke(app, window, services)
+        services.close()
+        return code
     if demo_server is not None:
         window.show_demo_login(demo_server.url)
     else:

@@ -23,6 +23,7 @@ from typing import Protocol
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from app.errors import AuthError, KnownError
+from app.services import versions
 from app.services.attachments import AttachmentService
 from app.services.changes import Changes
 from app.services.context import AppServices
@@ -164,7 +165,7 @@ class SyncController(QObject):
         if trouble:
             self.online_changed.emit(False, trouble)
         elif report.run.stopped is None:
-            self.online_changed.emit(True, "已连接中心服务器")
+            self.online_changed.emit(True, versions.notice() or "已连接中心服务器")
         for item_id, why in report.run.failures:
             self.item_failed.emit(item_id, why)
         if self._manual:

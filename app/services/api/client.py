@@ -140,6 +140,10 @@ class CentreClient:
         """The centre policy as the server sends it (source = "server")."""
         return dict(self._json("GET", "/policy"))
 
+    def client_versions(self) -> dict[str, Any]:
+        """The client versions the centre publishes (latest, minimum); no login needed."""
+        return dict(self._json("GET", "/client-version", auth=False))
+
     def unit_profile(self) -> UnitProfile:
         return UnitProfile.from_json(self._json("GET", "/unit"))
 
