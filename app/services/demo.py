@@ -8,18 +8,25 @@ from __future__ import annotations
 import atexit
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.errors import OfflineError
-from fundserver.demo import DEMO_PASSWORD, DEMO_UNIT_CODE
-from fundserver.process import FundServerProcess, FundServerStartError
+
+if TYPE_CHECKING:
+    from fundserver.process import FundServerProcess
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DEMO_PASSWORD", "DEMO_UNIT_CODE", "start_demo_server"]
+# The demo centre's login, as fundserver/demo.py seeds it (a test keeps the two equal). Kept
+# here so the window can name it without importing fundserver (and FastAPI) outside demo mode.
+DEMO_UNIT_CODE = "100001"
+DEMO_PASSWORD = "demo1234"
 
 
 def start_demo_server(folder: Path) -> FundServerProcess:
     """Start fundserver on a free loopback port; its data is kept in `folder` between runs."""
+    from fundserver.process import FundServerProcess, FundServerStartError
+
     try:
         server = FundServerProcess(folder, seed="demo")
     except FundServerStartError as exc:

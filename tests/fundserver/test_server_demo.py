@@ -60,3 +60,14 @@ def test_seed_is_deterministic_and_idempotent(tmp_path: object) -> None:
         return rows
 
     assert people("sqlite://") == people("sqlite://")
+
+
+def test_the_clients_demo_login_is_the_one_the_demo_centre_seeds() -> None:
+    # The client names the demo login without importing fundserver outside demo mode.
+    from app.services import demo as client_demo
+    from fundserver import demo as centre_demo
+
+    assert (client_demo.DEMO_UNIT_CODE, client_demo.DEMO_PASSWORD) == (
+        centre_demo.DEMO_UNIT_CODE,
+        centre_demo.DEMO_PASSWORD,
+    )
