@@ -80,9 +80,14 @@ class Pages:
     def import_page(self, code: str, template_title: str) -> PageFactory:
         def build(unit: UnitInfo) -> QWidget:
             page = ImportPage(
-                self._pending(unit, code), self._policy(unit), template_title=template_title
+                self._pending(unit, code),
+                self._policy(unit),
+                template_title=template_title,
+                attachments=AttachmentService(self.services.store, unit.id),
+                scanner=self.scanner,
             )
             page.imported.connect(lambda _count: self.refresh_single(code))
+            page.list_changed.connect(lambda: self.refresh_single(code))
             return page
 
         return self._for_unit(build)

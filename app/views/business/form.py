@@ -6,9 +6,8 @@ base and ratios) are shown read-only and follow the input as it is typed.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -22,9 +21,10 @@ from PySide6.QtWidgets import (
 
 from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec
 from app.services.policy import CentrePolicy
-from app.services.rules.money import format_ratio
+from app.views.business.pending_model import display_value
 
 ERROR_STYLE = "color: #c62828;"
+NO_MODIFIER = Qt.KeyboardModifier.NoModifier
 PLACEHOLDERS = {
     FieldKind.MONEY: "如 5000 或 5,000.00",
     FieldKind.RATIO: "如 12%",
@@ -75,7 +75,7 @@ class FieldEditor:
             index = self.widget.findText(value)
             self.widget.setCurrentIndex(max(index, 0))
         else:
-            self.widget.setText(value)
+            self.widget.setText(_shown(self.spec, value))
             self.widget.setCursorPosition(0)
 
     def set_error(self, message: str | None) -> None:
@@ -95,6 +95,7 @@ class BusinessForm(QWidget):
     """Inputs of one row; `values()` gives plain text for the engine to check."""
 
     changed = Signal()
+    submit_requested = Signal()  # Enter in the last field
 
     def __init__(self, spec: BusinessSpec, policy: CentrePolicy, parent: QWidget | None = None):
         super().__init__(parent)
@@ -123,6 +124,7 @@ class BusinessForm(QWidget):
                 else editor.widget.textEdited
             )
             signal.connect(self.changed)
+            editor.widget.installEventFilter(self)
         for grid in (basic_grid, more_grid):
             grid.setColumnStretch(1, 1)
             grid.setColumnStretch(4, 1)
@@ -182,11 +184,48 @@ class BusinessForm(QWidget):
         if first is not None and not first.spec.derived:
             first.widget.setFocus()
 
+    def recheck(self, errors: dict[str, str]) -> int:
+        """Errors shown so far follow the input: gone once fixed, reworded when they change.
+
+        A field not yet marked is not marked while typed into; 添加 checks everything. Returns
+        how many marks remain.
+        """
+        for key, editor in self.editors.items():
+            if editor.error.text():
+                editor.set_error(errors.get(key))
+        return sum(1 for e in self.editors.values() if e.error.text())
+
     def clear(self) -> None:
         self._auto.clear()
         for editor in self.editors.values():
             editor.set_value("")
             editor.set_error(None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Enter moves to the next field, and in the last one asks to add (as clerks expect)."""
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers()
+            in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        ):
+            inputs = self.visible_inputs()
+            if watched in inputs:
+                if watched is inputs[-1]:
+                    self.submit_requested.emit()
+                else:
+                    inputs[inputs.index(watched) + 1].setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+        return super().eventFilter(watched, event)
+
+    def visible_inputs(self) -> list[QWidget]:
+        """The fields a clerk can type into now, in the order Tab visits them."""
+        return [
+            e.widget
+            for e in self.editors.values()
+            if not e.spec.derived and (e.spec.basic or self.more_box.isVisibleTo(self))
+        ]
 
 
 def _hint(spec: FieldSpec) -> str:
@@ -197,6 +236,7 @@ def _hint(spec: FieldSpec) -> str:
 
 
 def _shown(spec: FieldSpec, value: str) -> str:
+    """A ratio as the list shows it (12%); other values as they are typed."""
     if value and spec.kind is FieldKind.RATIO:
-        return format_ratio(Decimal(value))
+        return display_value(spec.kind, value)
     return value
