@@ -132,6 +132,9 @@ class MainWindow(QMainWindow):
             submitted = getattr(page, "submitted", None)
             if submitted is not None and self.sync is not None:
                 submitted.connect(lambda _id: self._submitted())
+            open_entry = getattr(page, "open_entry", None)  # a page's link to another entry
+            if open_entry is not None:
+                open_entry.connect(lambda key: self.tree.setCurrentItem(self.entry_item(key)))
             self._pages[key] = page
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)

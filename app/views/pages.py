@@ -65,11 +65,18 @@ class Pages:
 
         return make
 
-    def pending_page(self, code: str) -> PageFactory:
+    def pending_page(
+        self, code: str, *, template_title: str | None = None, batch_entry: str | None = None
+    ) -> PageFactory:
         def build(unit: UnitInfo) -> QWidget:
             attachments = AttachmentService(self.services.store, unit.id)
             page = PendingPage(
-                self._pending(unit, code), attachments, self._policy(unit), scanner=self.scanner
+                self._pending(unit, code),
+                attachments,
+                self._policy(unit),
+                scanner=self.scanner,
+                template_title=template_title,
+                batch_entry=batch_entry,
             )
             self.single_pages[code] = page
             page.destroyed.connect(lambda _obj=None: self.single_pages.pop(code, None))
@@ -114,7 +121,9 @@ def page_factories(services: AppServices) -> dict[str, PageFactory]:
     """A factory per menu entry that is built; the window disables the others."""
     pages = Pages(services)
     return {
-        "open-account": pages.pending_page("open-account"),
+        "open-account": pages.pending_page(
+            "open-account", template_title="身份证批量开户模版", batch_entry="open-account-batch"
+        ),
         "open-account-batch": pages.import_page("open-account", "身份证批量开户模版"),
         "open-account-query": pages.query_page("open-account-query"),
     }

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import KnownError
+from app.services import batch_import
 from app.services.attachments import AttachmentService
 from app.services.engine.pending import PendingLists, RowInvalidError, RowView
 from app.services.engine.rows import check_row
@@ -47,6 +49,7 @@ class PendingPage(QWidget):
     """Form + 清册 for one business of the current unit."""
 
     submitted = Signal(int)  # the outbox item's id
+    open_entry = Signal(str)  # the menu entry to show (批量导入… opens the batch page)
 
     def __init__(
         self,
@@ -55,11 +58,16 @@ class PendingPage(QWidget):
         policy: Callable[[], CentrePolicy],
         parent: QWidget | None = None,
         scanner: Scanner | None = None,
+        *,
+        template_title: str | None = None,
+        batch_entry: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.pending = pending
         self.policy = policy
         self.spec = pending.spec
+        self.template_title = template_title
+        self.batch_entry = batch_entry
         self.editing: int | None = None  # the row being modified, if any
         self._context: RowContext | None = None
         self._marked = False  # the form shows the errors of a refused 添加
@@ -85,14 +93,49 @@ class PendingPage(QWidget):
         self.splitter.setStretchFactor(0, 0)  # a taller window gives its space to the list
         self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
-        title = QLabel(self.spec.name)
-        title.setObjectName("pageTitle")
-        title.setStyleSheet("font-size: 18px; font-weight: bold;")
-        layout.addWidget(title)
+        layout.addLayout(self._build_title_row())
         layout.addWidget(self.splitter)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.add_row)
         QShortcut(QKeySequence("Ctrl+Enter"), self, self.add_row)
         self.refresh()
+
+    def _build_title_row(self) -> QHBoxLayout:
+        """The page's name, and (as in the manual) the template download and batch import."""
+        title = QLabel(self.spec.name)
+        title.setObjectName("pageTitle")
+        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        row = QHBoxLayout()
+        row.addWidget(title)
+        row.addStretch(1)
+        self.template_button: QPushButton | None = None
+        if self.template_title:
+            self.template_button = QPushButton(f"{self.template_title}下载")
+            self.template_button.setObjectName("templateButton")
+            self.template_button.setToolTip("下载后用 Excel 或 WPS 填写，红色表头为必填项")
+            self.template_button.clicked.connect(lambda: self.save_template())
+            row.addWidget(self.template_button)
+        if self.batch_entry:
+            batch = QPushButton("批量导入…")
+            batch.setObjectName("batchImportLink")
+            batch.setToolTip("导入填好的模版，导入的记录进入下面同一个清册")
+            batch.clicked.connect(lambda: self.open_entry.emit(self.batch_entry))
+            row.addWidget(batch)
+        return row
+
+    def save_template(self, path: str | None = None) -> None:
+        """身份证批量开户模版下载 beside the form; `path` skips the file dialog (tests)."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, "保存模版", f"{self.template_title}.xlsx", "Excel 工作簿 (*.xlsx)"
+            )
+            if not path:
+                return
+        try:
+            saved = batch_import.write_template_file(path, self.spec, self.policy())
+        except KnownError as error:
+            self._say(error.message, error=True)
+            return
+        self._say(f"模版已保存：{saved}")
 
     def _build_form_pane(self) -> QWidget:
         self.add_button = QPushButton("添加")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.models import Unit
 from app.services.context import AppServices
+from app.views.business.import_page import ImportPage
 from app.views.business.pending_page import PendingPage
 from app.views.main_window import MainWindow
 from app.views.pages import page_factories
@@ -187,3 +190,20 @@ def test_unknown_ratios_name_their_own_field_and_say_how_to_get_them(
     assert "单位缴存比例" in unit and "个人" not in unit
     assert "个人缴存比例" in personal and "单位缴存比例" not in personal
     assert page.form.editors["personal_ratio"].error.isVisible()  # 更多信息 opened to show it
+
+
+# --- 16: the template download and batch import beside the form, as in the manual -----------
+def test_the_single_page_offers_the_template_and_opens_the_batch_import(
+    qtbot: QtBot, window_page: tuple[MainWindow, PendingPage], tmp_path: Path
+) -> None:
+    window, page = window_page
+    assert page.template_button is not None
+    assert page.template_button.text() == "身份证批量开户模版下载"
+    page.save_template(str(tmp_path / "模版.xlsx"))
+    assert (tmp_path / "模版.xlsx").is_file() and "模版已保存" in page.message.text()
+    link = page.findChild(QPushButton, "batchImportLink")
+    assert link is not None
+    qtbot.mouseClick(link, Qt.MouseButton.LeftButton)
+    batch = window.current_page()
+    assert isinstance(batch, ImportPage)
+    assert window.tree.currentItem() is window.entry_item("open-account-batch")
