@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self.page_factories = dict(pages or {})
         self._pages: dict[str, QWidget] = {}
         self.setWindowTitle("住房公积金单位网厅客户端")
-        self.setMinimumSize(760, 520)
+        self.setMinimumSize(640, 480)  # fits 1024×768 at 150 % scaling (683×512)
 
         self.tree = self._build_tree()
         self.stack = QStackedWidget()
@@ -73,7 +73,8 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([240, 760])
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setSizes([self.tree.minimumWidth(), 760])
         self.setCentralWidget(self.splitter)
 
         self._build_toolbar()
@@ -112,6 +113,10 @@ class MainWindow(QMainWindow):
                     item.setToolTip(0, f"「{entry.label}」尚未开放：该业务将在后续版本中提供。")
                 group_item.addChild(item)
         tree.expandAll()
+        # As wide as the longest entry at any font size or scaling (no "个人账…" at 800×600).
+        tree.setMinimumWidth(
+            tree.sizeHintForColumn(0) + 2 * tree.frameWidth() + tree.indentation() // 2 + 8
+        )
         tree.itemActivated.connect(self._open_item)
         tree.currentItemChanged.connect(lambda current, _prev: self._open_item(current))
         return tree

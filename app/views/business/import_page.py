@@ -93,8 +93,9 @@ class ImportPage(QWidget):
         top_layout.addWidget(self.report, 1)
         top_layout.addStretch(0)
         self.splitter.addWidget(top)
+        self.steps = top
         self.splitter.addWidget(self._build_list(attachments, scanner))
-        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.splitter)
@@ -184,6 +185,16 @@ class ImportPage(QWidget):
         self._say(f"已保存修改：{name}")
         self.list_changed.emit()
 
+    def _show_report(self, shown: bool) -> None:
+        """The checked file's report takes the room it needs; without one the list has it."""
+        self.report.setVisible(shown)
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        steps = self.steps.minimumSizeHint().height()
+        top = max(steps, total * 3 // 5) if shown else steps
+        self.splitter.setSizes([top, total - top])
+
     # --- messages and state -------------------------------------------------------------------
     def _say(self, text: str, *, error: bool = False) -> None:
         self.status.setStyleSheet("color: #c62828;" if error else "color: #2e7d32;")
@@ -239,7 +250,7 @@ class ImportPage(QWidget):
     def set_file(self, path: str | Path) -> None:
         self.file_edit.setText(str(path))
         self.import_button.setEnabled(True)
-        self.report.hide()
+        self._show_report(False)
         self.status.clear()
 
     def start_validation(self) -> None:
@@ -247,7 +258,7 @@ class ImportPage(QWidget):
         path = self.file_edit.text()
         if not path or self.op is not None:
             return
-        self.report.hide()
+        self._show_report(False)
         pending, spec = self.pending, self.spec
 
         def work(ctx: OpContext) -> ImportCheck | None:
@@ -305,7 +316,7 @@ class ImportPage(QWidget):
             self.validated.emit(None)
             return
         self.report.show_check(result)
-        self.report.show()
+        self._show_report(True)
         if result.can_import_all:
             self._say("校验通过，可以全部导入。")
         elif not result.rows:
@@ -361,7 +372,7 @@ class ImportPage(QWidget):
     def _imported(self, result: object) -> None:
         self._finish()
         count = len(result) if isinstance(result, list) else 0
-        self.report.hide()
+        self._show_report(False)
         self.report.check = None
         self.refresh_list()
         self._say(f"已导入 {count} 行到{self.spec.list_name}。")
@@ -369,6 +380,6 @@ class ImportPage(QWidget):
 
     def discard(self) -> None:
         """取消: forget the checked file; nothing was imported."""
-        self.report.hide()
+        self._show_report(False)
         self.report.check = None
         self._say("已取消，未导入任何记录。")

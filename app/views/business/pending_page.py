@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -42,7 +42,7 @@ RATIOS_UNKNOWN = (
     "尚未取得本单位的缴存比例：登录中心服务器（“登录…”）后自动取得；"
     "也可点“添加更多信息”手工填写单位和个人缴存比例。"
 )
-LIST_MIN_HEIGHT = 160  # the list keeps a few rows in view however tall the form grows
+LIST_MIN_HEIGHT = 200  # the list keeps a few rows in view however tall the form grows
 
 
 class PendingPage(QWidget):
@@ -161,6 +161,7 @@ class PendingPage(QWidget):
         self.form_scroll.setWidgetResizable(True)
         self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.form_scroll.setWidget(self.form)
+        self.form_scroll.viewport().installEventFilter(self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.clear_button)
@@ -180,16 +181,30 @@ class PendingPage(QWidget):
     # --- sizing -----------------------------------------------------------------------------
     def fit_form(self) -> None:
         """Give the form pane what its fields need now (errors included), the list the rest."""
-        QTimer.singleShot(0, self._fit_form_now)  # after the layouts have taken the change in
+        QTimer.singleShot(0, self, self._fit_form_now)  # after the layouts have taken the change in
 
-    def _fit_form_now(self) -> None:
+    def _fit_form_now(self, *, grow_only: bool = False) -> None:
         total = sum(self.splitter.sizes())
         if total <= 0:
             return
         chrome = self.form_pane_layout.sizeHint().height() - self.form_scroll.sizeHint().height()
         wanted = self.form.sizeHint().height() + chrome + 2
         form_height = max(min(wanted, total - LIST_MIN_HEIGHT), chrome + 60)
+        if grow_only and form_height <= self.splitter.sizes()[0]:
+            return  # a taller window grows a scrolled form, and gives the rest to the list
         self.splitter.setSizes([form_height, total - form_height])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self, lambda: self._fit_form_now(grow_only=True))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize and watched is self.form_scroll.viewport():
+            columns = self.form.columns
+            self.form.fit_width(self.form_scroll.viewport().width())
+            if self.form.columns != columns:
+                self.fit_form()
+        return super().eventFilter(watched, event)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
