@@ -115,3 +115,22 @@ def test_the_form_with_three_errors_is_usable_at_every_scale(
 
     qtbot.waitUntil(usable)
     assert page.message.text() == "有 3 处需要修改，见各项旁的提示。"
+
+
+def test_the_submit_dialog_fits_the_screen_with_submit_in_view(
+    qtbot: QtBot, services: AppServices
+) -> None:
+    make_unit(services)
+    window = window_of(qtbot, services, 800, 600)
+    page = window.open_page("open-account")
+    assert isinstance(page, PendingPage)
+    page.pending.add({"name": "王建国", "id_number": ID, "mobile": "13903781234", "base": "5000"})
+    page.refresh()
+    page.submit_all()
+    qtbot.waitUntil(lambda: page.submit_dialog is not None and page.submit_dialog.isVisible())
+    dialog = page.submit_dialog
+    assert dialog is not None
+    room = dialog.screen().availableGeometry()
+    assert dialog.width() <= room.width() and dialog.height() <= room.height()
+    qtbot.waitUntil(lambda: fully_visible(dialog.submit_button, dialog))
+    dialog.reject()
