@@ -12,12 +12,14 @@ from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QTreeWidg
 from pytestqt.qtbot import QtBot
 
 from app.services.context import AppServices
+from app.services.roster import LookupKey, RosterService
 from app.services.scanning import DeviceInfo, Source, default_scanner
 from app.views.attachments.device_picker import DevicePicker
 from app.views.business.import_page import ImportPage
 from app.views.business.pending_page import PendingPage
 from app.views.main_window import MainWindow
 from app.views.pages import page_factories
+from app.views.person_dialog import PersonDialog
 from tests.ids import gb11643
 from tests.qt_typing import type_text
 from tests.views.business.test_open_account_form import fully_visible, make_unit
@@ -134,3 +136,17 @@ def test_the_submit_dialog_fits_the_screen_with_submit_in_view(
     assert dialog.width() <= room.width() and dialog.height() <= room.height()
     qtbot.waitUntil(lambda: fully_visible(dialog.submit_button, dialog))
     dialog.reject()
+
+
+def test_find_person_fits_a_screen_scaled_to_150_percent(
+    qtbot: QtBot, services: AppServices
+) -> None:
+    unit = services.units.add("100001", "开封市示范机械厂")
+    dialog = PersonDialog(RosterService(services.store, unit.id))
+    qtbot.addWidget(dialog)
+    narrowest = max(dialog.minimumWidth(), dialog.minimumSizeHint().width())
+    assert narrowest <= 683 - 24  # 1024×768 at 150 %, less the window frame
+    dialog.resize(narrowest, dialog.height())
+    dialog.show()
+    id_edit = dialog.lookup.edits[LookupKey.ID_NUMBER]
+    qtbot.waitUntil(lambda: id_edit.width() > id_edit.fontMetrics().horizontalAdvance(ID))
