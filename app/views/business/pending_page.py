@@ -235,13 +235,15 @@ class PendingPage(QWidget):
         result = check_row(self.spec, self.form.values(), self._context, row_id=self.editing)
         self.form.show_derived(result.values)
         if self._marked:
+            before = self.form.sizeHint().height()
             remaining = self.form.recheck(result.errors)
             if remaining:
                 self._say(f"有 {remaining} 处需要修改，见各项旁的提示。", error=True)
             else:
                 self._marked = False
                 self._say("已改正，可以添加了。")
-            self.fit_form()
+            if self.form.sizeHint().height() != before:  # a mark came or went: refit once
+                self.fit_form()
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setStyleSheet("color: #c62828;" if error else "color: #2e7d32;")
