@@ -13,16 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QVBoxLayout,
@@ -43,6 +45,7 @@ from app.views.ops import Op, OpContext
 
 logger = logging.getLogger(__name__)
 
+LIST_MIN_HEIGHT = 200  # the 清册 keeps a few rows in view
 FILE_FILTER = "表格文件 (*.xlsx *.xls *.ods *.csv *.txt);;所有文件 (*)"
 
 
@@ -81,8 +84,8 @@ class ImportPage(QWidget):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         for box in (self._build_template_box(), self._build_file_box()):
-            # The steps keep their height; the space is for the report (or left empty).
-            box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+            # The steps take the height their wrapped text needs; the report gets the rest.
+            box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
             top_layout.addWidget(box)
         self.report = ImportReport()
         self.report.hide()
@@ -92,14 +95,18 @@ class ImportPage(QWidget):
         self.report.cancel_requested.connect(self.discard)
         top_layout.addWidget(self.report, 1)
         top_layout.addStretch(0)
-        self.splitter.addWidget(top)
+        scroll = QScrollArea()  # on a small or scaled screen the steps scroll, never clip
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(top)
+        self.splitter.addWidget(scroll)
         self.steps = top
         self.splitter.addWidget(self._build_list(attachments, scanner))
         self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.splitter)
-        self.refresh_list()
+        self.list.refresh()
 
     # --- building ---------------------------------------------------------------------------
     def _build_template_box(self) -> QGroupBox:
@@ -180,20 +187,32 @@ class ImportPage(QWidget):
         return dialog
 
     def _modified(self, dialog: RowEditDialog) -> None:
-        self.refresh_list()
+        self.list.refresh()
         name = dialog.saved.values.get("name", "") if dialog.saved else ""
         self._say(f"已保存修改：{name}")
         self.list_changed.emit()
 
     def _show_report(self, shown: bool) -> None:
-        """The checked file's report takes the room it needs; without one the list has it."""
         self.report.setVisible(shown)
-        total = sum(self.splitter.sizes())
+        self._fit_steps()
+
+    def _fit_steps(self, *, grow_only: bool = False) -> None:
+        """The steps (and a checked file's report) get the room they need; the list the rest."""
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
         if total <= 0:
             return
-        steps = self.steps.minimumSizeHint().height()
-        top = max(steps, total * 3 // 5) if shown else steps
-        self.splitter.setSizes([top, total - top])
+        wanted = max(self.steps.heightForWidth(self.steps.width()), self.steps.sizeHint().height())
+        if self.report.isVisible():  # the clerk reads the report now: the list may shrink
+            top = max(min(wanted, total - LIST_MIN_HEIGHT // 2), total * 3 // 5)
+        else:
+            top = min(wanted, total - LIST_MIN_HEIGHT)
+        if not (grow_only and top <= sizes[0]):
+            self.splitter.setSizes([top, total - top])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)  # a narrower page wraps the hints onto more lines
+        QTimer.singleShot(0, self, lambda: self._fit_steps(grow_only=True))
 
     # --- messages and state -------------------------------------------------------------------
     def _say(self, text: str, *, error: bool = False) -> None:
@@ -213,14 +232,12 @@ class ImportPage(QWidget):
             self.progress.setRange(0, 0)  # busy until the first report gives a total
             self._say(label or "")
 
-    def refresh_list(self) -> None:
-        self.list.refresh()
-
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         """The single-entry page may have changed the list meanwhile."""
         super().showEvent(event)
         if self.op is None:
-            self.refresh_list()
+            self.list.refresh()
+        QTimer.singleShot(0, self, self._fit_steps)
 
     # --- template -----------------------------------------------------------------------------
     def save_template(self, path: str | None = None) -> None:
@@ -374,7 +391,7 @@ class ImportPage(QWidget):
         count = len(result) if isinstance(result, list) else 0
         self._show_report(False)
         self.report.check = None
-        self.refresh_list()
+        self.list.refresh()
         self._say(f"已导入 {count} 行到{self.spec.list_name}。")
         self.imported.emit(count)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QTreeWidgetItem
+from PySide6.QtWidgets import QComboBox, QLabel, QStyle, QStyleOptionComboBox, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from app.services.context import AppServices
@@ -150,3 +150,24 @@ def test_find_person_fits_a_screen_scaled_to_150_percent(
     dialog.show()
     id_edit = dialog.lookup.edits[LookupKey.ID_NUMBER]
     qtbot.waitUntil(lambda: id_edit.width() > id_edit.fontMetrics().horizontalAdvance(ID))
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (683, 512)])
+def test_the_batch_steps_are_never_cut(
+    qtbot: QtBot, services: AppServices, size: tuple[int, int]
+) -> None:
+    make_unit(services)
+    window = window_of(qtbot, services, *size)
+    page = window.open_page("open-account-batch")
+    assert isinstance(page, ImportPage)
+    hint = next(w for w in page.findChildren(QLabel) if w.text().startswith("用 Excel"))
+
+    def whole() -> bool:  # the wrapped hint has the lines it needs; the buttons their height
+        return (
+            hint.height() >= hint.heightForWidth(hint.width())
+            and page.choose_button.height() >= page.choose_button.sizeHint().height()
+            and page.template_button.height() >= page.template_button.sizeHint().height()
+        )
+
+    qtbot.waitUntil(whole)
+    assert page.list.height() >= 150  # and the 清册 keeps its room
