@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self.page_factories = dict(pages or {})
         self._shown_unit: str | None = None
         self.setWindowTitle("住房公积金单位网厅客户端")
-        self.setMinimumSize(760, 520)
+        self.setMinimumSize(640, 480)  # fits 1024×768 at 150 % scaling (683×512)
 
         self.tree = self._build_tree()
         self.stack = QStackedWidget()
@@ -91,7 +91,8 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([240, 760])
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setSizes([self.tree.minimumWidth(), 760])
         self.setCentralWidget(self.splitter)
 
         self._build_toolbar()
@@ -134,6 +135,10 @@ class MainWindow(QMainWindow):
                     item.setToolTip(0, f"「{entry.label}」尚未开放：该业务将在后续版本中提供。")
                 group_item.addChild(item)
         tree.expandAll()
+        # As wide as the longest entry at any font size or scaling (no "个人账…" at 800×600).
+        tree.setMinimumWidth(
+            tree.sizeHintForColumn(0) + 2 * tree.frameWidth() + tree.indentation() // 2 + 8
+        )
         tree.itemActivated.connect(self._open_item)
         tree.currentItemChanged.connect(lambda current, _prev: self._open_item(current))
         return tree
@@ -154,6 +159,9 @@ class MainWindow(QMainWindow):
         def make() -> QWidget:
             page = self.page_factories[key]()
             page.setObjectName(f"page-{key}")
+            open_entry = getattr(page, "open_entry", None)  # a page's link to another entry
+            if open_entry is not None:
+                open_entry.connect(lambda key: self.tree.setCurrentItem(self.entry_item(key)))
             return page
 
         unit = self.services.units.current()

@@ -97,22 +97,35 @@ class Pages:
 
         return make
 
-    def pending_page(self, code: str) -> PageFactory:
+    def _on_hub(
+        self, page: PendingPage | ImportPage, code: str, refresh: Callable[[], None]
+    ) -> None:
+        """The page's list follows the hub; its 全部提交 is published (the sync sends it now)."""
+
+        def changed(changes: Changes) -> None:
+            if code in changes.pending:
+                refresh()
+
+        self.hub.changed.connect(changed)
+        page.destroyed.connect(lambda _obj=None: self.hub.changed.disconnect(changed))
+        page.submitted.connect(
+            lambda _id: self.hub.publish(Changes(queued=True, pending=frozenset({code})))
+        )
+
+    def pending_page(
+        self, code: str, *, template_title: str | None = None, batch_entry: str | None = None
+    ) -> PageFactory:
         def build(unit: UnitInfo) -> QWidget:
             attachments = AttachmentService(self.services.store, unit.id)
             page = PendingPage(
-                self._pending(unit, code), attachments, self._policy(unit), scanner=self.scanner
+                self._pending(unit, code),
+                attachments,
+                self._policy(unit),
+                scanner=self.scanner,
+                template_title=template_title,
+                batch_entry=batch_entry,
             )
-
-            def changed(changes: Changes) -> None:
-                if code in changes.pending:
-                    page.refresh()
-
-            self.hub.changed.connect(changed)
-            page.destroyed.connect(lambda _obj=None: self.hub.changed.disconnect(changed))
-            page.submitted.connect(
-                lambda _id: self.hub.publish(Changes(queued=True, pending=frozenset({code})))
-            )
+            self._on_hub(page, code, page.refresh)
             return page
 
         return self._for_unit(build)
@@ -120,9 +133,15 @@ class Pages:
     def import_page(self, code: str, template_title: str) -> PageFactory:
         def build(unit: UnitInfo) -> QWidget:
             page = ImportPage(
-                self._pending(unit, code), self._policy(unit), template_title=template_title
+                self._pending(unit, code),
+                self._policy(unit),
+                template_title=template_title,
+                attachments=AttachmentService(self.services.store, unit.id),
+                scanner=self.scanner,
             )
             page.imported.connect(lambda _count: self.refresh_single(code))
+            page.list_changed.connect(lambda: self.refresh_single(code))
+            self._on_hub(page, code, page.list.refresh)
             return page
 
         return self._for_unit(build)
@@ -169,7 +188,9 @@ def page_factories(
     """
     pages = Pages(services, hub or ChangeHub(), session)
     factories = PageFactories(pages.hub)
-    factories["open-account"] = pages.pending_page("open-account")
+    factories["open-account"] = pages.pending_page(
+        "open-account", template_title="身份证批量开户模版", batch_entry="open-account-batch"
+    )
     factories["open-account-batch"] = pages.import_page("open-account", "身份证批量开户模版")
     factories["open-account-query"] = pages.query_page("open-account-query")
     return factories

@@ -48,7 +48,9 @@ class PersonDialog(QDialog):
         layout.addWidget(self.lookup)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.setMinimumWidth(720)
+        # 720 wide where there is room; a 1024×768 screen at 150 % has only 683 (issue 8).
+        room = self.screen().availableGeometry().width() - 24
+        self.resize(min(720, room), self.sizeHint().height())
 
     def show_person(self, person: RosterEntry | None) -> None:
         def ratio(value: object) -> str:

@@ -78,6 +78,11 @@ FIELDS = (
 )
 
 
+SPEC_FIELDS = {f.key: f for f in FIELDS}
+# The unit's ratios come with its profile when the clerk logs in (and with each sync).
+RATIO_UNKNOWN = "尚未取得本单位的{label}：登录中心服务器后自动取得，也可手工填写"
+
+
 def _from_id(values: dict[str, str], ctx: RowContext, errors: dict[str, str]) -> None:
     """性别 and 出生日期 follow from an 18-digit resident ID; a typed value must agree."""
     if "id_number" in errors or not values.get("id_number"):
@@ -116,7 +121,7 @@ def _amounts(values: dict[str, str], ctx: RowContext, errors: dict[str, str]) ->
     ):
         if not values.get(key) and key not in errors:
             if unit_default is None:
-                errors[key] = "尚未取得单位缴存比例，请联网同步单位信息或手工填写"
+                errors[key] = RATIO_UNKNOWN.format(label=SPEC_FIELDS[key].label)
             else:
                 values[key] = str(unit_default)
     if any(k in errors or not values.get(k) for k in ("base", "unit_ratio", "personal_ratio")):
@@ -130,13 +135,9 @@ def _amounts(values: dict[str, str], ctx: RowContext, errors: dict[str, str]) ->
     values["unit_amount"] = f"{result.unit_amount:.2f}"
     values["personal_amount"] = f"{result.personal_amount:.2f}"
     values["monthly_amount"] = f"{result.total:.2f}"
-    for problem in result.problems:
-        key = (
-            "unit_ratio"
-            if problem.startswith("单位缴存比例")
-            else ("personal_ratio" if problem.startswith("个人缴存比例") else "base")
-        )
-        errors.setdefault(key, problem)
+    for part, problem in result.problems_by_part.items():
+        # The total is fixed by changing the base (or a ratio): say it beside the base.
+        errors.setdefault("base" if part == "total" else part, problem)
 
 
 def _not_in_roster(values: dict[str, str], ctx: RowContext, errors: dict[str, str]) -> None:

@@ -24,11 +24,17 @@ class Contribution:
     unit_amount: Decimal
     personal_amount: Decimal
     total: Decimal
-    problems: list[str] = field(default_factory=list, hash=False)
+    # What each problem is about ("base", "unit_ratio", "personal_ratio" or "total") -> its
+    # message, so a caller routes it to its field without reading the Chinese text.
+    problems_by_part: dict[str, str] = field(default_factory=dict, hash=False)
+
+    @property
+    def problems(self) -> list[str]:
+        return list(self.problems_by_part.values())
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems_by_part
 
 
 def part_amount(base: Decimal, ratio: Decimal, rounding: RoundingMethod) -> Decimal:
@@ -53,28 +59,22 @@ def _ratio_problem(label: str, ratio: Decimal, allowed: RatioRange) -> str | Non
     return f"{label} {format_ratio(ratio)} 不在中心规定的 {allowed.describe()} 之内"
 
 
-def _base_problems(base: Decimal, policy: CentrePolicy) -> list[str]:
+def _base_problem(base: Decimal, policy: CentrePolicy) -> str | None:
     if base < policy.base_floor:
-        return [
-            f"缴存基数 {format_money(base)} 低于中心规定的下限 {format_money(policy.base_floor)}"
-        ]
+        return f"缴存基数 {format_money(base)} 低于中心规定的下限 {format_money(policy.base_floor)}"
     if base > policy.base_ceiling:
-        return [
+        return (
             f"缴存基数 {format_money(base)} 高于中心规定的上限 {format_money(policy.base_ceiling)}"
-        ]
-    return []
+        )
+    return None
 
 
-def _total_problems(total: Decimal, policy: CentrePolicy) -> list[str]:
+def _total_problem(total: Decimal, policy: CentrePolicy) -> str | None:
     if total < policy.monthly_amount_min:
-        return [
-            f"月缴存额 {format_money(total)} 低于下限 {format_money(policy.monthly_amount_min)}"
-        ]
+        return f"月缴存额 {format_money(total)} 低于下限 {format_money(policy.monthly_amount_min)}"
     if total > policy.monthly_amount_max:
-        return [
-            f"月缴存额 {format_money(total)} 高于上限 {format_money(policy.monthly_amount_max)}"
-        ]
-    return []
+        return f"月缴存额 {format_money(total)} 高于上限 {format_money(policy.monthly_amount_max)}"
+    return None
 
 
 def compute_contribution(
@@ -87,16 +87,12 @@ def compute_contribution(
     unit_amount = part_amount(base, unit_ratio, policy.rounding)
     personal_amount = part_amount(base, personal_ratio, policy.rounding)
     total = unit_amount + personal_amount
-    problems = [
-        p
-        for p in (
-            _ratio_problem("单位缴存比例", unit_ratio, policy.unit_ratio),
-            _ratio_problem("个人缴存比例", personal_ratio, policy.personal_ratio),
-        )
-        if p
-    ]
-    problems += _base_problems(base, policy)
-    problems += _total_problems(total, policy)
+    found = {
+        "unit_ratio": _ratio_problem("单位缴存比例", unit_ratio, policy.unit_ratio),
+        "personal_ratio": _ratio_problem("个人缴存比例", personal_ratio, policy.personal_ratio),
+        "base": _base_problem(base, policy),
+        "total": _total_problem(total, policy),
+    }
     return Contribution(
         base=base,
         unit_ratio=unit_ratio,
@@ -104,7 +100,7 @@ def compute_contribution(
         unit_amount=unit_amount,
         personal_amount=personal_amount,
         total=total,
-        problems=problems,
+        problems_by_part={part: p for part, p in found.items() if p},
     )
 
 

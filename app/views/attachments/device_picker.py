@@ -174,6 +174,8 @@ class DevicePicker(QWidget):
         is_folder = device is not None and device.kind == "folder"
         for combo in (self.source, self.dpi, self.mode):
             combo.setEnabled(device is not None and not is_folder)
+            # Qt keeps a combo's minimum from its first items: a squeezed panel cut 自动进纸器.
+            combo.setMinimumWidth(combo.sizeHint().width())
         self.duplex.setEnabled(bool(device and device.duplex))
         if not self.duplex.isEnabled():
             self.duplex.setChecked(False)

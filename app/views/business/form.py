@@ -6,9 +6,8 @@ base and ratios) are shown read-only and follow the input as it is typed.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -22,9 +21,12 @@ from PySide6.QtWidgets import (
 
 from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec
 from app.services.policy import CentrePolicy
-from app.services.rules.money import format_ratio
+from app.views.business.pending_model import display_value
 
 ERROR_STYLE = "color: #c62828;"
+NO_MODIFIER = Qt.KeyboardModifier.NoModifier
+# Characters a field must show without scrolling: an ID (18 + X), a mobile, a date.
+MIN_CHARS = {FieldKind.ID_NUMBER: 19, FieldKind.MOBILE: 11, FieldKind.DATE: 10}
 PLACEHOLDERS = {
     FieldKind.MONEY: "如 5000 或 5,000.00",
     FieldKind.RATIO: "如 12%",
@@ -47,6 +49,7 @@ class FieldEditor:
             # An ID type always has a value (居民身份证 first); other optional choices may be blank.
             blank = not spec.required and spec.kind is not FieldKind.ID_TYPE
             combo.addItems(("", *spec.options(policy)) if blank else spec.options(policy))
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             self.widget = combo
         else:
             edit = QLineEdit(parent)
@@ -56,6 +59,9 @@ class FieldEditor:
             if spec.derived:
                 edit.setStyleSheet("background: #f3f4f6; color: #374151;")
                 edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            if spec.kind in MIN_CHARS:  # an 18-digit ID is never cut, whatever the scaling
+                sample = "0" * MIN_CHARS[spec.kind]
+                edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(sample) + 24)
             self.widget = edit
         self.widget.setObjectName(f"field-{spec.key}")
         self.widget.setAccessibleName(spec.label)
@@ -75,7 +81,7 @@ class FieldEditor:
             index = self.widget.findText(value)
             self.widget.setCurrentIndex(max(index, 0))
         else:
-            self.widget.setText(value)
+            self.widget.setText(_shown(self.spec, value))
             self.widget.setCursorPosition(0)
 
     def set_error(self, message: str | None) -> None:
@@ -95,6 +101,7 @@ class BusinessForm(QWidget):
     """Inputs of one row; `values()` gives plain text for the engine to check."""
 
     changed = Signal()
+    submit_requested = Signal()  # Enter in the last field
 
     def __init__(self, spec: BusinessSpec, policy: CentrePolicy, parent: QWidget | None = None):
         super().__init__(parent)
@@ -103,30 +110,21 @@ class BusinessForm(QWidget):
         self._auto: dict[str, str] = {}  # what the rules last filled into `auto` fields
         basic = QGroupBox("基本信息")
         more = QGroupBox("更多信息")
-        basic_grid, more_grid = QGridLayout(basic), QGridLayout(more)
-        counts = {id(basic_grid): 0, id(more_grid): 0}
+        self.grids = (QGridLayout(basic), QGridLayout(more))
         for field in spec.fields:
-            grid = basic_grid if field.basic else more_grid
             editor = FieldEditor(field, policy, self)
             self.editors[field.key] = editor
-            # Two fields per line: label | input | error, twice.
-            n = counts[id(grid)]
-            row, col = divmod(n, 2)
-            grid.addWidget(editor.label, row * 2, col * 3)
-            grid.addWidget(editor.widget, row * 2, col * 3 + 1)
-            grid.addWidget(editor.error, row * 2 + 1, col * 3 + 1)
             editor.error.hide()
-            counts[id(grid)] = n + 1
             signal = (
                 editor.widget.currentTextChanged
                 if isinstance(editor.widget, QComboBox)
                 else editor.widget.textEdited
             )
             signal.connect(self.changed)
-        for grid in (basic_grid, more_grid):
-            grid.setColumnStretch(1, 1)
-            grid.setColumnStretch(4, 1)
-            grid.setColumnMinimumWidth(2, 16)
+            editor.widget.installEventFilter(self)
+        self.columns = 0
+        self._two_column_width = 0  # the narrowest the form can be with two fields a line
+        self.place(2)
         self.more_box = more
         self.more_button = QPushButton("添加更多信息")
         self.more_button.setObjectName("moreButton")
@@ -140,6 +138,31 @@ class BusinessForm(QWidget):
         more.setVisible(False)
         if not any(not f.basic for f in spec.fields):
             self.more_button.hide()
+
+    def place(self, columns: int) -> None:
+        """Lay the fields out one or two a line: label | input, its error below the input."""
+        basic = [e for e in self.editors.values() if e.spec.basic]
+        more = [e for e in self.editors.values() if not e.spec.basic]
+        for grid, editors in zip(self.grids, (basic, more), strict=True):
+            for n, editor in enumerate(editors):
+                row, col = divmod(n, columns)
+                for widget in (editor.label, editor.widget, editor.error):
+                    grid.removeWidget(widget)
+                grid.addWidget(editor.label, row * 2, col * 3)
+                grid.addWidget(editor.widget, row * 2, col * 3 + 1)
+                grid.addWidget(editor.error, row * 2 + 1, col * 3 + 1)
+            grid.setColumnStretch(1, 1)
+            grid.setColumnStretch(4, 1 if columns == 2 else 0)
+            grid.setColumnMinimumWidth(2, 16 if columns == 2 else 0)
+        self.columns = columns
+
+    def fit_width(self, available: int) -> None:
+        """Two fields a line where they fit, one a line on a narrow (or scaled) screen."""
+        if self.columns == 2:
+            self._two_column_width = self.minimumSizeHint().width()
+        wanted = 2 if available >= self._two_column_width else 1
+        if wanted != self.columns:
+            self.place(wanted)
 
     def show_more(self, shown: bool) -> None:
         self.more_box.setVisible(shown)
@@ -182,11 +205,48 @@ class BusinessForm(QWidget):
         if first is not None and not first.spec.derived:
             first.widget.setFocus()
 
+    def recheck(self, errors: dict[str, str]) -> int:
+        """Errors shown so far follow the input: gone once fixed, reworded when they change.
+
+        A field not yet marked is not marked while typed into; 添加 checks everything. Returns
+        how many marks remain.
+        """
+        for key, editor in self.editors.items():
+            if editor.error.text():
+                editor.set_error(errors.get(key))
+        return sum(1 for e in self.editors.values() if e.error.text())
+
     def clear(self) -> None:
         self._auto.clear()
         for editor in self.editors.values():
             editor.set_value("")
             editor.set_error(None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Enter moves to the next field, and in the last one asks to add (as clerks expect)."""
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers()
+            in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        ):
+            inputs = self.visible_inputs()
+            if watched in inputs:
+                if watched is inputs[-1]:
+                    self.submit_requested.emit()
+                else:
+                    inputs[inputs.index(watched) + 1].setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+        return super().eventFilter(watched, event)
+
+    def visible_inputs(self) -> list[QWidget]:
+        """The fields a clerk can type into now, in the order Tab visits them."""
+        return [
+            e.widget
+            for e in self.editors.values()
+            if not e.spec.derived and (e.spec.basic or self.more_box.isVisibleTo(self))
+        ]
 
 
 def _hint(spec: FieldSpec) -> str:
@@ -197,6 +257,7 @@ def _hint(spec: FieldSpec) -> str:
 
 
 def _shown(spec: FieldSpec, value: str) -> str:
+    """A ratio as the list shows it (12%); other values as they are typed."""
     if value and spec.kind is FieldKind.RATIO:
-        return format_ratio(Decimal(value))
+        return display_value(spec.kind, value)
     return value

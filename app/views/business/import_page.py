@@ -2,7 +2,7 @@
 
 Checking and importing run in the background (`Op`) with a progress bar and 取消 on the page,
 so the window stays responsive on a 100,000-row file. Imported rows land in the same pending
-list as the single-entry page's; the list is shown below.
+list as the single-entry page's; the list below is the same widget there and here.
 """
 
 from __future__ import annotations
@@ -13,37 +13,40 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.errors import KnownError
 from app.services import batch_import
+from app.services.attachments import AttachmentService
 from app.services.batch_import import ImportCheck
 from app.services.engine.pending import PendingLists, RowView
 from app.services.policy import CentrePolicy
-from app.services.rules.money import format_money
+from app.services.scanning import Scanner
 from app.views import file_dialogs
+from app.views.business.detail_dialog import RowEditDialog
 from app.views.business.import_report import ImportReport
-from app.views.business.pending_model import SORT_ROLE, PendingRowsModel
+from app.views.business.pending_list import PendingListPanel
 from app.views.ops import Op, OpContext
 
 logger = logging.getLogger(__name__)
 
+LIST_MIN_HEIGHT = 200  # the 清册 keeps a few rows in view
 FILE_FILTER = "表格文件 (*.xlsx *.xls *.ods *.csv *.txt);;所有文件 (*)"
 
 
@@ -53,6 +56,8 @@ class ImportPage(QWidget):
     validated = Signal(object)  # the ImportCheck, or None when the clerk cancelled
     imported = Signal(int)  # rows added to the pending list
     failed = Signal(str)  # a Chinese message already shown on the page
+    list_changed = Signal()  # rows modified, deleted, restored or submitted from this page
+    submitted = Signal(int)  # the outbox item's id, after 全部提交 from this page
 
     def __init__(
         self,
@@ -60,7 +65,8 @@ class ImportPage(QWidget):
         policy: Callable[[], CentrePolicy],
         *,
         template_title: str | None = None,
-        single_page_name: str | None = None,
+        attachments: AttachmentService | None = None,
+        scanner: Scanner | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -70,6 +76,7 @@ class ImportPage(QWidget):
         self.template_title = template_title or f"{self.spec.name}批量导入模版"
         self.op: Op[object] | None = None
         self.dialog: QFileDialog | None = None
+        self.edit_dialog: RowEditDialog | None = None
 
         title = QLabel(f"{self.spec.name}（批量）")
         title.setStyleSheet("font-size: 18px; font-weight: bold;")
@@ -78,8 +85,8 @@ class ImportPage(QWidget):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         for box in (self._build_template_box(), self._build_file_box()):
-            # The steps keep their height; the space is for the report (or left empty).
-            box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+            # The steps take the height their wrapped text needs; the report gets the rest.
+            box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
             top_layout.addWidget(box)
         self.report = ImportReport()
         self.report.hide()
@@ -89,13 +96,18 @@ class ImportPage(QWidget):
         self.report.cancel_requested.connect(self.discard)
         top_layout.addWidget(self.report, 1)
         top_layout.addStretch(0)
-        self.splitter.addWidget(top)
-        self.splitter.addWidget(self._build_list(single_page_name))
-        self.splitter.setStretchFactor(0, 1)
+        scroll = QScrollArea()  # on a small or scaled screen the steps scroll, never clip
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(top)
+        self.splitter.addWidget(scroll)
+        self.steps = top
+        self.splitter.addWidget(self._build_list(attachments, scanner))
+        self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.splitter)
-        self.refresh_list()
+        self.list.refresh()
 
     # --- building ---------------------------------------------------------------------------
     def _build_template_box(self) -> QGroupBox:
@@ -148,29 +160,60 @@ class ImportPage(QWidget):
         layout.addWidget(self.status)
         return box
 
-    def _build_list(self, single_page_name: str | None) -> QGroupBox:
-        box = QGroupBox(self.spec.list_name)
-        self.list_model = PendingRowsModel(self.spec)
-        proxy = QSortFilterProxyModel(self)
-        proxy.setSourceModel(self.list_model)
-        proxy.setSortRole(SORT_ROLE)
-        self.list_table = QTableView()
-        self.list_table.setObjectName("pendingTable")
-        self.list_table.setModel(proxy)
-        self.list_table.setSortingEnabled(True)
-        self.list_table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.list_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.list_summary = QLabel()
-        self.list_summary.setObjectName("listSummary")
-        where = single_page_name or f"{self.spec.name}（单笔）"
-        hint = QLabel(f"浏览、修改、删除和全部提交请到“{where}”，两处是同一个清册。")
-        hint.setStyleSheet("color: #666;")
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.list_table, 1)
-        layout.addWidget(self.list_summary)
-        layout.addWidget(hint)
-        return box
+    def _build_list(
+        self, attachments: AttachmentService | None, scanner: Scanner | None
+    ) -> PendingListPanel:
+        """The same 清册 widget as the single page's: browse, modify, delete and submit here too."""
+        if attachments is None:
+            attachments = AttachmentService(self.pending.store, self.pending.unit_id)
+        panel = PendingListPanel(self.pending, attachments, self.policy, scanner=scanner)
+        panel.said.connect(lambda text, error: self._say(text, error=error))
+        panel.modify_requested.connect(self.modify_row)
+        panel.changed.connect(self.list_changed)
+        panel.submitted.connect(self.submitted)
+        self.list = panel
+        self.list_model, self.list_table, self.list_summary = (
+            panel.model,
+            panel.table,
+            panel.summary,
+        )
+        return panel
+
+    def modify_row(self, row: RowView) -> RowEditDialog:
+        """修改 from the batch page: the row in a dialog with the same form as the single page."""
+        dialog = RowEditDialog(self.pending, self.policy(), row, self)
+        dialog.accepted.connect(lambda: self._modified(dialog))
+        self.edit_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _modified(self, dialog: RowEditDialog) -> None:
+        self.list.refresh()
+        name = dialog.saved.values.get("name", "") if dialog.saved else ""
+        self._say(f"已保存修改：{name}")
+        self.list_changed.emit()
+
+    def _show_report(self, shown: bool) -> None:
+        self.report.setVisible(shown)
+        self._fit_steps()
+
+    def _fit_steps(self, *, grow_only: bool = False) -> None:
+        """The steps (and a checked file's report) get the room they need; the list the rest."""
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
+        if total <= 0:
+            return
+        wanted = max(self.steps.heightForWidth(self.steps.width()), self.steps.sizeHint().height())
+        if self.report.isVisible():  # the clerk reads the report now: the list may shrink
+            top = max(min(wanted, total - LIST_MIN_HEIGHT // 2), total * 3 // 5)
+        else:
+            top = min(wanted, total - LIST_MIN_HEIGHT)
+        if not (grow_only and top <= sizes[0]):
+            self.splitter.setSizes([top, total - top])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)  # a narrower page wraps the hints onto more lines
+        QTimer.singleShot(0, self, lambda: self._fit_steps(grow_only=True))
 
     # --- messages and state -------------------------------------------------------------------
     def _say(self, text: str, *, error: bool = False) -> None:
@@ -190,22 +233,12 @@ class ImportPage(QWidget):
             self.progress.setRange(0, 0)  # busy until the first report gives a total
             self._say(label or "")
 
-    def refresh_list(self) -> None:
-        rows = self.pending.rows()
-        self.list_model.set_items(rows)
-        summary = self.pending.summary(rows)
-        parts = [f"共 {summary.count} 条"]
-        if summary.with_errors:
-            parts.append(f"其中 {summary.with_errors} 条有误")
-        for key, total in summary.totals.items():
-            parts.append(f"{self.spec.field(key).label}合计 {format_money(total)}")
-        self.list_summary.setText("，".join(parts))
-
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         """The single-entry page may have changed the list meanwhile."""
         super().showEvent(event)
         if self.op is None:
-            self.refresh_list()
+            self.list.refresh()
+        QTimer.singleShot(0, self, self._fit_steps)
 
     # --- template -----------------------------------------------------------------------------
     def save_template(self, path: str | None = None) -> None:
@@ -238,7 +271,7 @@ class ImportPage(QWidget):
     def set_file(self, path: str | Path) -> None:
         self.file_edit.setText(str(path))
         self.import_button.setEnabled(True)
-        self.report.hide()
+        self._show_report(False)
         self.status.clear()
 
     def start_validation(self) -> None:
@@ -246,7 +279,7 @@ class ImportPage(QWidget):
         path = self.file_edit.text()
         if not path or self.op is not None:
             return
-        self.report.hide()
+        self._show_report(False)
         pending, spec = self.pending, self.spec
 
         def work(ctx: OpContext) -> ImportCheck | None:
@@ -304,7 +337,7 @@ class ImportPage(QWidget):
             self.validated.emit(None)
             return
         self.report.show_check(result)
-        self.report.show()
+        self._show_report(True)
         if result.can_import_all:
             self._say("校验通过，可以全部导入。")
         elif not result.rows:
@@ -361,14 +394,14 @@ class ImportPage(QWidget):
     def _imported(self, result: object) -> None:
         self._finish()
         count = len(result) if isinstance(result, list) else 0
-        self.report.hide()
+        self._show_report(False)
         self.report.check = None
-        self.refresh_list()
+        self.list.refresh()
         self._say(f"已导入 {count} 行到{self.spec.list_name}。")
         self.imported.emit(count)
 
     def discard(self) -> None:
         """取消: forget the checked file; nothing was imported."""
-        self.report.hide()
+        self._show_report(False)
         self.report.check = None
         self._say("已取消，未导入任何记录。")

@@ -37,7 +37,7 @@ class PendingRowsModel(ListTableModel[RowView]):
         value = item.values.get(field.key, "")
         error = item.errors.get(field.key)
         if role == Qt.ItemDataRole.DisplayRole:
-            return _display(field.kind, value)
+            return display_value(field.kind, value)
         if role == SORT_ROLE:
             return _sort_key(field.kind, value)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -59,7 +59,8 @@ def _decimal(value: str) -> Decimal | None:
         return None
 
 
-def _display(kind: FieldKind, value: str) -> str:
+def display_value(kind: FieldKind, value: str) -> str:
+    """A stored value as every view shows it: ratios as 12%, money as 5,000.00."""
     number = _decimal(value) if value and kind in (FieldKind.MONEY, FieldKind.RATIO) else None
     if number is None:
         return value

@@ -1,45 +1,55 @@
-"""A business's page: the entry form above, its pending list (清册) below, and 全部提交."""
+"""A business's page: the entry form above, its pending list (清册) below, and 全部提交.
+
+The form's buttons and message line sit below the scrolling fields, so error lines never push
+them out of sight; the form pane is as tall as its fields need and the rest goes to the list.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QGroupBox,
+    QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.errors import KnownError
+from app.services import batch_import
 from app.services.attachments import AttachmentService
 from app.services.engine.pending import PendingLists, RowInvalidError, RowView
 from app.services.engine.rows import check_row
 from app.services.engine.spec import RowContext
 from app.services.policy import CentrePolicy
-from app.services.rules.money import format_money
 from app.services.scanning import Scanner
+from app.views import file_dialogs
 from app.views.business.detail_dialog import RowDetailDialog
 from app.views.business.form import BusinessForm
-from app.views.business.pending_model import ROW_ID_ROLE, SORT_ROLE, PendingRowsModel
+from app.views.business.pending_list import PendingListPanel
 from app.views.business.submit_dialog import SubmitDialog
 from app.views.ops import Op
+
+ADD_TIP = "添加到{list_name}（Ctrl+Enter；在最后一项中按 Enter 也可添加）"
+RATIOS_UNKNOWN = (
+    "尚未取得本单位的缴存比例：登录中心服务器（“登录…”）后自动取得；"
+    "也可点“添加更多信息”手工填写单位和个人缴存比例。"
+)
+LIST_MIN_HEIGHT = 200  # the list keeps a few rows in view however tall the form grows
 
 
 class PendingPage(QWidget):
     """Form + 清册 for one business of the current unit."""
 
     submitted = Signal(int)  # the outbox item's id
+    open_entry = Signal(str)  # the menu entry to show (批量导入… opens the batch page)
 
     def __init__(
         self,
@@ -48,25 +58,94 @@ class PendingPage(QWidget):
         policy: Callable[[], CentrePolicy],
         parent: QWidget | None = None,
         scanner: Scanner | None = None,
+        *,
+        template_title: str | None = None,
+        batch_entry: str | None = None,
     ) -> None:
         super().__init__(parent)
-        self.scanner = scanner  # one for the whole window: finding devices is slow
         self.pending = pending
-        self.attachments = attachments
         self.policy = policy
         self.spec = pending.spec
+        self.template_title = template_title
+        self.batch_entry = batch_entry
         self.editing: int | None = None  # the row being modified, if any
-        self.last_deleted: int | None = None
         self._context: RowContext | None = None
-        self.submit_dialog: SubmitDialog | None = None
-        self.checking: Op[list[RowView]] | None = None
-        self.detail_dialog: RowDetailDialog | None = None
+        self._marked = False  # the form shows the errors of a refused 添加
 
         self.form = BusinessForm(self.spec, policy())
         self.form.changed.connect(self._preview)
+        self.form.submit_requested.connect(self.add_row)
+        self.form.more_button.toggled.connect(lambda _shown: self.fit_form())
+        self.list = PendingListPanel(pending, attachments, policy, scanner=scanner)
+        self.list.said.connect(lambda text, error: self._say(text, error=error))
+        self.list.modify_requested.connect(self._modify_row)
+        self.list.deleted.connect(self._deleted)
+        self.list.changed.connect(self._list_changed)
+        self.list.submitted.connect(self.submitted)
+        # The list's parts, under the names tests and other pages know them by.
+        self.model, self.proxy, self.table = self.list.model, self.list.proxy, self.list.table
+        self.buttons, self.summary = self.list.buttons, self.list.summary
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self._build_form_pane())
+        self.splitter.addWidget(self.list)
+        self.splitter.setStretchFactor(0, 0)  # a taller window gives its space to the list
+        self.splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_title_row())
+        layout.addWidget(self.splitter)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.add_row)
+        QShortcut(QKeySequence("Ctrl+Enter"), self, self.add_row)
+        self.refresh()
+
+    def _build_title_row(self) -> QHBoxLayout:
+        """The page's name, and (as in the manual) the template download and batch import."""
+        title = QLabel(self.spec.name)
+        title.setObjectName("pageTitle")
+        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        row = QHBoxLayout()
+        row.addWidget(title)
+        row.addStretch(1)
+        self.template_button: QPushButton | None = None
+        if self.template_title:
+            self.template_button = QPushButton(f"{self.template_title}下载")
+            self.template_button.setObjectName("templateButton")
+            self.template_button.setToolTip("下载后用 Excel 或 WPS 填写，红色表头为必填项")
+            self.template_button.clicked.connect(lambda: self.save_template())
+            row.addWidget(self.template_button)
+        if self.batch_entry:
+            batch = QPushButton("批量导入…")
+            batch.setObjectName("batchImportLink")
+            batch.setToolTip("导入填好的模版，导入的记录进入下面同一个清册")
+            batch.clicked.connect(lambda: self.open_entry.emit(self.batch_entry))
+            row.addWidget(batch)
+        return row
+
+    def save_template(self, path: str | None = None) -> None:
+        """身份证批量开户模版下载 beside the form; `path` skips the file dialog (tests)."""
+        if path is None:
+            path, _ = file_dialogs.get_save_file_name(
+                self,
+                "保存模版",
+                f"{self.template_title}.xlsx",
+                "Excel 工作簿 (*.xlsx)",
+                purpose="template",
+            )
+            if not path:
+                return
+        try:
+            saved = batch_import.write_template_file(path, self.spec, self.policy())
+        except KnownError as error:
+            self._say(error.message, error=True)
+            return
+        self._say(f"模版已保存：{saved}")
+
+    def _build_form_pane(self) -> QWidget:
         self.add_button = QPushButton("添加")
         self.add_button.setObjectName("addButton")
-        self.add_button.setDefault(True)
+        self.add_button.setDefault(True)  # Enter on the focused button adds
+        self.add_button.setToolTip(ADD_TIP.format(list_name=self.spec.list_name))
         self.add_button.clicked.connect(self.add_row)
         self.cancel_edit_button = QPushButton("取消修改")
         self.cancel_edit_button.clicked.connect(self.cancel_edit)
@@ -76,118 +155,108 @@ class PendingPage(QWidget):
         self.message = QLabel()
         self.message.setObjectName("formMessage")
         self.message.setWordWrap(True)
-        form_buttons = QHBoxLayout()
-        form_buttons.addWidget(self.message, 1)
-        form_buttons.addWidget(self.clear_button)
-        form_buttons.addWidget(self.cancel_edit_button)
-        form_buttons.addWidget(self.add_button)
-        form_box = QWidget()
-        form_layout = QVBoxLayout(form_box)
-        form_layout.addWidget(self.form)
-        form_layout.addLayout(form_buttons)
-        form_scroll = QScrollArea()
-        form_scroll.setWidgetResizable(True)
-        form_scroll.setWidget(form_box)
+        self.notice = QLabel(RATIOS_UNKNOWN)
+        self.notice.setObjectName("formNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #8a5300;")
+        self.notice.hide()
+        self.form_scroll = QScrollArea()
+        self.form_scroll.setObjectName("formScroll")
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_scroll.setWidget(self.form)
+        self.form_scroll.viewport().installEventFilter(self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.cancel_edit_button)
+        buttons.addWidget(self.add_button)
+        pane = QWidget()
+        pane.setObjectName("formPane")
+        pane.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        pane_layout = QVBoxLayout(pane)
+        pane_layout.setContentsMargins(0, 0, 0, 0)
+        pane_layout.addWidget(self.notice)
+        pane_layout.addWidget(self.form_scroll, 1)
+        pane_layout.addLayout(buttons)
+        self.form_pane, self.form_pane_layout = pane, pane_layout
+        return pane
 
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(form_scroll)
-        self.splitter.addWidget(self._build_list())
-        self.splitter.setStretchFactor(1, 1)
-        layout = QVBoxLayout(self)
-        title = QLabel(self.spec.name)
-        title.setStyleSheet("font-size: 18px; font-weight: bold;")
-        layout.addWidget(title)
-        layout.addWidget(self.splitter)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.add_row)
-        self.refresh()
+    # --- sizing -----------------------------------------------------------------------------
+    def fit_form(self) -> None:
+        """Give the form pane what its fields need now (errors included), the list the rest."""
+        QTimer.singleShot(0, self, self._fit_form_now)  # after the layouts have taken the change in
+
+    def _fit_form_now(self, *, grow_only: bool = False) -> None:
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        chrome = self.form_pane_layout.sizeHint().height() - self.form_scroll.sizeHint().height()
+        wanted = self.form.sizeHint().height() + chrome + 2
+        form_height = max(min(wanted, total - LIST_MIN_HEIGHT), chrome + 60)
+        if grow_only and form_height <= self.splitter.sizes()[0]:
+            return  # a taller window grows a scrolled form, and gives the rest to the list
+        self.splitter.setSizes([form_height, total - form_height])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self, lambda: self._fit_form_now(grow_only=True))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize and watched is self.form_scroll.viewport():
+            columns = self.form.columns
+            self.form.fit_width(self.form_scroll.viewport().width())
+            if self.form.columns != columns:
+                self.fit_form()
+        return super().eventFilter(watched, event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.fit_form()
 
     # --- the list ---------------------------------------------------------------------------
-    def _build_list(self) -> QGroupBox:
-        box = QGroupBox(self.spec.list_name)
-        self.model = PendingRowsModel(self.spec)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.table = QTableView()
-        self.table.setObjectName("pendingTable")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # entry order until asked
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda _index: self.browse())
-        self.search = QLineEdit()
-        self.search.setObjectName("listSearch")
-        self.search.setPlaceholderText("在清册中查找（姓名、证件号码…）")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
-        self.summary = QLabel()
-        self.summary.setObjectName("listSummary")
-        self.buttons: dict[str, QPushButton] = {}
-        actions = (
-            ("browse", "浏览", self.browse),
-            ("modify", "修改", self.modify),
-            ("delete", "删除", self.delete),
-            ("undo", "撤销删除", self.undo_delete),
-            ("submit", "全部提交", self.submit_all),
-        )
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 1)
-        for key, label, slot in actions:
-            button = QPushButton(label)
-            button.setObjectName(f"{key}Button")
-            button.clicked.connect(slot)
-            self.buttons[key] = button
-            bar.addWidget(button)
-        layout = QVBoxLayout(box)
-        layout.addLayout(bar)
-        layout.addWidget(self.table)
-        layout.addWidget(self.summary)
-        return box
-
     def refresh(self) -> None:
-        rows = self.pending.rows()
-        self.model.set_items(rows)
-        self.table.resizeColumnsToContents()
-        summary = self.pending.summary(rows)
-        parts = [f"共 {summary.count} 条"]
-        if summary.with_errors:
-            parts.append(f"其中 {summary.with_errors} 条有误")
-        for key, total in summary.totals.items():
-            parts.append(f"{self.spec.field(key).label}合计 {format_money(total)}")
-        self.summary.setText("，".join(parts))
-        self.buttons["undo"].setEnabled(self.last_deleted is not None)
-        self.buttons["submit"].setEnabled(summary.count > 0)
+        self.list.refresh()
+        self._context = self.pending.snapshot()
+        unit = self._context.unit
+        self.notice.setVisible(unit.unit_ratio is None or unit.personal_ratio is None)
+
+    def _list_changed(self) -> None:
         self._context = self.pending.snapshot()
 
-    def selected_row_id(self) -> int | None:
-        indexes = self.table.selectionModel().selectedRows()
-        if not indexes:
-            return None
-        return int(self.proxy.data(indexes[0], ROW_ID_ROLE))
-
-    def _selected_or_say(self) -> int | None:
-        row_id = self.selected_row_id()
-        if row_id is None:
-            self._say("请先在清册中选中一条记录。", error=True)
-        return row_id
+    def _deleted(self, row_id: int) -> None:
+        if self.editing == row_id:
+            self.reset_form(keep_message=True)
 
     # --- the form ---------------------------------------------------------------------------
     def _preview(self) -> None:
-        """Derived fields follow the input live (no database round trip per keystroke)."""
+        """Derived fields follow the input live (no database round trip per keystroke).
+
+        Marks left by a refused 添加 are checked again too, so a corrected field loses its mark.
+        """
         if self._context is None:
             return
         result = check_row(self.spec, self.form.values(), self._context, row_id=self.editing)
         self.form.show_derived(result.values)
+        if self._marked:
+            before = self.form.sizeHint().height()
+            remaining = self.form.recheck(result.errors)
+            if remaining:
+                self._say(f"有 {remaining} 处需要修改，见各项旁的提示。", error=True)
+            else:
+                self._marked = False
+                self._say("已改正，可以添加了。")
+            if self.form.sizeHint().height() != before:  # a mark came or went: refit once
+                self.fit_form()
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setStyleSheet("color: #c62828;" if error else "color: #2e7d32;")
         self.message.setText(text)
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        self.form.show_errors(errors)
+        self._marked = bool(errors)
+        self.fit_form()
 
     def add_row(self) -> None:
         """添加 (or 保存修改 while modifying): check, store, and clear the form."""
@@ -199,7 +268,7 @@ class PendingPage(QWidget):
                 row = self.pending.update(self.editing, self.form.values())
                 self._say("已保存修改：{}".format(row.values.get("name", "")))
         except RowInvalidError as error:
-            self.form.show_errors(error.errors)
+            self._show_errors(error.errors)
             self._say(f"有 {len(error.errors)} 处需要修改，见各项旁的提示。", error=True)
             return
         except KnownError as error:
@@ -210,102 +279,56 @@ class PendingPage(QWidget):
 
     def reset_form(self, *, keep_message: bool = False) -> None:
         self.form.clear()
+        self._marked = False
         self.editing = None
         self.add_button.setText("添加")
         self.cancel_edit_button.hide()
         if not keep_message:
             self.message.clear()
+        self.fit_form()
 
     def cancel_edit(self) -> None:
         self.reset_form()
 
-    # --- list actions -----------------------------------------------------------------------
+    # --- list actions (the list widget does them; these names are the page's API) -----------
+    @property
+    def last_deleted(self) -> int | None:
+        return self.list.last_deleted
+
+    @property
+    def submit_dialog(self) -> SubmitDialog | None:
+        return self.list.submit_dialog
+
+    @property
+    def checking(self) -> Op[list[RowView]] | None:
+        return self.list.checking
+
+    @property
+    def detail_dialog(self) -> RowDetailDialog | None:
+        return self.list.detail_dialog
+
+    def selected_row_id(self) -> int | None:
+        return self.list.selected_row_id()
+
     def browse(self) -> None:
-        row_id = self._selected_or_say()
-        if row_id is None:
-            return
-        row = next(r for r in self.pending.rows() if r.id == row_id)
-        self.detail_dialog = RowDetailDialog(self.spec, row, self)
-        self.detail_dialog.open()
+        self.list.browse()
 
     def modify(self) -> None:
-        row_id = self._selected_or_say()
-        if row_id is None:
-            return
-        row = next(r for r in self.pending.rows() if r.id == row_id)
+        self.list.modify()
+
+    def delete(self) -> None:
+        self.list.delete()
+
+    def undo_delete(self) -> None:
+        self.list.undo_delete()
+
+    def submit_all(self) -> Op[list[RowView]] | None:
+        return self.list.submit_all()
+
+    def _modify_row(self, row: RowView) -> None:
         self.form.set_values(row.values)
-        self.form.show_errors(row.errors)
-        self.editing = row_id
+        self._show_errors(row.errors)
+        self.editing = row.id
         self.add_button.setText("保存修改")
         self.cancel_edit_button.show()
         self._say("正在修改：{}".format(row.values.get("name", "")))
-
-    def delete(self) -> None:
-        row_id = self._selected_or_say()
-        if row_id is None:
-            return
-        self.pending.delete(row_id)
-        self.last_deleted = row_id
-        if self.editing == row_id:
-            self.reset_form()
-        self._say("已删除一条记录，可点“撤销删除”恢复。")
-        self.refresh()
-
-    def undo_delete(self) -> None:
-        if self.last_deleted is None:
-            return
-        try:
-            row = self.pending.undo_delete(self.last_deleted)
-        except KnownError as error:
-            self._say(error.message, error=True)
-            return
-        self.last_deleted = None
-        self._say("已恢复：{}".format(row.values.get("name", "")))
-        self.refresh()
-
-    def submit_all(self) -> Op[list[RowView]] | None:
-        """全部提交: every row checked again (in the background), then the materials dialog."""
-        if self.checking is not None:
-            return None
-        self.buttons["submit"].setEnabled(False)
-        self._say("正在检查清册…")
-
-        def checked(rows: list[RowView]) -> None:
-            self.checking = None
-            self.refresh()  # the marks of rows that are wrong now show in the table
-            bad = [r for r in rows if r.errors]
-            if bad:
-                self._say(
-                    f"清册中有 {len(bad)} 条记录有误（已标红，悬停可见原因），请修改后再提交。",
-                    error=True,
-                )
-                return
-            self.message.clear()
-            dialog = SubmitDialog(
-                self.pending, self.attachments, self.policy(), self, scanner=self.scanner
-            )
-            dialog.accepted.connect(lambda: self._submitted(dialog, len(rows)))
-            self.submit_dialog = dialog
-            dialog.open()
-
-        def failed(error: BaseException) -> None:
-            self.checking = None
-            self.refresh()
-            self._say(error.message if isinstance(error, KnownError) else str(error), error=True)
-
-        self.checking = (
-            Op(self, lambda _ctx: self.pending.recheck())
-            .success(checked)
-            .failure(failed)
-            .with_progress("正在检查清册…")
-            .run()
-        )
-        return self.checking
-
-    def _submitted(self, dialog: SubmitDialog, count: int) -> None:
-        if dialog.outbox_id is None:
-            return
-        self.last_deleted = None
-        self._say(f"已提交 {count} 条；联网后自动上传，可在查询中查看审核状态。")
-        self.refresh()
-        self.submitted.emit(dialog.outbox_id)

@@ -9,7 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.errors import KnownError
 from app.services.attachments import AttachmentService
@@ -18,6 +29,8 @@ from app.services.policy import CentrePolicy
 from app.services.scanning import Scanner
 from app.views.attachments import AttachmentPanel
 from app.views.ops import Op
+
+DIALOG_SIZE = QSize(1040, 700)
 
 
 class SubmitDialog(QDialog):
@@ -57,12 +70,30 @@ class SubmitDialog(QDialog):
         buttons.addWidget(self.submit_button)
         layout = QVBoxLayout(self)
         intro = QLabel("请根据提示上传影像资料（扫描、添加文件或拖入文件），全部上传后点击“提交”。")
+        intro.setWordWrap(True)
         layout.addWidget(intro)
-        layout.addWidget(self.panel, 1)
+        # On a small or scaled screen the panel scrolls; 提交 and 取消 stay in view.
+        scroll = QScrollArea()
+        scroll.setObjectName("panelScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.panel)
+        layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
-        self.resize(1040, 700)
+        self._fit_screen(parent)
         self.panel.changed.connect(self.refresh)
         self.refresh()
+
+    def _fit_screen(self, parent: QWidget | None) -> None:
+        """1040×700 where there is room, never larger than the screen (1024×768 at 150 %)."""
+        screen = (
+            parent.screen() if parent is not None else None
+        ) or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry()
+        self.resize(
+            min(DIALOG_SIZE.width(), room.width() - 24),
+            min(DIALOG_SIZE.height(), room.height() - 48),
+        )
 
     def refresh(self) -> None:
         missing = self.pending.missing_materials()

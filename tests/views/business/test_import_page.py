@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import shiboken6
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -19,6 +21,7 @@ from app.services.engine.table import table_spec
 from app.services.policy import load_default
 from app.services.spreadsheet import write_rows
 from app.views.business.import_page import ImportPage
+from app.views.business.pending_list import PendingListPanel
 from app.views.business.pending_page import PendingPage
 from app.views.main_window import MainWindow
 from app.views.pages import page_factories
@@ -209,3 +212,69 @@ def test_a_page_closed_while_checking_lets_the_result_go(
         doomed.deleteLater()
         qtbot.waitUntil(lambda: not shiboken6.isValid(doomed), timeout=WAIT)
     assert blocker.args == [None]  # cancelled with the page, and no callback on a dead widget
+
+
+# --- issue 8 point 16: one 清册 widget, fully usable from the batch page too ---------------------
+def test_the_batch_page_list_is_the_single_pages_list_widget(
+    qtbot: QtBot, services: AppServices
+) -> None:
+    prepare_unit(services)
+    window = MainWindow(services, pages=page_factories(services))
+    qtbot.addWidget(window)
+    single = window.open_page("open-account")
+    batch = window.open_page("open-account-batch")
+    assert isinstance(single, PendingPage) and isinstance(batch, ImportPage)
+    assert type(batch.list) is type(single.list) is PendingListPanel
+    assert [b.text() for b in batch.list.buttons.values()] == [
+        "浏览",
+        "修改",
+        "删除",
+        "撤销删除",
+        "全部提交",
+    ]
+    assert "请到" not in " ".join(label.text() for label in batch.findChildren(QLabel))
+
+
+def test_browse_modify_delete_and_undo_from_the_batch_page(qtbot: QtBot, page: ImportPage) -> None:
+    panel = page.list
+    panel.table.selectRow(0)
+    panel.browse()
+    assert panel.detail_dialog is not None
+    shown = {w.objectName(): w.text() for w in panel.detail_dialog.findChildren(QLabel)}
+    assert shown["detail-name"] == "周九" and shown["detail-unit_ratio"] == "12%"
+    panel.detail_dialog.close()
+
+    with qtbot.waitSignal(page.list_changed):
+        qtbot.mouseClick(panel.buttons["modify"], Qt.MouseButton.LeftButton)
+        dialog = page.edit_dialog
+        assert dialog is not None and dialog.isVisible()
+        base = dialog.form.editors["base"].widget
+        assert isinstance(base, QLineEdit)
+        base.clear()
+        qtbot.keyClicks(base, "100")  # below the floor: refused, the dialog stays
+        dialog.save_button.click()
+        assert dialog.isVisible() and "低于" in dialog.form.editors["base"].error.text()
+        base.clear()
+        qtbot.keyClicks(base, "5000")
+        assert not dialog.form.editors["base"].error.isVisible()  # re-checked as typed
+        dialog.save_button.click()
+    base_col = [f.key for f in panel.model.columns].index("base")
+    assert panel.proxy.index(0, base_col).data() == "5,000.00"
+    assert "已保存修改：周九" in page.status.text()
+
+    panel.table.selectRow(0)
+    qtbot.mouseClick(panel.buttons["delete"], Qt.MouseButton.LeftButton)
+    assert panel.model.rowCount() == 0 and panel.buttons["undo"].isEnabled()
+    qtbot.mouseClick(panel.buttons["undo"], Qt.MouseButton.LeftButton)
+    assert panel.model.rowCount() == 1 and "已恢复：周九" in page.status.text()
+    assert panel.buttons["submit"].isEnabled()
+
+
+def test_submit_all_from_the_batch_page_opens_the_materials_dialog(
+    qtbot: QtBot, page: ImportPage
+) -> None:
+    qtbot.mouseClick(page.list.buttons["submit"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.list.submit_dialog is not None, timeout=WAIT)
+    dialog = page.list.submit_dialog
+    assert dialog is not None and "身份证复印件" in dialog.reason.text()
+    dialog.reject()
