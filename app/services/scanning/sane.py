@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,8 @@ COMMON_DPI = (75, 100, 150, 200, 240, 300, 400, 600, 1200)
 # How often a running scan looks at the cancel flag (seconds).
 CANCEL_POLL_SECONDS = 0.05
 LIST_TIMEOUT_SECONDS = 60.0
+# After the watchdog or a cancel kills scanimage, how long its pipes may take to close.
+KILL_GRACE_SECONDS = 5.0
 
 # SANE_Status codes; scanimage exits with the status of the failing call.
 _STATUS_BY_CODE = {
@@ -73,6 +76,8 @@ _MESSAGES = {
     "CANCELLED": "扫描已被扫描仪取消。",
     "INVAL": "扫描仪不接受所选的扫描参数：请换一个来源、分辨率或色彩模式。",
     "NOT_INSTALLED": "未安装 SANE 扫描程序（scanimage）：请安装 sane-utils 后重试。",
+    "STALLED": "扫描仪 {seconds} 秒没有响应，已停止本次扫描：请检查扫描仪是否卡纸、"
+    "盖板是否合上、连接线和电源是否正常，然后重新扫描。",
     "UNKNOWN": "扫描失败：{detail}",
 }
 
@@ -145,14 +150,16 @@ class SaneScanner:
             )
         return devices
 
-    def _read_options(self, device_id: str) -> _DeviceOptions:
+    def _read_options(
+        self, device_id: str, timeout: float = LIST_TIMEOUT_SECONDS
+    ) -> _DeviceOptions:
         exe = self._require_executable()
         try:
             result = subprocess.run(
                 [exe, "-d", device_id, "-A"],
                 capture_output=True,
                 text=True,
-                timeout=LIST_TIMEOUT_SECONDS,
+                timeout=timeout,
                 check=False,
             )
         except subprocess.TimeoutExpired as exc:
@@ -178,15 +185,17 @@ class SaneScanner:
     ) -> list[Path]:
         """Scan with `scanimage --batch`; a feeder runs until empty, a flatbed gives one page."""
         exe = self._require_executable()
-        options = self._read_options(settings.device_id)
+        options = self._read_options(settings.device_id, settings.stall_seconds)
         out_dir.mkdir(parents=True, exist_ok=True)
         command = [exe, *build_arguments(settings, options, out_dir)]
         if cancelled():  # cancelled while the options were being read: start nothing
             return []
         logger.info("scanning: %s", " ".join(command))
-        run = _BatchRun(command, out_dir, on_page, cancelled)
+        run = _BatchRun(command, out_dir, on_page, cancelled, settings.stall_seconds)
         returncode, stderr = run.wait()
         pages = run.pages
+        if run.stalled:
+            raise _stalled(settings.stall_seconds, pages)
         if run.was_cancelled:
             logger.info("scan cancelled after %d page(s)", len(pages))
             return pages
@@ -232,14 +241,29 @@ def build_arguments(settings: ScanSettings, options: _DeviceOptions, out_dir: Pa
 
 
 class _BatchRun:
-    """One scanimage process: pages arrive on stdout (`--batch-print`), cancel kills it."""
+    """One scanimage process: pages arrive on stdout (`--batch-print`), cancel kills it.
+
+    A watchdog kills it too when neither a page nor a growing partial page has been seen for
+    `stall_seconds`: drivers hang (a futex wait that never returns), and every wait here is
+    bounded so the worker, and whoever waits on it, always gets an answer.
+    """
 
     def __init__(
-        self, command: list[str], out_dir: Path, on_page: PageCallback, cancelled: CancelCheck
+        self,
+        command: list[str],
+        out_dir: Path,
+        on_page: PageCallback,
+        cancelled: CancelCheck,
+        stall_seconds: float,
     ) -> None:
         self.pages: list[Path] = []
         self._out_dir = out_dir
         self.was_cancelled = False
+        self.stalled = False
+        self._stall_seconds = stall_seconds
+        self._last_progress = time.monotonic()
+        self._partial_size = -1
+        self._killed_at: float | None = None
         self._on_page = on_page
         self._cancelled = cancelled
         try:
@@ -270,11 +294,17 @@ class _BatchRun:
         self._stderr.extend(self._proc.stderr)
 
     def wait(self) -> tuple[int, str]:
-        """Deliver pages until the process ends or the clerk cancels; (exit code, stderr)."""
+        """Deliver pages until the process ends, the clerk cancels or the scanner stalls."""
         while True:
             if not self.was_cancelled and self._cancelled():
                 self.was_cancelled = True
                 self._stop()
+            if not self.stalled and not self.was_cancelled and self._stalling():
+                logger.warning("scanner silent for %.0f s: stopping the scan", self._stall_seconds)
+                self.stalled = True
+                self._stop()
+            if self._killed_at is not None and self._gave_up_on_pipes():
+                break
             try:
                 line = self._lines.get(timeout=CANCEL_POLL_SECONDS)
             except queue.Empty:
@@ -284,18 +314,51 @@ class _BatchRun:
             if line:  # a finished page, even if it arrived just as the clerk cancelled
                 page = Path(line)
                 self.pages.append(page)
+                self._last_progress = time.monotonic()
                 self._on_page(page)
-        returncode = self._proc.wait()
-        self._stdout_thread.join()
-        self._stderr_thread.join()
-        for stream in (self._proc.stdout, self._proc.stderr):
-            if stream is not None:
-                stream.close()
-        if self.was_cancelled:
+        returncode = self._finish()
+        if self.was_cancelled or self.stalled:
             self._remove_partial()
         return returncode, "".join(self._stderr)
 
+    def _stalling(self) -> bool:
+        """No page and no growing partial page for `stall_seconds`."""
+        size = sum(part.stat().st_size for part in self._partials())
+        now = time.monotonic()
+        if size != self._partial_size:
+            self._partial_size = size
+            self._last_progress = now
+        return now - self._last_progress > self._stall_seconds
+
+    def _partials(self) -> list[Path]:
+        found = []
+        for part in self._out_dir.glob("page-*.part"):
+            with contextlib.suppress(OSError):
+                part.stat()
+                found.append(part)
+        return found
+
+    def _gave_up_on_pipes(self) -> bool:
+        # Something outside the process group may hold the pipes open; do not wait for it.
+        assert self._killed_at is not None
+        return time.monotonic() - self._killed_at > KILL_GRACE_SECONDS
+
+    def _finish(self) -> int:
+        """The exit code; every wait bounded (a killed process is reaped within the grace)."""
+        try:
+            returncode = self._proc.wait(timeout=KILL_GRACE_SECONDS if self._killed_at else None)
+        except subprocess.TimeoutExpired:
+            returncode = -1
+        self._stdout_thread.join(timeout=KILL_GRACE_SECONDS)
+        self._stderr_thread.join(timeout=KILL_GRACE_SECONDS)
+        if not (self._stdout_thread.is_alive() or self._stderr_thread.is_alive()):
+            for stream in (self._proc.stdout, self._proc.stderr):
+                if stream is not None:
+                    stream.close()
+        return returncode
+
     def _stop(self) -> None:
+        self._killed_at = time.monotonic()
         if self._proc.poll() is not None:
             return
         with contextlib.suppress(ProcessLookupError):
@@ -307,6 +370,13 @@ class _BatchRun:
     def _remove_partial(self) -> None:
         for part in self._out_dir.glob("page-*.png.part"):
             part.unlink(missing_ok=True)
+
+
+def _stalled(seconds: float, pages: list[Path]) -> ScanFailedError:
+    message = _MESSAGES["STALLED"].format(seconds=f"{seconds:g}")
+    if pages:
+        message += f"已扫描的 {len(pages)} 页已保留。"
+    return ScanFailedError(message, pages=pages, code="STALLED")
 
 
 def _status_of(returncode: int, stderr: str) -> str | None:
