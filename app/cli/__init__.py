@@ -22,6 +22,7 @@ from app.cli import (
 )
 from app.cli.output import error
 from app.errors import BadInputError, KnownError
+from app.services.store import storage_trouble
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_TROUBLE = 0, 1, 2
 COMMAND_MODULES = (
@@ -99,5 +100,11 @@ def run(argv: list[str]) -> int:
         return EXIT_BAD_INPUT
     except KnownError as exc:
         error(exc.message)
+        return EXIT_TROUBLE
+    except Exception as exc:
+        trouble = storage_trouble(exc)  # the disk or the database file, met outside a service
+        if trouble is None:
+            raise
+        error(trouble.message)
         return EXIT_TROUBLE
     return code

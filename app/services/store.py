@@ -6,6 +6,7 @@ survives a crash or power cut; an uncommitted one leaves no trace.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sqlite3
@@ -153,6 +154,19 @@ def is_storage_trouble(exc: BaseException) -> bool:
     if isinstance(exc, DatabaseError):
         return type(exc) in (DatabaseError, OperationalError)
     return isinstance(exc, sqlite3.OperationalError | OSError) or type(exc) is sqlite3.DatabaseError
+
+
+_DISK_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EROFS, errno.EACCES}
+
+
+def storage_trouble(exc: BaseException) -> StorageError | None:
+    """The StorageError for a raw disk or database-file error that escaped; None otherwise."""
+    if isinstance(exc, OSError) and exc.errno in _DISK_ERRNOS:
+        where = Path(exc.filename) if exc.filename else paths.data_dir()
+        return storage_error(exc, where if where.is_dir() else where.parent)
+    if isinstance(exc, DatabaseError | sqlite3.Error) and is_storage_trouble(exc):
+        return database_error(exc, paths.database_path())
+    return None
 
 
 def database_error(exc: BaseException, path: Path) -> StorageError:

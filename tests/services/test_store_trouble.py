@@ -9,6 +9,7 @@ operating system reports.
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 import sqlite3
@@ -252,3 +253,18 @@ def _remove_log_handlers() -> None:
         if getattr(handler, "_gjj_desk", False):
             root.removeHandler(handler)
             handler.close()
+
+
+def test_a_full_disk_met_outside_the_store_still_exits_2_with_the_message(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_space(_self: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(data_dir / "settings.json"))
+
+    monkeypatch.setattr("app.services.units.UnitService.current", no_space)
+
+    code = run(["status"])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "磁盘空间不足" in err and "Traceback" not in err
