@@ -27,6 +27,7 @@ OPTIONS = """\
 
 SCRIPT = """#!/bin/sh
 case " $* " in *" -A "*) cat "{options}"; exit 0;; esac
+case "$*" in *--formatted-device-list*) cat "{devices}"; exit 0;; esac
 for arg in "$@"; do case "$arg" in --batch=*) pattern="${{arg#--batch=}}";; esac; done
 n=1
 while [ "$n" -le {good} ]; do
@@ -40,10 +41,12 @@ exec sleep 600
 """
 
 
-def _fake_scanimage(tmp_path: Path, good: int, *, slow_page: bool = False) -> Path:
+def fake_scanimage(tmp_path: Path, good: int, *, slow_page: bool = False) -> Path:
     """A scanimage that scans `good` pages and then hangs; its pid lands in tmp_path/pid."""
     options = tmp_path / "options.txt"
     options.write_text(OPTIONS, encoding="ascii")
+    devices = tmp_path / "devices.txt"
+    devices.write_text("fake:0\tNoname\thung scanner\tflatbed\n", encoding="ascii")
     png = tmp_path / "sheet.png"
     Image.new("L", (80, 100), 255).save(png, dpi=(75, 75))
     # A slow page grows its .part file bit by bit, as a real driver writes it: progress.
@@ -55,7 +58,13 @@ def _fake_scanimage(tmp_path: Path, good: int, *, slow_page: bool = False) -> Pa
     )
     script = tmp_path / "scanimage"
     script.write_text(
-        SCRIPT.format(options=options, good=good, write_page=write_page, pid_file=tmp_path / "pid"),
+        SCRIPT.format(
+            options=options,
+            devices=devices,
+            good=good,
+            write_page=write_page,
+            pid_file=tmp_path / "pid",
+        ),
         encoding="ascii",
     )
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
@@ -71,7 +80,7 @@ def _gone(pid: int) -> bool:
 
 
 def test_a_scanner_that_never_answers_is_abandoned_with_a_clear_message(tmp_path: Path) -> None:
-    scanner = SaneScanner(scanimage=_fake_scanimage(tmp_path, good=0))
+    scanner = SaneScanner(scanimage=fake_scanimage(tmp_path, good=0))
     settings = ScanSettings("fake:0", Source.FLATBED, 75, stall_seconds=0.5)
 
     with pytest.raises(ScanFailedError) as caught:
@@ -85,7 +94,7 @@ def test_a_scanner_that_never_answers_is_abandoned_with_a_clear_message(tmp_path
 
 
 def test_pages_scanned_before_the_hang_are_kept(tmp_path: Path) -> None:
-    scanner = SaneScanner(scanimage=_fake_scanimage(tmp_path, good=2))
+    scanner = SaneScanner(scanimage=fake_scanimage(tmp_path, good=2))
     settings = ScanSettings("fake:0", Source.ADF, 75, stall_seconds=0.5)
     seen: list[Path] = []
 
@@ -100,7 +109,7 @@ def test_pages_scanned_before_the_hang_are_kept(tmp_path: Path) -> None:
 
 
 def test_cancel_ends_a_hung_scan_at_once_and_keeps_its_pages(tmp_path: Path) -> None:
-    scanner = SaneScanner(scanimage=_fake_scanimage(tmp_path, good=1))
+    scanner = SaneScanner(scanimage=fake_scanimage(tmp_path, good=1))
     # The watchdog would wait ten minutes; the clerk's cancel does not.
     settings = ScanSettings("fake:0", Source.ADF, 75, stall_seconds=600)
     seen: list[Path] = []
@@ -114,7 +123,7 @@ def test_cancel_ends_a_hung_scan_at_once_and_keeps_its_pages(tmp_path: Path) -> 
 def test_a_slow_page_that_keeps_arriving_is_not_a_stall(tmp_path: Path) -> None:
     # Each bit of the page comes 0.3 s after the last, the whole page after ~1.8 s: longer
     # than the stall time, but never silent for that long.
-    scanner = SaneScanner(scanimage=_fake_scanimage(tmp_path, good=1, slow_page=True))
+    scanner = SaneScanner(scanimage=fake_scanimage(tmp_path, good=1, slow_page=True))
     settings = ScanSettings("fake:0", Source.ADF, 75, stall_seconds=1.0)
     seen: list[Path] = []
 
