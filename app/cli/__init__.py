@@ -12,6 +12,7 @@ import sys
 
 from app import __version__, paths
 from app.cli import (
+    backup_cmds,
     business_cmds,
     policy_cmds,
     rules_cmds,
@@ -33,6 +34,7 @@ COMMAND_MODULES = (
     session_cmds,
     sync_cmds,
     scan_cmds,
+    backup_cmds,
 )
 
 

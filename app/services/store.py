@@ -57,6 +57,12 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this client can open (and upgrade from)."""
+    script = ScriptDirectory.from_config(_alembic_config(create_engine("sqlite://")))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
