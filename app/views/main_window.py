@@ -26,6 +26,7 @@ from app.services.attachments import AttachmentService
 from app.services.context import AppServices
 from app.services.roster import RosterService, SyncCounts, fetch_from
 from app.services.session import CentreSession
+from app.views.backup_menu import BackupMenu
 from app.views.home_page import HomePage
 from app.views.login_dialog import LoginDialog
 from app.views.ops import Op, OpContext
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
 
         self._build_toolbar()
         self._build_status_bar()
+        self.backup_menu = BackupMenu(self, services)  # 文件 → 备份数据 / 恢复数据
         self._restore_geometry()
         self.refresh_units()
         self.tree.setFocus()
