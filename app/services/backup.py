@@ -28,8 +28,11 @@ from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from sqlalchemy import func, select
+
 from app import __version__, paths
 from app.errors import BadInputError, DatabaseTooNewError, StorageError, storage_error
+from app.models import Unit
 from app.services.settings import Settings
 from app.services.store import Store, known_revisions
 
@@ -97,10 +100,14 @@ class BackupService:
         last = _parse_time(self.settings.get(LAST_BACKUP_KEY))
         how = "请用“文件 → 备份数据”（或 gjj-desk backup -o 文件）备份到U盘或其他电脑。"
         if last is None:
-            return "本机数据还没有备份过：" + how
+            return "本机数据还没有备份过：" + how if self._has_units() else None
         if now - last < timedelta(days=days):
             return None
         return f"上次备份是 {(now - last).days} 天前（{last:%Y-%m-%d}），超过了 {days} 天：" + how
+
+    def _has_units(self) -> bool:
+        with self.store.session() as session:
+            return session.scalar(select(func.count()).select_from(Unit)) != 0
 
 
 def _parse_time(value: Any) -> datetime | None:

@@ -181,6 +181,8 @@ def test_a_reminder_when_the_last_backup_is_older_than_the_setting(
 ) -> None:
     backups = BackupService(services.store, services.settings)
     now = datetime(2026, 11, 28, 9, 0)
+    assert backups.reminder(now) is None  # a fresh install has nothing to back up yet
+    services.units.add("100001", "开封市示范机械厂")
     assert "还没有备份过" in (backups.reminder(now) or "")
 
     backups.backup(tmp_path / "b.gjjbak")
