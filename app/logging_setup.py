@@ -62,21 +62,30 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
 
 def setup_logging(level: int = logging.INFO, *, console: bool = True) -> Path:
     """Send the client's logging to the rotating log file; returns the file's path."""
-    log_file = paths.log_file()
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_gjj_desk", False):
             root.removeHandler(handler)
             handler.close()
-    file_handler = PrivateRotatingFileHandler(
-        log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
-    )
-    handlers: list[logging.Handler] = [file_handler]
-    if console:
+    handlers: list[logging.Handler] = []
+    unwritable: OSError | None = None
+    try:
+        log_file = paths.log_file()
+        handlers.append(
+            PrivateRotatingFileHandler(
+                log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+            )
+        )
+    except OSError as exc:
+        # A read-only or full data folder must not stop the client before it can say so.
+        log_file, unwritable = Path(exc.filename or "gjj-desk.log"), exc
+    if console or unwritable is not None:
         handlers.append(logging.StreamHandler(sys.stderr))
     for handler in handlers:
         handler.setFormatter(MaskingFormatter(FORMAT))
         handler._gjj_desk = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(level)
+    if unwritable is not None:
+        logging.getLogger(__name__).warning("no log file (%s): logging to stderr", unwritable)
     return log_file

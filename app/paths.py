@@ -9,6 +9,7 @@ made for their owner only (0700). On Windows the user's own profile folder keeps
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -48,7 +49,8 @@ def private_dir(path: Path) -> Path:
     if os.name == "posix":
         info = path.stat()
         if info.st_mode & 0o077 and info.st_uid == os.getuid():
-            path.chmod(0o700)
+            with contextlib.suppress(OSError):  # a read-only disk: the store will say so
+                path.chmod(0o700)
     return path
 
 

@@ -63,3 +63,23 @@ def test_masking_leaves_ordinary_numbers_alone() -> None:
     text = "unit 100001 sent 3 rows, 5,000.00 元, ratio 0.12, account 00000104, 2026-11-28 15:52:24"
 
     assert mask_ids(text) == text
+
+
+def test_an_unwritable_log_folder_does_not_stop_the_client(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "logs").write_text("a file where the log folder should be", encoding="utf-8")
+
+    try:
+        setup_logging(logging.INFO, console=False)
+        logging.getLogger("tests.logging").info("still heard")
+    finally:
+        root = logging.getLogger()
+        for handler in list(root.handlers):
+            if getattr(handler, "_gjj_desk", False):
+                root.removeHandler(handler)
+                handler.close()
+
+    err = capsys.readouterr().err
+    assert "no log file" in err and "still heard" in err
