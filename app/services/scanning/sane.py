@@ -346,9 +346,18 @@ class _BatchRun:
     def _finish(self) -> int:
         """The exit code; every wait bounded (a killed process is reaped within the grace)."""
         try:
-            returncode = self._proc.wait(timeout=KILL_GRACE_SECONDS if self._killed_at else None)
+            returncode = self._proc.wait(
+                timeout=KILL_GRACE_SECONDS if self._killed_at else self._stall_seconds
+            )
         except subprocess.TimeoutExpired:
-            returncode = -1
+            if self._killed_at is None:  # the output ended but the driver never let go
+                logger.warning("scanimage did not exit after its last page: stopping it")
+                self.stalled = True
+                self._stop()
+            try:
+                returncode = self._proc.wait(timeout=KILL_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                returncode = -1
         self._stdout_thread.join(timeout=KILL_GRACE_SECONDS)
         self._stderr_thread.join(timeout=KILL_GRACE_SECONDS)
         if not (self._stdout_thread.is_alive() or self._stderr_thread.is_alive()):

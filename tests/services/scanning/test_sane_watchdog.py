@@ -133,3 +133,19 @@ def test_a_slow_page_that_keeps_arriving_is_not_a_stall(tmp_path: Path) -> None:
     # It stalled only after the page was finished, and the page is there.
     assert [p.name for p in caught.value.pages] == ["page-0001.png"]
     assert "已扫描的 1 页已保留" in caught.value.message
+
+
+def test_a_driver_that_hangs_after_closing_its_output_is_stopped_too(tmp_path: Path) -> None:
+    script = fake_scanimage(tmp_path, good=1)
+    # This one closes stdout after its page, then hangs instead of exiting.
+    text = script.read_text(encoding="ascii")
+    script.write_text(text.replace("exec sleep 600", "exec sleep 600 >&-"), encoding="ascii")
+    scanner = SaneScanner(scanimage=script)
+    settings = ScanSettings("fake:0", Source.ADF, 75, stall_seconds=0.5)
+
+    with pytest.raises(ScanFailedError) as caught:
+        scanner.scan(settings, tmp_path / "out", lambda _p: None, lambda: False)
+
+    assert caught.value.code == "STALLED"
+    assert [p.name for p in caught.value.pages] == ["page-0001.png"]
+    assert _gone(int((tmp_path / "pid").read_text()))
