@@ -20,6 +20,7 @@ from app.services.backup import (
 )
 from app.services.context import AppServices
 from app.services.documents import human_size
+from app.services.settings import Settings
 from app.views.ops import Op, OpContext
 
 logger = logging.getLogger(__name__)
@@ -108,6 +109,8 @@ class BackupMenu(QObject):
     def _restored(self, result: RestoreResult) -> None:
         self.op = None
         self.restored = result
+        # The restored preferences, not the ones in memory, are what closing the window updates.
+        self.services.settings = Settings(self.services.settings.path)
         kept = f"\n恢复前的数据保存在 {result.replaced}。" if result.replaced else ""
         QMessageBox.information(
             self.window,

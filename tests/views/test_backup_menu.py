@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services.backup import LAST_BACKUP_KEY, BackupService
 from app.services.context import AppServices
+from app.services.settings import Settings
 from app.views.main_window import MainWindow
 
 
@@ -48,6 +49,7 @@ def test_backup_from_the_window_then_restore_replaces_the_data_and_closes(
     window = make_window(qtbot, services)
     menu = window.backup_menu
     target = tmp_path / "窗口备份.gjjbak"
+    services.settings.set("backup_reminder_days", 30)  # kept in the backup
 
     op = menu.backup(target)
     assert op is not None
@@ -56,6 +58,7 @@ def test_backup_from_the_window_then_restore_replaces_the_data_and_closes(
     assert BackupService(services.store, services.settings).reminder() is None
 
     services.units.add("100002", "备份之后添加的单位")
+    services.settings.set("backup_reminder_days", 3)  # changed after it
     told: list[str] = []
     monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
     monkeypatch.setattr(QMessageBox, "information", lambda _w, _t, text: told.append(text))
@@ -64,7 +67,8 @@ def test_backup_from_the_window_then_restore_replaces_the_data_and_closes(
     qtbot.waitUntil(lambda: menu.op is None, timeout=30_000)
 
     assert menu.restored is not None and "已恢复" in told[0] and "replaced-" in told[0]
-    assert not window.isVisible()
+    assert not window.isVisible()  # closing saved the window's place into the restored settings
+    assert Settings(services.settings.path).get("backup_reminder_days") == 30
     again = AppServices.open()
     try:
         assert [u.code for u in again.units.list()] == ["100001"]
