@@ -9,6 +9,7 @@ import stat
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -64,7 +65,7 @@ def _fill(services: AppServices, tmp_path: Path) -> None:
             pending.submit()
 
 
-def _state(store_services: AppServices) -> dict[str, object]:
+def _state(store_services: AppServices) -> dict[str, Any]:
     with store_services.store.session() as session:
         rows = sorted(r.data["name"] for r in session.scalars(select(PendingRow)))
         docs = [(a.material, a.sha256, Path(a.path)) for a in session.scalars(select(Attachment))]

@@ -120,8 +120,8 @@ def test_sql_errors_never_carry_the_row_values(tmp_path: Path) -> None:
 
 def _sqlite_error(text: str, code: int, name: str) -> sqlite3.OperationalError:
     error = sqlite3.OperationalError(text)
-    error.sqlite_errorcode = code  # type: ignore[attr-defined]
-    error.sqlite_errorname = name  # type: ignore[attr-defined]
+    error.sqlite_errorcode = code
+    error.sqlite_errorname = name
     return error
 
 

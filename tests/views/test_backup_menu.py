@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.services.backup import LAST_BACKUP_KEY, BackupService
@@ -27,7 +27,7 @@ def test_the_file_menu_offers_backup_and_restore(qtbot: QtBot, services: AppServ
     window = make_window(qtbot, services)
 
     (menu,) = [a.menu() for a in window.menuBar().actions()]
-    assert menu is not None and menu.title() == "文件(&F)"
+    assert isinstance(menu, QMenu) and menu.title() == "文件(&F)"
     assert [a.text() for a in menu.actions()] == ["备份数据…", "恢复数据…"]
 
 
