@@ -268,3 +268,30 @@ def test_a_full_disk_met_outside_the_store_still_exits_2_with_the_message(
     err = capsys.readouterr().err
     assert code == 2
     assert "磁盘空间不足" in err and "Traceback" not in err
+
+
+def test_scanned_pages_and_their_pdf_are_private(services: AppServices, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from app.services.attachments import AttachmentService
+    from app.services.businesses import SPECS
+    from app.services.engine.pending import PendingLists
+
+    unit = services.units.add("100001", "开封市示范机械厂")
+    policy = services.units.policy(unit.id)
+    pending = PendingLists(services.store, SPECS["open-account"], unit.id, lambda: policy)
+    attachments = AttachmentService(services.store, unit.id)
+    scan = tmp_path / "scan.png"
+    Image.new("RGB", (300, 200), "white").save(scan)
+    previous = os.umask(0o022)
+    try:
+        pages = attachments.pages_of(pending.list_id(), "身份证复印件")
+        pages.import_files([scan])
+        document = attachments.build("open-account", pending.list_id(), "身份证复印件", policy)
+    finally:
+        os.umask(previous)
+
+    assert document is not None
+    page_files = [pages.path(page) for page in pages.pages()]
+    assert [stat.S_IMODE(p.stat().st_mode) for p in page_files] == [0o600]
+    assert stat.S_IMODE(Path(document.path).stat().st_mode) == 0o600
