@@ -168,10 +168,16 @@ _DISK_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EROF
 def storage_trouble(exc: BaseException) -> StorageError | None:
     """The StorageError for a raw disk or database-file error that escaped; None otherwise."""
     if isinstance(exc, OSError) and exc.errno in _DISK_ERRNOS:
-        where = Path(exc.filename) if exc.filename else paths.data_dir()
+        if not exc.filename:
+            return storage_error(exc, "数据文件夹")
+        where = Path(exc.filename)
         return storage_error(exc, where if where.is_dir() else where.parent)
     if isinstance(exc, DatabaseError | sqlite3.Error) and is_storage_trouble(exc):
-        return database_error(exc, paths.database_path())
+        try:
+            database = paths.database_path()
+        except OSError:  # the folder itself is the trouble: name the file without making it
+            database = Path("数据文件夹") / "gjj-desk.sqlite3"
+        return database_error(exc, database)
     return None
 
 
