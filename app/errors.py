@@ -7,6 +7,15 @@ Anything else that escapes is a bug: logged with its traceback and shown in the 
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
+from pathlib import Path
+
+# Below this much free space a failed write is taken for a full disk (SQLite says only
+# "disk I/O error" when it cannot grow its shared-memory file on a full disk).
+LOW_SPACE_BYTES = 1 << 20
+
 
 class KnownError(Exception):
     """Trouble with a clear Chinese message for the clerk; never a bug."""
@@ -45,6 +54,10 @@ class StorageError(KnownError):
     """The local disk or database refused a write (full disk, read-only folder, locked file)."""
 
 
+class DatabaseCorruptError(StorageError):
+    """The local database file is damaged (bad header, truncated, malformed pages)."""
+
+
 class DatabaseTooNewError(KnownError):
     """The local database was written by a newer version of the client."""
 
@@ -58,3 +71,47 @@ class CancelledError(KnownError):
 
     def __init__(self, message: str = "操作已取消。") -> None:
         super().__init__(message)
+
+
+def disk_full_message(where: Path | str) -> str:
+    return f"磁盘空间不足，无法保存到 {where}，请清理磁盘后重试。"
+
+
+def no_permission_message(where: Path | str) -> str:
+    return (
+        f"没有写入 {where} 的权限（文件夹只读或属于其他用户）：请检查该文件夹的权限，"
+        "或用 --data-dir 指定一个可写的数据文件夹。"
+    )
+
+
+def free_bytes(where: Path) -> int | None:
+    """Free space on the disk holding `where` (its nearest existing ancestor); None if unknown."""
+    for folder in (where, *where.parents):
+        if folder.exists():
+            try:
+                return shutil.disk_usage(folder).free
+            except OSError:
+                return None
+    return None
+
+
+def is_low_on_space(where: Path) -> bool:
+    free = free_bytes(where)
+    return free is not None and free < LOW_SPACE_BYTES
+
+
+def cannot_write(where: Path) -> bool:
+    """Whether the folder holding `where` (or `where` itself, if it exists) refuses writes."""
+    folder = where if where.is_dir() else where.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return True
+    return where.exists() and not os.access(where, os.W_OK)
+
+
+def storage_error(exc: OSError, where: Path | str) -> StorageError:
+    """A full disk, a read-only folder or another refused write, in words the clerk can act on."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return StorageError(disk_full_message(where), code="disk_full")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return StorageError(no_permission_message(where), code="no_permission")
+    return StorageError(f"无法保存到 {where}：{exc.strerror or exc}", code="io_error")

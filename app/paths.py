@@ -2,10 +2,14 @@
 
 The data folder is, in order of precedence: the `--data-dir` option (through `set_data_dir`),
 the `GJJ_DESK_DATA_DIR` environment variable, or the platform's user data folder.
+
+The folder holds names, full ID numbers and mobiles: on POSIX it and every folder in it are
+made for their owner only (0700). On Windows the user's own profile folder keeps others out.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -32,13 +36,28 @@ def data_dir() -> Path:
         root = Path(os.environ[ENV_DATA_DIR]).expanduser().resolve()
     else:
         root = Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=True))
-    root.mkdir(parents=True, exist_ok=True)
+    private_dir(root)
     return root
 
 
+def private_dir(path: Path) -> Path:
+    """Make `path` (and missing parents) a folder only its owner can enter; returns it.
+
+    An existing folder an older client made 0755 is tightened, as long as it is ours.
+    """
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.name == "posix":
+        info = path.stat()
+        if info.st_mode & 0o077 and info.st_uid == os.getuid():
+            with contextlib.suppress(OSError):  # a read-only disk: the store will say so
+                path.chmod(0o700)
+    return path
+
+
 def _sub(name: str) -> Path:
-    path = data_dir() / name
-    path.mkdir(parents=True, exist_ok=True)
+    path = data_dir()
+    for part in Path(name).parts:
+        path = private_dir(path / part)
     return path
 
 
@@ -67,9 +86,7 @@ def unit_dir(unit_code: str) -> Path:
 
 
 def attachments_dir(unit_code: str) -> Path:
-    path = unit_dir(unit_code) / "attachments"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(unit_dir(unit_code) / "attachments")
 
 
 def settings_file() -> Path:

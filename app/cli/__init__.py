@@ -13,6 +13,7 @@ import sys
 from app import __version__, paths
 from app.cli import (
     argparse_zh,
+    backup_cmds,
     business_cmds,
     policy_cmds,
     rules_cmds,
@@ -23,6 +24,7 @@ from app.cli import (
 )
 from app.cli.output import error
 from app.errors import BadInputError, KnownError
+from app.services.store import storage_trouble
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_TROUBLE = 0, 1, 2
 COMMAND_MODULES = (
@@ -33,6 +35,7 @@ COMMAND_MODULES = (
     session_cmds,
     sync_cmds,
     scan_cmds,
+    backup_cmds,
 )
 
 
@@ -106,5 +109,11 @@ def run(argv: list[str]) -> int:
         return EXIT_BAD_INPUT
     except KnownError as exc:
         error(exc.message)
+        return EXIT_TROUBLE
+    except Exception as exc:
+        trouble = storage_trouble(exc)  # the disk or the database file, met outside a service
+        if trouble is None:
+            raise
+        error(trouble.message)
         return EXIT_TROUBLE
     return code

@@ -23,7 +23,7 @@ from app import paths
 from app.errors import BadInputError, KnownError
 from app.models import Attachment, OutboxItem, Unit
 from app.services import audit
-from app.services.documents import Page, build_pdf, file_sha256
+from app.services.documents import Document, Page, build_pdf, file_sha256
 from app.services.engine.states import ACCEPTED
 from app.services.material_pages import (
     MaterialPages,
@@ -125,6 +125,16 @@ class AttachmentService:
             mode=POLICY_MODES.get(limits.colour_mode),
             name=material,
         )
+        try:
+            return self._record(business, list_id, material, document)
+        except BaseException:
+            # Not recorded (a full disk refused the row): the PDF must not stay behind unknown.
+            document.path.unlink(missing_ok=True)
+            raise
+
+    def _record(
+        self, business: str, list_id: int, material: str, document: Document
+    ) -> AttachmentInfo:
         with self.store.session() as session:
             self._drop(session, list_id, material)
             row = Attachment(

@@ -9,6 +9,7 @@ quality, then DPI) that stops at a readable floor.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
@@ -24,7 +25,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
-from app.errors import BadInputError, StorageError
+from app.errors import BadInputError, storage_error
 from app.services.scanning.base import ColourMode
 
 logger = logging.getLogger(__name__)
@@ -361,8 +362,13 @@ def _too_big(name: str, size: int, max_bytes: int) -> BadInputError:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
+    """Write all of `data` or nothing: a full disk leaves no partial file behind.
+
+    The file is 0600 (mkstemp's mode): a scanned ID card is for its owner's eyes only.
+    """
+    tmp: str | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -370,4 +376,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        raise StorageError(f"无法保存文件“{path}”：{exc.strerror or exc}") from exc
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise storage_error(exc, path.parent) from exc

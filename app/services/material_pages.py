@@ -143,9 +143,11 @@ class MaterialPages:
                 f"文件“{name}”不是支持的格式：请使用 {SUPPORTED_TEXT} 文件。", field=name
             )
         try:
-            if kind == "pdf":
-                return self._copy_pdf(source)
-            return self._copy_image(source, kind)
+            names = self._copy_pdf(source) if kind == "pdf" else self._copy_image(source, kind)
+            if os.name == "posix":  # a scanned ID card is for its owner's eyes only
+                for page_name in names:
+                    (self.folder / page_name).chmod(0o600)
+            return names
         except OSError as exc:
             raise StorageError(f"无法保存页面“{name}”：{exc.strerror or exc}") from exc
 

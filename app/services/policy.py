@@ -82,6 +82,8 @@ class AttachmentLimits:
     accepted_file_types: tuple[str, ...]
     target_dpi: int
     colour_mode: str  # one of COLOUR_MODES
+    # A scan with no page and no progress for this long is abandoned (a hung scanner driver).
+    scan_stall_seconds: int = 120
 
     def accepts(self, filename: str) -> bool:
         """Whether a file's extension is one the centre accepts (case-insensitive)."""
@@ -177,6 +179,7 @@ class CentrePolicy:
                 "accepted_file_types": list(self.attachments.accepted_file_types),
                 "target_dpi": self.attachments.target_dpi,
                 "colour_mode": self.attachments.colour_mode,
+                "scan_stall_seconds": self.attachments.scan_stall_seconds,
             },
             "import": {
                 "header_synonyms": {k: list(v) for k, v in self.header_synonyms.items()},
@@ -341,6 +344,9 @@ class _Reader:
             accepted_file_types=types,
             target_dpi=self._int(section, "target_dpi", "扫描分辨率", 72),
             colour_mode=colour if isinstance(colour, str) else "color",
+            scan_stall_seconds=self._int(section, "scan_stall_seconds", "扫描无响应超时（秒）", 5)
+            if "scan_stall_seconds" in section
+            else AttachmentLimits.scan_stall_seconds,
         )
 
     def _id_types(self) -> tuple[str, ...]:

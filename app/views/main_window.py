@@ -29,6 +29,7 @@ from app.services.demo import DEMO_UNIT_CODE
 from app.services.outbox import waiting_note
 from app.services.roster import RosterService, SyncCounts, fetch_from
 from app.services.session import CentreSession
+from app.views.backup_menu import BackupMenu
 from app.views.changes import ChangeHub
 from app.views.home_page import HomePage
 from app.views.login_dialog import LoginDialog, demo_hint
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
 
         self._build_toolbar()
         self._build_status_bar()
+        self.backup_menu = BackupMenu(self, services)  # 文件 → 备份数据 / 恢复数据
         self._restore_geometry()
         self.refresh_units()
         self.tree.setFocus()

@@ -13,6 +13,10 @@ from app.errors import ScannerError
 PageCallback = Callable[[Path], None]
 CancelCheck = Callable[[], bool]
 
+# A scan that shows no page and no progress for this long is abandoned (a hung driver must not
+# hold the clerk, or a test run, forever). Generous: a cold lamp can take half a minute.
+DEFAULT_STALL_SECONDS = 120.0
+
 
 class Source(enum.Enum):
     """Where the paper lies."""
@@ -83,6 +87,8 @@ class ScanSettings:
     mode: ColourMode = ColourMode.COLOUR
     duplex: bool = False
     extra_options: dict[str, str] = field(default_factory=dict)
+    # No page and no progress for this many seconds: the scan is abandoned, pages kept.
+    stall_seconds: float = DEFAULT_STALL_SECONDS
 
 
 class ScanFailedError(ScannerError):

@@ -11,12 +11,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import queue
 import re
 import shutil
-import signal
 import subprocess
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,13 +26,12 @@ from app.services.scanning.base import (
     ScanSettings,
     Source,
 )
+from app.services.scanning.sane_run import BatchRun
 
 logger = logging.getLogger(__name__)
 
 # Resolutions offered when a device gives a continuous range rather than a list.
 COMMON_DPI = (75, 100, 150, 200, 240, 300, 400, 600, 1200)
-# How often a running scan looks at the cancel flag (seconds).
-CANCEL_POLL_SECONDS = 0.05
 LIST_TIMEOUT_SECONDS = 60.0
 
 # SANE_Status codes; scanimage exits with the status of the failing call.
@@ -73,6 +69,8 @@ _MESSAGES = {
     "CANCELLED": "扫描已被扫描仪取消。",
     "INVAL": "扫描仪不接受所选的扫描参数：请换一个来源、分辨率或色彩模式。",
     "NOT_INSTALLED": "未安装 SANE 扫描程序（scanimage）：请安装 sane-utils 后重试。",
+    "STALLED": "扫描仪 {seconds} 秒没有响应，已停止本次扫描：请检查扫描仪是否卡纸、"
+    "盖板是否合上、连接线和电源是否正常，然后重新扫描。",
     "UNKNOWN": "扫描失败：{detail}",
 }
 
@@ -145,14 +143,16 @@ class SaneScanner:
             )
         return devices
 
-    def _read_options(self, device_id: str) -> _DeviceOptions:
+    def _read_options(
+        self, device_id: str, timeout: float = LIST_TIMEOUT_SECONDS
+    ) -> _DeviceOptions:
         exe = self._require_executable()
         try:
             result = subprocess.run(
                 [exe, "-d", device_id, "-A"],
                 capture_output=True,
                 text=True,
-                timeout=LIST_TIMEOUT_SECONDS,
+                timeout=timeout,
                 check=False,
             )
         except subprocess.TimeoutExpired as exc:
@@ -178,15 +178,19 @@ class SaneScanner:
     ) -> list[Path]:
         """Scan with `scanimage --batch`; a feeder runs until empty, a flatbed gives one page."""
         exe = self._require_executable()
-        options = self._read_options(settings.device_id)
+        options = self._read_options(settings.device_id, settings.stall_seconds)
         out_dir.mkdir(parents=True, exist_ok=True)
         command = [exe, *build_arguments(settings, options, out_dir)]
         if cancelled():  # cancelled while the options were being read: start nothing
             return []
         logger.info("scanning: %s", " ".join(command))
-        run = _BatchRun(command, out_dir, on_page, cancelled)
+        run = BatchRun(
+            command, out_dir, on_page, cancelled, settings.stall_seconds, _MESSAGES["NOT_INSTALLED"]
+        )
         returncode, stderr = run.wait()
         pages = run.pages
+        if run.stalled:
+            raise _stalled(settings.stall_seconds, pages)
         if run.was_cancelled:
             logger.info("scan cancelled after %d page(s)", len(pages))
             return pages
@@ -231,82 +235,11 @@ def build_arguments(settings: ScanSettings, options: _DeviceOptions, out_dir: Pa
     return args
 
 
-class _BatchRun:
-    """One scanimage process: pages arrive on stdout (`--batch-print`), cancel kills it."""
-
-    def __init__(
-        self, command: list[str], out_dir: Path, on_page: PageCallback, cancelled: CancelCheck
-    ) -> None:
-        self.pages: list[Path] = []
-        self._out_dir = out_dir
-        self.was_cancelled = False
-        self._on_page = on_page
-        self._cancelled = cancelled
-        try:
-            self._proc = subprocess.Popen(
-                command,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                start_new_session=os.name == "posix",
-            )
-        except OSError as exc:
-            raise ScanFailedError(_MESSAGES["NOT_INSTALLED"], code="NOT_INSTALLED") from exc
-        self._lines: queue.Queue[str | None] = queue.Queue()
-        self._stderr: list[str] = []
-        self._stdout_thread = threading.Thread(target=self._read_stdout, daemon=True)
-        self._stdout_thread.start()
-        self._stderr_thread = threading.Thread(target=self._read_stderr, daemon=True)
-        self._stderr_thread.start()
-
-    def _read_stdout(self) -> None:
-        assert self._proc.stdout is not None
-        for line in self._proc.stdout:
-            self._lines.put(line.rstrip("\n"))
-        self._lines.put(None)
-
-    def _read_stderr(self) -> None:
-        assert self._proc.stderr is not None
-        self._stderr.extend(self._proc.stderr)
-
-    def wait(self) -> tuple[int, str]:
-        """Deliver pages until the process ends or the clerk cancels; (exit code, stderr)."""
-        while True:
-            if not self.was_cancelled and self._cancelled():
-                self.was_cancelled = True
-                self._stop()
-            try:
-                line = self._lines.get(timeout=CANCEL_POLL_SECONDS)
-            except queue.Empty:
-                continue
-            if line is None:
-                break
-            if line:  # a finished page, even if it arrived just as the clerk cancelled
-                page = Path(line)
-                self.pages.append(page)
-                self._on_page(page)
-        returncode = self._proc.wait()
-        self._stdout_thread.join()
-        self._stderr_thread.join()
-        for stream in (self._proc.stdout, self._proc.stderr):
-            if stream is not None:
-                stream.close()
-        if self.was_cancelled:
-            self._remove_partial()
-        return returncode, "".join(self._stderr)
-
-    def _stop(self) -> None:
-        if self._proc.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            if os.name == "posix":
-                os.killpg(self._proc.pid, signal.SIGKILL)
-            else:
-                self._proc.kill()
-
-    def _remove_partial(self) -> None:
-        for part in self._out_dir.glob("page-*.png.part"):
-            part.unlink(missing_ok=True)
+def _stalled(seconds: float, pages: list[Path]) -> ScanFailedError:
+    message = _MESSAGES["STALLED"].format(seconds=f"{seconds:g}")
+    if pages:
+        message += f"已扫描的 {len(pages)} 页已保留。"
+    return ScanFailedError(message, pages=pages, code="STALLED")
 
 
 def _status_of(returncode: int, stderr: str) -> str | None:

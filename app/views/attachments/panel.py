@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import shutil
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import shiboken6
@@ -519,6 +519,8 @@ class AttachmentPanel(QWidget):
         settings = self.picker.settings()
         if material is None or settings is None or self.scan_op is not None:
             return None
+        # A scanner silent for the policy's time is abandoned (the message comes from the scanner).
+        settings = replace(settings, stall_seconds=self.policy.attachments.scan_stall_seconds)
         out_dir = self._states[material].store.folder / f".scan-{uuid.uuid4().hex[:8]}"
         scanner = self.picker.scanner
         self.scanned_pages = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -82,5 +83,8 @@ def sane_panel(
     from app.services.scanning.sane import SaneScanner
 
     made = make_panel(qtbot, services, pending, attachments, CombinedScanner([SaneScanner()]))
+    # A hung scanimage ends by the watchdog well inside the tests' 60 s waits (issue 15.16).
+    limits = replace(made.policy.attachments, scan_stall_seconds=20)
+    made.policy = replace(made.policy, attachments=limits)
     yield made
     assert made.scan_op is None, "a test must wait for its scan to end"
