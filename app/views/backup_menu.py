@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from app.errors import KnownError
 from app.services.backup import (
@@ -21,6 +21,7 @@ from app.services.backup import (
 from app.services.context import AppServices
 from app.services.documents import human_size
 from app.services.settings import Settings
+from app.views import file_dialogs
 from app.views.ops import Op, OpContext
 
 logger = logging.getLogger(__name__)
@@ -58,8 +59,9 @@ class BackupMenu(QObject):
     def backup(self, target: Path | None = None) -> Op[BackupInfo] | None:
         """Back up to `target` (asked for when None) in the background."""
         if target is None:
-            suggested = str(Path.home() / default_name())
-            name, _ = QFileDialog.getSaveFileName(self.window, "备份数据", suggested, FILTER)
+            name, _ = file_dialogs.get_save_file_name(
+                self.window, "备份数据", default_name(), FILTER, purpose="backup"
+            )
             if not name:
                 return None
             target = Path(name)
@@ -79,7 +81,9 @@ class BackupMenu(QObject):
     def restore(self, source: Path | None = None) -> Op[RestoreResult] | None:
         """Check `source`, set what is here aside, put the backup in place, close the window."""
         if source is None:
-            name, _ = QFileDialog.getOpenFileName(self.window, "恢复数据", str(Path.home()), FILTER)
+            name, _ = file_dialogs.get_open_file_name(
+                self.window, "恢复数据", "", FILTER, purpose="backup"
+            )
             if not name:
                 return None
             source = Path(name)
