@@ -19,7 +19,8 @@ run: $(STAMP)
 	$(BIN)/gjj-desk --demo
 
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q --cov --cov-report=
+	$(BIN)/python tools/check_coverage.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
