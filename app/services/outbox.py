@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
+from app.errors import AuthError, Cancelled, OfflineError, ServerError, ServerRejectedError
 from app.models import Attachment, OutboxItem, Unit
 from app.models.base import utcnow
 from app.services.api.models import AttachmentInfo, SubmissionPage, SubmissionRecord
@@ -87,6 +87,7 @@ class RunCounts:
     retry_later: int = 0  # back to 待上传 with a backoff
     failed: int = 0  # 失败: the centre refused it, or a file is missing
     stopped: str | None = None  # why the run stopped early (offline, cancelled), in Chinese
+    cancelled: bool = False  # stopped because the clerk asked: not trouble to report
     failures: list[tuple[int, str]] = field(default_factory=list)  # (item id, why) newly 失败
 
 
@@ -353,7 +354,7 @@ class OutboxSync:
         try:
             for done, item_id in enumerate(due):
                 if cancelled is not None and cancelled():
-                    counts.stopped = "已取消"
+                    counts.cancelled, counts.stopped = True, Cancelled().message
                     break
                 try:
                     state, replayed = self._send(item_id, api)

@@ -28,7 +28,6 @@ from app.views.ops import Op, OpContext
 logger = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL_MS = 60_000
-CANCELLED = "已取消"
 
 
 class StatusWindow(Protocol):
@@ -139,7 +138,7 @@ class SyncController(QObject):
         return True
 
     def _done(self, report: SyncReport) -> None:
-        stopped = report.run.stopped if report.run.stopped != CANCELLED else None
+        stopped = None if report.run.cancelled else report.run.stopped
         trouble = stopped or report.pull_error
         if trouble:
             self.online_changed.emit(False, trouble)
