@@ -57,6 +57,14 @@ class MaterialState(QObject):
         self.undo.undo()
         return what
 
+    def redo_last(self) -> str | None:
+        """Make the last undone change again; what it was, or None when there is none."""
+        if not self.undo.canRedo():
+            return None
+        what = self.undo.redoText()
+        self.undo.redo()
+        return what
+
     def _put_back(self, pages: Pages) -> None:
         self.model.restore(pages)
         self._store(pages)

@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QShowEvent, QUndoStack
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -100,6 +100,7 @@ class AttachmentPanel(QWidget):
         state.put_back.connect(lambda: self._put_back(name))
         state.store_failed.connect(lambda message: self._say(message, error=True))
         state.undo.canUndoChanged.connect(self._update_actions)
+        state.undo.canRedoChanged.connect(self._update_actions)
         state.view.selectionModel().currentChanged.connect(self._show_current)
         state.view.selectionModel().selectionChanged.connect(self._update_actions)
         state.view.files_dropped.connect(lambda files: self.add_files(name, files))
@@ -136,6 +137,7 @@ class AttachmentPanel(QWidget):
                 "right": lambda: self.rotate_selected(90),
                 "delete": self.delete_selected,
                 "undo": self.undo,
+                "redo": self.redo,
             },
         )
         self.tool_buttons = tools.buttons
@@ -144,6 +146,7 @@ class AttachmentPanel(QWidget):
         self.earlier_action, self.later_action = tools.actions["earlier"], tools.actions["later"]
         self.left_action, self.right_action = tools.actions["left"], tools.actions["right"]
         self.delete_action, self.undo_action = tools.actions["delete"], tools.actions["undo"]
+        self.redo_action = tools.actions["redo"]
         right.addLayout(tools.row)
         right.addWidget(self.picker)
         right.addWidget(split, 1)
@@ -189,9 +192,6 @@ class AttachmentPanel(QWidget):
     def model(self, material: str) -> PageListModel:
         return self._states[material].model
 
-    def undo_stack(self, material: str) -> QUndoStack:
-        return self._states[material].undo
-
     # -- choosing a material and a page ----------------------------------------------------------
 
     def select_material(self, material: str) -> None:
@@ -231,9 +231,9 @@ class AttachmentPanel(QWidget):
         selected = bool(self._selected())
         for key in ("earlier", "later", "left", "right", "delete"):
             self.tool_buttons[key].defaultAction().setEnabled(selected)
-        self.undo_action.setEnabled(
-            self.current is not None and self._states[self.current].undo.canUndo()
-        )
+        stack = self._states[self.current].undo if self.current is not None else None
+        self.undo_action.setEnabled(stack is not None and stack.canUndo())
+        self.redo_action.setEnabled(stack is not None and stack.canRedo())
         self.add_action.setEnabled(has_material)
         device = self.picker.current_device()
         scanning = self.scan_op is not None
@@ -262,6 +262,12 @@ class AttachmentPanel(QWidget):
         what = self._states[self.current].undo_last() if self.current is not None else None
         if what is not None:
             self._say(f"已撤销：{what}")
+
+    def redo(self) -> None:
+        """Make the current material's last undone change again."""
+        what = self._states[self.current].redo_last() if self.current is not None else None
+        if what is not None:
+            self._say(f"已重做：{what}")
 
     def _put_back(self, material: str) -> None:
         self.jobs.build(material)

@@ -26,6 +26,7 @@ TOOLS: list[tuple[str, str, Shortcut]] = [
     ("", "", None),
     ("delete", "删除", QKeySequence.StandardKey.Delete),
     ("undo", "撤销", QKeySequence.StandardKey.Undo),
+    ("redo", "重做", QKeySequence.StandardKey.Redo),
 ]
 
 
