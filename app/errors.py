@@ -66,8 +66,12 @@ class ScannerError(KnownError):
     """The scanner failed: jammed, empty feeder, busy or gone."""
 
 
-class CancelledError(KnownError):
-    """The clerk cancelled a long operation; nothing was half-done."""
+class Cancelled(KnownError):  # noqa: N818 - the name reads as what happened, like asyncio's
+    """The clerk cancelled a long operation (an import, a roster sync…); nothing was half-done.
+
+    The one way every long job says it stopped on request: a worker raises it when its
+    `cancelled()` turns true, and callers catch this class, never compare messages.
+    """
 
     def __init__(self, message: str = "操作已取消。") -> None:
         super().__init__(message)

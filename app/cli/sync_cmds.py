@@ -98,7 +98,7 @@ def _report(
     args: argparse.Namespace, unit: UnitInfo, report: SyncReport, counts: dict[str, int]
 ) -> int:
     run = report.run
-    trouble = run.stopped if run.stopped != "已取消" else None
+    trouble = None if run.cancelled else run.stopped
     trouble = trouble or report.pull_error
     if args.json:
         print_json(

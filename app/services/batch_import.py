@@ -18,7 +18,7 @@ from datetime import date
 from os import PathLike
 from pathlib import Path
 
-from app.errors import BadInputError
+from app.errors import BadInputError, Cancelled
 from app.services.engine.pending import PendingLists, RowInvalidError, RowView
 from app.services.engine.rows import check_row
 from app.services.engine.spec import (
@@ -32,7 +32,6 @@ from app.services.engine.spec import (
 from app.services.engine.table import table_spec
 from app.services.policy import CentrePolicy
 from app.services.spreadsheet import (
-    Cancelled,
     CellProblem,
     SheetRow,
     TableSpec,
@@ -56,7 +55,6 @@ READING, CHECKING = "正在读取文件…", "正在校验每一行…"
 PROGRESS_EVERY = 1000
 
 __all__ = [
-    "Cancelled",
     "CheckedRow",
     "ImportCheck",
     "ImportProblem",

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
+from app.errors import AuthError, Cancelled, OfflineError, ServerError, ServerRejectedError
 from app.models import Attachment, OutboxItem, Unit
 from app.models.base import utcnow
 from app.services.api.models import SubmissionPage, SubmissionRecord
@@ -335,7 +335,7 @@ class OutboxSync:
                 return counts
             for done, item_id in enumerate(due):
                 if cancelled is not None and cancelled():
-                    counts.stopped = "已取消"
+                    counts.cancelled, counts.stopped = True, Cancelled().message
                     break
                 try:
                     state, replayed = self._send(item_id, api)

@@ -59,6 +59,7 @@ class RunCounts:
     retry_later: int = 0  # back to 待上传 with a backoff
     failed: int = 0  # 失败: the centre refused it, or a file is missing
     stopped: str | None = None  # why the run stopped early (offline, cancelled), in Chinese
+    cancelled: bool = False  # stopped because the clerk asked: not trouble to report
     failures: list[tuple[int, str]] = field(default_factory=list)  # (item id, why) newly 失败
 
 

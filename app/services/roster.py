@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from app.errors import CancelledError, ServerError
+from app.errors import Cancelled, ServerError
 from app.models import RosterPerson, Unit
 from app.services.engine.spec import Roster, RosterEntry
 from app.services.rules.idnumber import check_resident_id, mask_id, normalize_id_text
@@ -313,7 +313,7 @@ class RosterService:
         total = SyncCounts(version=self.version())
         while True:
             if cancelled is not None and cancelled():
-                raise CancelledError("名册同步已取消，已同步的部分已保存。")
+                raise Cancelled("名册同步已取消，已同步的部分已保存。")
             since = total.version
             page = fetch_page(since)
             items, version, has_more = _page_parts(page)

@@ -35,7 +35,6 @@ from app.views.ops import Op, OpContext
 logger = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL_MS = 60_000
-CANCELLED = "已取消"
 
 
 class StatusWindow(Protocol):
@@ -160,7 +159,7 @@ class SyncController(QObject):
         return True
 
     def _done(self, report: SyncReport) -> None:
-        stopped = report.run.stopped if report.run.stopped != CANCELLED else None
+        stopped = None if report.run.cancelled else report.run.stopped
         trouble = stopped or report.pull_error
         if trouble:
             self.online_changed.emit(False, trouble)
@@ -208,7 +207,7 @@ class SyncController(QObject):
 def describe(report: SyncReport) -> str:
     """One line a clerk reads after 立即同步: what went, what came back, or why nothing did."""
     run = report.run
-    trouble = run.stopped if run.stopped != CANCELLED else None
+    trouble = None if run.cancelled else run.stopped
     trouble = trouble or report.pull_error
     parts = [f"已上传 {run.sent} 笔"] if run.sent or not report.idle_reason else []
     if report.idle_reason and not run.sent:

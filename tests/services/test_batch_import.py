@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
-from app.errors import BadInputError
+from app.errors import BadInputError, Cancelled
 from app.models import AuditEntry, RosterPerson, Unit
 from app.services import batch_import
 from app.services.batch_import import import_rows, standalone_context, validate_file, write_report
@@ -20,7 +20,7 @@ from app.services.engine.pending import PendingLists
 from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec
 from app.services.engine.table import table_spec
 from app.services.policy import load_default
-from app.services.spreadsheet import Cancelled, ColumnKind, read_table, write_rows
+from app.services.spreadsheet import ColumnKind, read_table, write_rows
 from tests.ids import gb11643
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "open_account"

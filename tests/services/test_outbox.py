@@ -420,7 +420,8 @@ def test_cancelling_stops_between_items(
 
     counts = outbox.run(progress=lambda d, t: seen.append((d, t)), cancelled=lambda: bool(seen))
 
-    assert counts.stopped == "已取消" and counts.sent == 1 and seen == [(1, 3)]
+    assert counts.cancelled and counts.sent == 1 and seen == [(1, 3)]
+    assert counts.stopped == "操作已取消。"
     assert [item(services, i).state for i in ids] == ["sent", "queued", "queued"]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
-from app.errors import CancelledError, OfflineError, ServerError
+from app.errors import Cancelled, OfflineError, ServerError
 from app.models import RosterPerson
 from app.services.context import AppServices
 from app.services.roster import (
@@ -199,7 +199,7 @@ def test_sync_can_be_cancelled_between_pages(roster: RosterService) -> None:
     centre = FakeCentre(staff(25))
     seen: list[SyncCounts] = []
 
-    with pytest.raises(CancelledError):
+    with pytest.raises(Cancelled):
         roster.sync(
             fetch_from(centre, page_size=10),
             cancelled=lambda: len(seen) == 1,

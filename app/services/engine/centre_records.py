@@ -17,7 +17,7 @@ from typing import Protocol
 
 from sqlalchemy import select
 
-from app.errors import CancelledError
+from app.errors import Cancelled
 from app.models import OutboxItem
 from app.services.api.models import OpeningsPage
 from app.services.spreadsheet.spec import ColumnSpec, TableSpec
@@ -98,7 +98,7 @@ class CentreRecords:
         with self.client() as api:
             for number in range(1, MAX_PAGES + 1):
                 if cancelled is not None and cancelled():
-                    raise CancelledError("已取消读取中心记录。")
+                    raise Cancelled("已取消读取中心记录。")
                 page = api.openings(number, page_size=PAGE_SIZE)
                 records.extend(
                     CentreRecord(

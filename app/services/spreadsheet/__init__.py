@@ -2,14 +2,13 @@
 exports and error reports. Qt-free; values come out as text for the business rules to judge."""
 
 from app.services.spreadsheet.reader import EXAMPLE_MARKER, read_table
-from app.services.spreadsheet.result import Cancelled, CellProblem, ReadResult, SheetRow
+from app.services.spreadsheet.result import CellProblem, ReadResult, SheetRow
 from app.services.spreadsheet.sources import FileFormat, detect_format
 from app.services.spreadsheet.spec import ColumnKind, ColumnSpec, TableSpec, normalise_header
 from app.services.spreadsheet.writer import write_error_report, write_rows, write_template
 
 __all__ = [
     "EXAMPLE_MARKER",
-    "Cancelled",
     "CellProblem",
     "ColumnKind",
     "ColumnSpec",

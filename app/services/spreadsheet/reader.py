@@ -11,8 +11,9 @@ from itertools import chain, islice
 from os import PathLike
 from pathlib import Path
 
+from app.errors import Cancelled
 from app.services.spreadsheet import sources, spreadsheetml
-from app.services.spreadsheet.result import Cancelled, CellProblem, ReadResult, SheetRow
+from app.services.spreadsheet.result import CellProblem, ReadResult, SheetRow
 from app.services.spreadsheet.sources import FileFormat, SheetSource
 from app.services.spreadsheet.spec import ColumnKind, ColumnSpec, TableSpec, normalise_header
 from app.services.spreadsheet.values import cell_text, written_text

@@ -5,10 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-class Cancelled(Exception):  # noqa: N818 - the name reads as what happened, like asyncio's
-    """The caller's `cancelled()` turned true while a table was being read."""
-
-
 @dataclass(frozen=True)
 class CellProblem:
     """A problem with one cell (or one row, or the header row), told in Chinese.

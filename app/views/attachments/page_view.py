@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
@@ -51,7 +51,43 @@ class PageListView(QListView):
         return model if isinstance(model, PageListModel) else None
 
     def selected_rows(self) -> list[int]:
-        return sorted(index.row() for index in self.selectionModel().selectedIndexes())
+        selection = self.selectionModel()
+        if selection is None:
+            return []
+        return sorted(index.row() for index in selection.selectedIndexes())
+
+    # -- changes to the selected pages (the model announces each for undo) ----------------------
+
+    def move_selected(self, step: int) -> None:
+        """Move the selected pages one place earlier (step < 0) or later; they stay selected."""
+        model, rows = self.page_model(), self.selected_rows()
+        if model is None or not rows:
+            return
+        destination = rows[0] - 1 if step < 0 else rows[-1] + 2
+        if destination < 0 or destination > model.rowCount():
+            return
+        if model.move_rows(rows, destination):
+            first = rows[0] - 1 if step < 0 else rows[0] + 1
+            self.select_rows(range(first, first + len(rows)))
+
+    def select_rows(self, rows: range) -> None:
+        selection = self.selectionModel()
+        selection.clearSelection()
+        for row in rows:
+            selection.select(self.model().index(row, 0), QItemSelectionModel.SelectionFlag.Select)
+        selection.setCurrentIndex(
+            self.model().index(rows[0], 0), QItemSelectionModel.SelectionFlag.NoUpdate
+        )
+
+    def rotate_selected(self, degrees: int) -> None:
+        model, rows = self.page_model(), self.selected_rows()
+        if model is not None and rows:
+            model.rotate(rows, degrees)
+
+    def delete_selected(self) -> None:
+        model, rows = self.page_model(), self.selected_rows()
+        if model is not None and rows:
+            model.remove(rows)
 
     def drop_row(self, pos: QPoint) -> int:
         """Where a drop at `pos` puts the pages: before the item under it, or after it."""

@@ -21,7 +21,6 @@ class PagePreview(QLabel):
         self.setMinimumSize(QSize(260, 320))
         # Ignored: the scaled picture must not make the label ask for more room.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.setStyleSheet("#pagePreview { background: #eceff1; color: #607d8b; }")
         self._pixmap = QPixmap()
         self.page: Path | None = None
         self.show_page(None)

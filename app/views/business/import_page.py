@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import KnownError
+from app.errors import Cancelled, KnownError
 from app.services import batch_import
 from app.services.attachments import AttachmentService
 from app.services.batch_import import ImportCheck
@@ -287,7 +287,7 @@ class ImportPage(QWidget):
                 return batch_import.validate_file(
                     path, spec, pending, progress=ctx.report, cancelled=lambda: ctx.cancelled
                 )
-            except batch_import.Cancelled:
+            except Cancelled:
                 return None
 
         self._run(work, "正在读取文件…", self._validated)

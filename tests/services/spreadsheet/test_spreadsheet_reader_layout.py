@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from app.services.spreadsheet import Cancelled, TableSpec, read_table
+from app.errors import Cancelled
+from app.services.spreadsheet import TableSpec, read_table
 
 
 def xlsx(path: Path, rows: Sequence[Sequence[object]], *, title: str = "Sheet1") -> Path:

@@ -17,6 +17,7 @@ from app.services.engine.pending import PendingLists
 from app.services.scanning.base import DeviceInfo, Scanner
 from app.services.scanning.registry import CombinedScanner
 from app.views.attachments import AttachmentPanel
+from app.views.attachments.jobs import serial_pool
 
 
 class NoScanner:
@@ -29,6 +30,14 @@ class NoScanner:
 
     def scan(self, *_args: object) -> list[Path]:
         raise AssertionError("nothing to scan with")
+
+
+@pytest.fixture(autouse=True)
+def builds_done(services: AppServices) -> Iterator[None]:
+    """Closing a panel does not wait for its imports and builds (they finish on their own):
+    a test waits for them here, before its database goes."""
+    yield
+    assert serial_pool().waitForDone(60_000), "an import or a PDF build never finished"
 
 
 @pytest.fixture
@@ -67,7 +76,6 @@ def panel(
     qtbot: QtBot, services: AppServices, pending: PendingLists, attachments: AttachmentService
 ) -> AttachmentPanel:
     """A panel on a PC with no scanner."""
-    # Closing the panel (pytest-qt does it before this fixture ends) waits for its worker.
     return make_panel(qtbot, services, pending, attachments, NoScanner())
 
 

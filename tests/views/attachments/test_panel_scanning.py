@@ -68,7 +68,7 @@ def test_a_feeder_batch_of_ten_sheets_becomes_one_ten_page_pdf(
     sane_panel.picker.select_source(Source.ADF)
     sane_panel.picker.extra_options = dict(SMALL)
     op = sane_panel.scan()
-    assert op is not None and sane_panel.progress_box.isVisibleTo(sane_panel)
+    assert op is not None and sane_panel.scan_bar.isVisibleTo(sane_panel)
     op.signals.progress.connect(lambda done, _total, _label: counts.append(done))
     qtbot.waitUntil(lambda: sane_panel.scan_op is None, timeout=60_000)
     qtbot.waitUntil(lambda: not sane_panel.busy(), timeout=60_000)
