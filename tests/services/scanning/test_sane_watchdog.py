@@ -29,6 +29,7 @@ SCRIPT = """#!/bin/sh
 case " $* " in *" -A "*) cat "{options}"; exit 0;; esac
 case "$*" in *--formatted-device-list*) cat "{devices}"; exit 0;; esac
 for arg in "$@"; do case "$arg" in --batch=*) pattern="${{arg#--batch=}}";; esac; done
+echo $$ > "{pid_file}.new" && mv "{pid_file}.new" "{pid_file}"
 n=1
 while [ "$n" -le {good} ]; do
   page=$(printf "$pattern" "$n")
@@ -36,7 +37,6 @@ while [ "$n" -le {good} ]; do
   echo "$page"
   n=$((n + 1))
 done
-echo $$ > "{pid_file}"
 exec sleep 600
 """
 
