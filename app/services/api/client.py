@@ -37,7 +37,9 @@ DEFAULT_TIMEOUT = (3.05, 15.0)
 REPLAY_HEADER = "Idempotent-Replayed"
 
 # Codes the server uses for "who you are is not accepted"; they become AuthError whatever status.
-AUTH_CODES = frozenset({"auth_required", "token_expired", "invalid_credentials", "account_locked"})
+AUTH_CODES = frozenset(
+    {"auth_required", "token_expired", "invalid_credentials", "account_locked", "login_throttled"}
+)
 
 OFFLINE_MESSAGE = "无法连接公积金中心服务器，请检查网络后重试"
 TIMEOUT_MESSAGE = "连接公积金中心服务器超时，请稍后重试"
