@@ -27,6 +27,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     login.add_argument("--remember", action="store_true", help="在系统钥匙串中记住密码")
     login.set_defaults(handler=login_command)
 
+    logout = commands.add_parser(
+        "logout", parents=[common], help="退出登录（通知服务器作废令牌，并从钥匙串删除）"
+    )
+    logout.set_defaults(handler=logout_command)
+
     roster = commands.add_parser("roster", parents=[common], help="职工名册")
     actions = roster.add_subparsers(dest="action", metavar="ACTION", required=True)
     sync = actions.add_parser("sync", parents=[common], help="从中心同步名册（增量）")
@@ -74,6 +79,22 @@ def login_command(args: argparse.Namespace) -> int:
         )
     else:
         print(f"已登录：{outcome.unit.name}（{outcome.unit.code}），服务器 {server}")
+    return 0
+
+
+def logout_command(args: argparse.Namespace) -> int:
+    services = open_services()
+    try:
+        unit = _current(services)
+        revoked = CentreSession(services).logout(unit)
+    finally:
+        services.close()
+    if args.json:
+        print_json({"unit": unit.code, "server_revoked": revoked})
+    elif revoked:
+        print(f"已退出登录：{unit.name}（{unit.code}）")
+    else:
+        print(f"已退出登录：{unit.name}（{unit.code}）；未能连接服务器，令牌将在到期后失效。")
     return 0
 
 

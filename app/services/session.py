@@ -200,7 +200,17 @@ class CentreSession:
             raise StorageError("单位信息保存失败")
         return refreshed
 
-    def logout(self, unit: UnitInfo) -> None:
+    def logout(self, unit: UnitInfo) -> bool:
+        """退出登录: revoke the tokens at the server and clear them from the keyring.
+
+        False when the server could not be told (offline); the keyring is cleared anyway.
+        """
         url = self.server_url(unit)
-        if url:
-            self.tokens(url, unit.code).clear()
+        if not url:
+            return True
+        with self.client(unit) as client:
+            revoked = client.logout()
+        self.tokens(url, unit.code).clear()
+        with self.services.store.session() as session:
+            audit.record(session, "logout", unit_id=unit.id)
+        return revoked

@@ -179,6 +179,10 @@ class MainWindow(QMainWindow):
         self.login_action.triggered.connect(lambda: self.show_login())
         self.login_action.setEnabled(self.session is not None)
         bar.addAction(self.login_action)
+        self.logout_action = QAction("退出登录", self)
+        self.logout_action.setObjectName("logoutAction")
+        self.logout_action.triggered.connect(self.logout)
+        bar.addAction(self.logout_action)
         self.find_action = QAction("查找职工…", self)
         self.find_action.setObjectName("findPersonAction")
         self.find_action.setShortcut(QKeySequence("Ctrl+F"))
@@ -281,6 +285,20 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: self._logged_in(dialog))
         self.login_dialog = dialog
         dialog.open()
+
+    def logout(self) -> Op[bool] | None:
+        """退出登录: the server revokes the tokens and the keyring forgets them."""
+        unit, session, bar = self.services.units.current(), self.session, self.statusBar()
+        if session is None or unit is None:
+            return None
+        self.set_online(False)
+        note = "（未能连接服务器，令牌将在到期后失效）"
+        return (
+            Op(self, lambda ctx: session.logout(unit))
+            .success(lambda revoked: bar.showMessage("已退出登录" + ("" if revoked else note)))
+            .failure(lambda error: bar.showMessage(str(error), 8000))
+            .run()
+        )
 
     def _logged_in(self, dialog: LoginDialog) -> None:
         if dialog.outcome is None:

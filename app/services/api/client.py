@@ -131,8 +131,28 @@ class CentreClient:
                 TokenPair(body["access_token"], body["refresh_token"], body.get("unit_code", ""))
             )
 
-    def logout(self) -> None:
+    def logout(self) -> bool:
+        """Forget the tokens here, then revoke them at the server; False if it could not be told.
+
+        The local copy goes first, so nothing survives here even if the server is unreachable
+        (its tokens then simply expire).
+        """
+        current = self.tokens.get()
         self.tokens.clear()
+        if current is None:
+            return True
+        try:
+            response = self._attempt(
+                "POST",
+                "/auth/logout",
+                auth=False,
+                json={"refresh_token": current.refresh_token},
+                headers={"Authorization": f"Bearer {current.access_token}"},
+            )
+        except OfflineError:
+            logger.warning("logout: the server could not be told; its tokens will expire")
+            return False
+        return response.status_code < 400
 
     # -- reading ---------------------------------------------------------------------------
     def policy(self) -> dict[str, Any]:
