@@ -11,7 +11,14 @@ from fundserver.db import Person, Unit
 from fundserver.deps import SessionDep, StateDep, UnitDep
 from fundserver.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from fundserver.policy import round_amount, rounding_method
-from fundserver.schemas import MAX_INT, MonthlyAmount, PersonLookup, RosterPage, RosterPerson
+from fundserver.schemas import (
+    MAX_INT,
+    MAX_PAGE,
+    MonthlyAmount,
+    PersonLookup,
+    RosterPage,
+    RosterPerson,
+)
 
 router = APIRouter(tags=["roster"])
 
@@ -45,7 +52,8 @@ def roster(
     session: SessionDep,
     unit: UnitDep,
     since: Annotated[int, Query(ge=0, le=MAX_INT, description="只返回 version 大于此值的职工")] = 0,
-    page: Annotated[int, Query(ge=1, le=MAX_INT)] = 1,
+    # page × page_size must stay a 64-bit offset (2^63-1 pages overflowed into a 500).
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     page_size: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> RosterPage:
     """本单位职工名册，按 version 升序分页；has_more 为假时 version 即下次同步的 since。"""
