@@ -38,6 +38,8 @@ class AuthSettings:
     per_unit_and_address: Limit = field(default_factory=lambda: Limit("pair", MAX_FAILED_LOGINS))
     per_unit: Limit = field(default_factory=lambda: Limit("unit", 50))
     per_address: Limit = field(default_factory=lambda: Limit("addr", 20))
+    # Centre-wide person lookups (内部转移) a unit may make per minute.
+    lookups_per_minute: int = 30
 
 
 def hash_password(password: str) -> str:
