@@ -71,9 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--storage", help="附件存放目录")
     serve.add_argument("--access-minutes", type=float, default=15.0, help="访问令牌有效分钟数")
     serve.add_argument("--log-level", default="warning")
-    serve.add_argument(
-        "--tls-cert", help="TLS 证书 PEM 文件（与 --tls-key 同给则用 https）"
-    )
+    serve.add_argument("--tls-cert", help="TLS 证书 PEM 文件（与 --tls-key 同给则用 https）")
     serve.add_argument("--tls-key", help="TLS 私钥 PEM 文件")
     serve.set_defaults(run=_serve)
 

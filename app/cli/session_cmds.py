@@ -25,6 +25,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "--password-stdin", action="store_true", help="从标准输入读密码（供脚本使用）"
     )
     login.add_argument("--remember", action="store_true", help="在系统钥匙串中记住密码")
+    login.add_argument(
+        "--insecure", action="store_true", help="允许以不加密的 http:// 连接非本机服务器（不推荐）"
+    )
     login.set_defaults(handler=login_command)
 
     logout = commands.add_parser(
@@ -65,7 +68,9 @@ def login_command(args: argparse.Namespace) -> int:
             password = sys.stdin.readline().rstrip("\n")
         else:
             password = getpass.getpass(f"单位 {unit_code} 的密码：")
-        outcome = session.login(server, unit_code, password, remember=args.remember)
+        outcome = session.login(
+            server, unit_code, password, remember=args.remember, insecure=args.insecure
+        )
     finally:
         services.close()
     if args.json:

@@ -16,7 +16,7 @@ from keyring.errors import KeyringError, PasswordDeleteError
 from app.errors import BadInputError, StorageError
 from app.models import Unit
 from app.services import audit
-from app.services.api.client import CentreClient
+from app.services.api.client import CentreClient, check_server_url
 from app.services.api.models import UnitProfile
 from app.services.api.tokens import MemoryTokenStore, TokenPair
 from app.services.context import AppServices
@@ -148,6 +148,7 @@ class CentreSession:
             url,
             token_store=self.tokens(url, unit.code),
             ca_bundle=self.services.settings.get("ca_bundle"),
+            allow_insecure=bool(self.services.settings.get("allow_insecure_http")),
         )
 
     def is_logged_in(self, unit: UnitInfo) -> bool:
@@ -155,13 +156,22 @@ class CentreSession:
         return url is not None and self.tokens(url, unit.code).get() is not None
 
     def login(
-        self, server_url: str, unit_code: str, password: str, *, remember: bool = False
+        self,
+        server_url: str,
+        unit_code: str,
+        password: str,
+        *,
+        remember: bool = False,
+        insecure: bool = False,
     ) -> LoginOutcome:
-        """Log in, then cache the unit's profile and the centre's policy, and make it current."""
+        """Log in, then cache the unit's profile and the centre's policy, and make it current.
+
+        `insecure` allows plain http to a server not on this machine (and is remembered).
+        """
         server_url = server_url.strip().rstrip("/")
         unit_code = unit_code.strip()
-        if not server_url.startswith(("http://", "https://")):
-            raise BadInputError("服务器地址应以 https:// 开头", field="server_url")
+        allow_insecure = insecure or bool(self.services.settings.get("allow_insecure_http"))
+        check_server_url(server_url, allow_insecure=allow_insecure)
         if not unit_code or not password:
             raise BadInputError(
                 "请填写单位账号和密码", field="unit_code" if not unit_code else "password"
@@ -170,6 +180,7 @@ class CentreSession:
             server_url,
             token_store=self.tokens(server_url, unit_code),
             ca_bundle=self.services.settings.get("ca_bundle"),
+            allow_insecure=allow_insecure,
         ) as client:
             client.login(unit_code, password)
             profile = client.unit_profile()
@@ -178,6 +189,8 @@ class CentreSession:
         self.services.units.cache_profile(unit.id, profile_dict(profile), policy)
         self.services.units.switch(unit.code)
         self.services.settings.set("server_url", server_url)
+        if insecure:
+            self.services.settings.set("allow_insecure_http", True)
         remembered = False
         if remember:
             remembered = self.vault.remember(server_url, unit_code, password)
