@@ -129,7 +129,15 @@ class BodyGate:
         return attachment_limits(policy).max_bytes + MULTIPART_OVERHEAD
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if b"%00" in scope.get("query_string", b""):
+            # No text column takes a NUL (PostgreSQL refuses it): bad input, not a 500.
+            message = "请求参数含有无效的字符（空字符）"
+            await error_response(422, "invalid_value", message)(scope, receive, send)
+            return
+        if scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
         content_type = _header(scope, b"content-type").lower()

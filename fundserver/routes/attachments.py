@@ -115,7 +115,9 @@ async def upload_attachment(
     sha256: Annotated[
         str, Form(min_length=64, max_length=64, description="文件的 SHA-256（十六进制）")
     ],
-    material: Annotated[str, Form(min_length=1, max_length=100, description="材料名称")],
+    material: Annotated[
+        str, Form(min_length=1, max_length=100, pattern=r"^[^\x00]+$", description="材料名称")
+    ],
     business: Annotated[BusinessCode, Form(description="业务代码")],
 ) -> AttachmentInfo:
     """上传一份影像资料；服务器校验 SHA-256、大小与类型，相同内容只存一份、返回同一 id。"""

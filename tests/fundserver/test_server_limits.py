@@ -158,3 +158,17 @@ def test_openapi_states_the_business_codes_and_the_required_key(client: TestClie
     assert key["required"] is True
     business = doc["components"]["schemas"]["SubmissionRequest"]["properties"]["business"]
     assert business["enum"][:2] == ["open-account", "seal"]
+
+
+def test_a_nul_in_a_query_or_form_field_is_bad_input(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    """PostgreSQL refuses NUL in text: it must be refused as input, not fail as a 500."""
+    params = {"name": "a\x00b", "id_number": "410202199001010012"}
+    response = client.get(f"{API}/persons/lookup", params=params, headers=auth)
+    assert response.status_code == 422
+    assert error_of(response)["message"] == "请求参数含有无效的字符（空字符）"
+    form = {"sha256": "0" * 64, "material": "a\x00b", "business": "seal"}
+    files = {"file": ("a.pdf", b"%PDF-1.4", "application/pdf")}
+    upload = client.post(f"{API}/attachments", data=form, files=files, headers=auth)
+    assert upload.status_code == 422 and error_of(upload)["field"] == "material"
