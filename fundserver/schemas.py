@@ -23,8 +23,9 @@ RowKey = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Row = Annotated[dict[RowKey, Any], Field(max_length=200)]
 AttachmentId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
-# SQLite's and PostgreSQL's BIGINT: a larger number in a query is bad input (422), not a 500.
-MAX_INT = 2**63 - 1
+# The ids and versions are INTEGER columns, 32-bit in PostgreSQL: a larger number in a query
+# is bad input (422), not a 500 ("integer out of range", found by schemathesis on PostgreSQL).
+MAX_INT = 2**31 - 1
 MAX_PAGE = 1_000_000_000
 
 
