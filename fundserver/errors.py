@@ -127,10 +127,13 @@ def _allowed_methods(request: Request) -> str:
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", "请求无法处理"))
+    field: str | None = None
+    if isinstance(getattr(exc, "code", None), str):  # limits.BodyTooLarge says what and where
+        code, message, field = exc.code, exc.message, exc.field  # type: ignore[attr-defined]
     headers = dict(exc.headers) if exc.headers else {}
     if exc.status_code == 405:
         headers["Allow"] = _allowed_methods(request)
-    return error_response(exc.status_code, code, message, None, headers or None)
+    return error_response(exc.status_code, code, message, field, headers or None)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

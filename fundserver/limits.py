@@ -31,8 +31,17 @@ MAX_INT_DIGITS = 30
 class BodyTooLarge(HTTPException):
     """Raised from `receive` when a streamed body passes the limit (answered 413)."""
 
-    def __init__(self) -> None:
+    def __init__(self, code: str, message: str, field: str | None) -> None:
         super().__init__(413)
+        self.code, self.message, self.field = code, message, field
+
+
+def _refusal(multipart: bool, limit: int) -> tuple[str, str, str | None]:
+    """What a too-large body is told: an upload names the file size limit, as the route does."""
+    if multipart:
+        mb = (limit - MULTIPART_OVERHEAD) / 1024 / 1024
+        return "file_too_large", f"文件超过大小上限 {mb:.1f} MB", "file"
+    return "too_large", f"请求内容过大（上限 {limit // 1024 // 1024} MB）", None
 
 
 class _RefusedError(ValueError):
@@ -143,16 +152,17 @@ class BodyGate:
         content_type = _header(scope, b"content-type").lower()
         multipart = content_type.startswith(("multipart/", "application/x-www-form-urlencoded"))
         limit = self._limit(scope, multipart)
+        refusal = _refusal(multipart, limit)
         declared = _header(scope, b"content-length")
         if declared.isdigit() and int(declared) > limit:
-            await _too_large(scope, receive, send)
+            await _too_large(refusal, scope, receive, send)
             return
         if multipart:
-            await self.app(scope, _counting(receive, limit), send)
+            await self.app(scope, _counting(receive, limit, refusal), send)
             return
         body = await _read(receive, limit)
         if body is None:
-            await _too_large(scope, receive, send)
+            await _too_large(refusal, scope, receive, send)
             return
         problem = json_problem(body) if body.strip() else None
         if problem is not None:
@@ -161,8 +171,11 @@ class BodyGate:
         await self.app(scope, _replay(body, receive), send)
 
 
-async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
-    response = error_response(413, "too_large", "请求内容过大", headers={"Connection": "close"})
+async def _too_large(
+    refusal: tuple[str, str, str | None], scope: Scope, receive: Receive, send: Send
+) -> None:
+    code, message, field = refusal
+    response = error_response(413, code, message, field, headers={"Connection": "close"})
     await response(scope, receive, send)
 
 
@@ -197,7 +210,9 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-def _counting(receive: Receive, limit: int) -> Callable[[], Awaitable[MutableMapping[str, Any]]]:
+def _counting(
+    receive: Receive, limit: int, refusal: tuple[str, str, str | None]
+) -> Callable[[], Awaitable[MutableMapping[str, Any]]]:
     size = 0
 
     async def counted() -> Message:
@@ -205,7 +220,7 @@ def _counting(receive: Receive, limit: int) -> Callable[[], Awaitable[MutableMap
         message = await receive()
         size += len(message.get("body", b""))
         if size > limit:
-            raise BodyTooLarge()
+            raise BodyTooLarge(*refusal)
         return message
 
     return counted

@@ -58,12 +58,16 @@ def test_nothing_odd_was_stored(client: TestClient, auth: dict[str, str]) -> Non
 def test_a_body_over_the_limit_is_refused(
     client: TestClient, auth: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(limits, "MAX_JSON_BYTES", 100_000)
-    rows = [{"name": "李" * 100} for _ in range(500)]
+    monkeypatch.setattr(limits, "MAX_JSON_BYTES", 2 * 1024 * 1024)
+    rows = [{"name": "李" * 100} for _ in range(5000)]
     raw = json.dumps({"business": "open-account", "rows": rows}).encode()
     response = _post(client, auth, raw)
     assert response.status_code == 413
-    assert error_of(response)["code"] == "too_large"
+    assert error_of(response) == {
+        "code": "too_large",
+        "message": "请求内容过大（上限 2 MB）",
+        "field": None,
+    }
 
 
 PART = (
