@@ -135,6 +135,8 @@ def _again(
     """The same old refresh token again: the same pair within the grace window, else reuse."""
     row = session.scalar(select(Token).where(Token.token_hash == token_digest(refresh_token)))
     assert row is not None
+    if row.rotated_at is None:  # revoked by a logout (or a reuse), never rotated
+        raise _expired_login()
     access, refresh = _successors(refresh_token)
     issued = {
         t.kind: t
@@ -143,7 +145,7 @@ def _again(
         )
     }
     live = len(issued) == 2 and not any(t.revoked for t in issued.values())
-    in_grace = row.rotated_at is not None and now - row.rotated_at <= settings.refresh_grace
+    in_grace = now - row.rotated_at <= settings.refresh_grace
     if live and in_grace:
         left = int((issued["access"].expires_at - now).total_seconds())
         return IssuedTokens(access, refresh, max(0, left), unit.unit_code)

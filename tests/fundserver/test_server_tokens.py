@@ -92,7 +92,9 @@ def test_logout_with_the_access_token_alone_revokes_its_refresh_token(client: Te
     tokens = _login(client)
     headers = {"Authorization": f"Bearer {tokens['access_token']}"}
     assert client.post(f"{API}/auth/logout", headers=headers).status_code == 204
-    assert _refresh(client, tokens["refresh_token"]).status_code == 401
+    refused = _refresh(client, tokens["refresh_token"])
+    assert refused.status_code == 401
+    assert error_of(refused)["message"] == "登录已失效，请重新登录"  # not "used twice"
 
 
 def test_logout_with_unknown_tokens_is_harmless(client: TestClient) -> None:
