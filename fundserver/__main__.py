@@ -13,6 +13,9 @@ DEFAULT_DATABASE = "sqlite:///fundserver.db"
 
 
 def _serve(args: argparse.Namespace) -> int:
+    if bool(args.tls_cert) != bool(args.tls_key):
+        sys.stderr.write("--tls-cert 与 --tls-key 须同时给出\n")
+        return 2
     from fundserver.app import create_app
     from fundserver.db import make_sessionmaker
     from fundserver.demo import DEMO_PASSWORD, DEMO_UNIT_CODE, seed_demo
@@ -34,14 +37,16 @@ def _serve(args: argparse.Namespace) -> int:
     )
     if args.seed == "demo":
         seed_demo(make_sessionmaker(app.state.engine)())
+    tls = (Path(args.tls_cert), Path(args.tls_key)) if args.tls_cert else None
     sock = bind_socket(args.host, args.port)
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if ":" in args.host else args.host
+    scheme = "https" if tls else "http"
     # The first line is read by tests and by the client's demo mode: keep its shape.
-    print(f"fundserver listening on http://{host}:{port}", flush=True)
+    print(f"fundserver listening on {scheme}://{host}:{port}", flush=True)
     if args.seed == "demo":
         print(f"demo login: 单位账号 {DEMO_UNIT_CODE} 密码 {DEMO_PASSWORD}", flush=True)
-    serve_on_socket(app, sock, log_level=args.log_level)
+    serve_on_socket(app, sock, log_level=args.log_level, tls=tls)
     return 0
 
 
@@ -90,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("FUNDSERVER_CLIENT_DOWNLOAD_URL"),
         help="新版本安装程序的下载地址（环境变量 FUNDSERVER_CLIENT_DOWNLOAD_URL）",
     )
+    serve.add_argument("--tls-cert", help="TLS 证书 PEM 文件（与 --tls-key 同给则用 https）")
+    serve.add_argument("--tls-key", help="TLS 私钥 PEM 文件")
     serve.set_defaults(run=_serve)
 
     openapi = commands.add_parser("openapi", help="输出 OpenAPI 文档（docs/api/openapi.json）")

@@ -14,6 +14,7 @@ from fundserver import API_PREFIX
 from fundserver.db import make_engine, make_sessionmaker, utcnow
 from fundserver.deps import ServerState
 from fundserver.errors import install_error_handlers
+from fundserver.limits import BodyGate
 from fundserver.policy import load_policy
 from fundserver.routes import attachments, auth, centre, client_version, roster, submissions
 from fundserver.schemas import ClientVersions
@@ -64,6 +65,7 @@ def create_app(
     )
     app.state.engine = engine
     install_error_handlers(app)
+    app.add_middleware(BodyGate)
     for module in (auth, centre, roster, attachments, submissions, client_version):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

@@ -18,7 +18,9 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Dialect, Engine
@@ -98,6 +100,34 @@ class Token(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     revoked: Mapped[bool] = mapped_column(default=False)
+    # The login this token descends from: a reused refresh token revokes all of it.
+    family: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    # When a refresh retired this refresh token (a retry within the grace window is answered).
+    rotated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Throttle(Base):
+    """One throttled key: `pair:<unit>|<address>`, `unit:<unit>`, `addr:<address>`, …"""
+
+    __tablename__ = "throttles"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)  # attempts (or hits in the window)
+    quota: Mapped[int] = mapped_column(Integer, default=0)  # attempts checked while count <= quota
+    level: Mapped[int] = mapped_column(Integer, default=0)  # blocks so far: the delay doubles
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LookupAudit(Base):
+    """Every centre-wide person lookup: who asked, for whom (masked), and what they got."""
+
+    __tablename__ = "lookup_audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    name: Mapped[str] = mapped_column(String(100))
+    id_number_masked: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(16))  # found / no_match / rate_limited
 
 
 class Blob(Base):
@@ -160,7 +190,23 @@ def make_engine(database_url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     Base.metadata.create_all(engine)
+    _add_new_columns(engine)
     return engine
+
+
+# Columns added after the first release: create_all makes missing tables, not missing columns,
+# so a database made by an older fundserver (a demo centre.db) gets them here (all nullable).
+_ADDED_COLUMNS = {"tokens": {"family": "VARCHAR(32)", "rotated_at": "TIMESTAMP"}}
+
+
+def _add_new_columns(engine: Engine) -> None:
+    inspector = inspect(engine)
+    with engine.begin() as connection:
+        for table, columns in _ADDED_COLUMNS.items():
+            present = {c["name"] for c in inspector.get_columns(table)}
+            for name, sql_type in columns.items():
+                if name not in present:
+                    connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {sql_type}"))
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

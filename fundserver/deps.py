@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from fundserver.db import Unit
 from fundserver.errors import ApiError
 from fundserver.schemas import ClientVersions
-from fundserver.security import AuthSettings, find_token
+from fundserver.security import AuthSettings
+from fundserver.tokens import find_token
 
 
 @dataclass
@@ -39,13 +40,13 @@ def get_session(state: Annotated[ServerState, Depends(get_state)]) -> Iterator[S
         yield session
 
 
-_bearer = HTTPBearer(auto_error=False, description="登录返回的 access_token")
+bearer = HTTPBearer(auto_error=False, description="登录返回的 access_token")
 
 
 def current_unit(
     state: Annotated[ServerState, Depends(get_state)],
     session: Annotated[Session, Depends(get_session)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Unit:
     if credentials is None or not credentials.credentials:
         raise ApiError(401, "auth_required", "请先登录", headers={"WWW-Authenticate": "Bearer"})

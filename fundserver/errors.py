@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ def error_response(
 
 
 _HTTP_MESSAGES = {
+    400: ("malformed_body", "请求内容格式不正确"),
     404: ("not_found", "请求的地址不存在"),
     405: ("method_not_allowed", "请求方法不被允许"),
     413: ("too_large", "请求内容过大"),
@@ -77,6 +79,8 @@ def _validation_message(err: dict[str, Any], field: str | None) -> tuple[str, st
     where = f"“{field}”" if field else "请求内容"
     if kind == "json_invalid":
         return "malformed_json", "请求内容不是有效的 JSON"
+    if kind == "literal_error" and field == "business":
+        return "unknown_business", f"不支持的业务代码“{err.get('input')}”"
     if kind == "missing":
         return "field_required", f"缺少必填项{where}"
     if kind in ("model_attributes_type", "dict_type") and not field:
@@ -101,17 +105,35 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     first = errors[0] if errors else {}
     field = _field_name(first.get("loc", ()))
     code, message = _validation_message(first, field)
+    if field == "Idempotency-Key" and code == "field_required":
+        code, message = "idempotency_key_required", "缺少幂等键（Idempotency-Key 请求头）"
+        return error_response(400, code, message, field)
     status = 400 if code == "malformed_json" else 422
     if status == 400:
         field = None
     return error_response(status, code, message, field)
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    methods = []
+    for method in ("DELETE", "GET", "PATCH", "POST", "PUT"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            methods.append(method)
+    return ", ".join(methods)
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", "请求无法处理"))
-    headers = dict(exc.headers) if exc.headers else None
-    return error_response(exc.status_code, code, message, None, headers)
+    field: str | None = None
+    if isinstance(getattr(exc, "code", None), str):  # limits.BodyTooLarge says what and where
+        code, message, field = exc.code, exc.message, exc.field  # type: ignore[attr-defined]
+    headers = dict(exc.headers) if exc.headers else {}
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request)
+    return error_response(exc.status_code, code, message, field, headers or None)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -31,13 +31,32 @@ def _pump(stream: IO[str], lines: queue.Queue[str]) -> None:
 class FundServerProcess:
     """One `python -m fundserver serve` process with its database and attachments in `folder`."""
 
+    # The database each folder's server was first started on, so that a restart on the same
+    # folder (`FundServerProcess(folder, seed="none", port=…)`) finds the same data.
+    _databases: dict[Path, str] = {}
+
     def __init__(
-        self, folder: Path, *, seed: str = "demo", port: int = 0, start_timeout: float = 60.0
+        self,
+        folder: Path,
+        *,
+        seed: str = "demo",
+        port: int = 0,
+        start_timeout: float = 60.0,
+        database_url: str | None = None,
+        tls: tuple[Path, Path] | None = None,
     ) -> None:
-        """Start the server; `port=0` picks a free port, a given port restarts on the same URL."""
+        """Start the server; `port=0` picks a free port, a given port restarts on the same URL.
+
+        The database is SQLite in `folder` unless `database_url` names another (PostgreSQL);
+        `tls` = (certificate, key) PEM files serves https.
+        """
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
-        self.database_url = f"sqlite:///{folder / 'centre.db'}"
+        key = folder.resolve()
+        self.database_url = (
+            database_url or self._databases.get(key) or f"sqlite:///{folder / 'centre.db'}"
+        )
+        self._databases[key] = self.database_url
         self.log_path = folder / "server.log"
         self._stderr = self.log_path.open("a", encoding="utf-8")
         command = [
@@ -45,6 +64,8 @@ class FundServerProcess:
             "--host", "127.0.0.1", "--port", str(port), "--seed", seed,
             "--database", self.database_url, "--storage", str(folder / "attachments"),
         ]  # fmt: skip
+        if tls is not None:
+            command += ["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])]
         self.process = subprocess.Popen(
             command,
             cwd=REPO_ROOT,

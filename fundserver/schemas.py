@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-BUSINESS_CODES = (
+BusinessCode = Literal[
     "open-account",
     "seal",
     "unseal",
@@ -15,10 +15,18 @@ BUSINESS_CODES = (
     "transfer",
     "remittance",
     "back-payment",
-)
+]
+BUSINESS_CODES: tuple[str, ...] = get_args(BusinessCode)
 
-# SQLite's and PostgreSQL's BIGINT: a larger number in a query is bad input (422), not a 500.
-MAX_INT = 2**63 - 1
+# A row is a flat-ish record of the business's fields: bounded names, bounded size.
+RowKey = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Row = Annotated[dict[RowKey, Any], Field(max_length=200)]
+AttachmentId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+# The ids and versions are INTEGER columns, 32-bit in PostgreSQL: a larger number in a query
+# is bad input (422), not a 500 ("integer out of range", found by schemathesis on PostgreSQL).
+MAX_INT = 2**31 - 1
+MAX_PAGE = 1_000_000_000
 
 
 class LoginRequest(BaseModel):
@@ -28,6 +36,10 @@ class LoginRequest(BaseModel):
 
 class RefreshRequest(BaseModel):
     refresh_token: str = Field(min_length=1, max_length=200)
+
+
+class LogoutRequest(BaseModel):
+    refresh_token: str | None = Field(default=None, max_length=200)
 
 
 class TokenResponse(BaseModel):
@@ -117,9 +129,9 @@ class AttachmentInfo(BaseModel):
 class SubmissionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    business: str = Field(description="业务代码：" + " / ".join(BUSINESS_CODES))
-    rows: list[dict[str, Any]] = Field(min_length=1, max_length=100_000)
-    attachments: list[str] = Field(default_factory=list, max_length=1000)
+    business: BusinessCode = Field(description="业务代码")
+    rows: list[Row] = Field(min_length=1, max_length=100_000)
+    attachments: list[AttachmentId] = Field(default_factory=list, max_length=1000)
     client_ref: str | None = Field(default=None, max_length=200)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
@@ -20,13 +21,31 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def make_server(
-    app: FastAPI, *, log_level: str = "warning", access_log: bool = False
+    app: FastAPI,
+    *,
+    log_level: str = "warning",
+    access_log: bool = False,
+    tls: tuple[Path, Path] | None = None,
 ) -> uvicorn.Server:
+    """A uvicorn server for the app; `tls` = (certificate, key) PEM files serves https."""
     # The access log is off by default: lookup URLs carry ID numbers, which are never logged.
-    config = uvicorn.Config(app, log_level=log_level, access_log=access_log, lifespan="off")
+    config = uvicorn.Config(
+        app,
+        log_level=log_level,
+        access_log=access_log,
+        lifespan="off",
+        ssl_certfile=str(tls[0]) if tls else None,
+        ssl_keyfile=str(tls[1]) if tls else None,
+    )
     return uvicorn.Server(config)
 
 
-def serve_on_socket(app: FastAPI, sock: socket.socket, *, log_level: str = "warning") -> None:
+def serve_on_socket(
+    app: FastAPI,
+    sock: socket.socket,
+    *,
+    log_level: str = "warning",
+    tls: tuple[Path, Path] | None = None,
+) -> None:
     """Serve until interrupted (blocks); `make_server(...).run(sockets=[sock])` for control."""
-    make_server(app, log_level=log_level).run(sockets=[sock])
+    make_server(app, log_level=log_level, tls=tls).run(sockets=[sock])

@@ -34,7 +34,15 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         help=f"从标准输入读密码（供脚本使用；也可设环境变量 {PASSWORD_ENV}）",
     )
     login.add_argument("--remember", action="store_true", help="在系统钥匙串中记住密码")
+    login.add_argument(
+        "--insecure", action="store_true", help="允许以不加密的 http:// 连接非本机服务器（不推荐）"
+    )
     login.set_defaults(handler=login_command)
+
+    logout = commands.add_parser(
+        "logout", parents=[common], help="退出登录（通知服务器作废令牌，并从钥匙串删除）"
+    )
+    logout.set_defaults(handler=logout_command)
 
     roster = commands.add_parser("roster", parents=[common], help="职工名册")
     actions = roster.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -68,7 +76,9 @@ def login_command(args: argparse.Namespace) -> int:
         if not server or not unit_code:
             raise BadInputError("请用 --server 和 --unit 指定服务器地址和单位账号。")
         password = given_password(args) or getpass.getpass(f"单位 {unit_code} 的密码：")
-        outcome = session.login(server, unit_code, password, remember=args.remember)
+        outcome = session.login(
+            server, unit_code, password, remember=args.remember, insecure=args.insecure
+        )
     finally:
         services.close()
     warning = _login_warning(args, outcome)
@@ -101,6 +111,22 @@ def _login_warning(args: argparse.Namespace, outcome: LoginOutcome) -> str | Non
         parts.append("密码未记住（没有可用的系统钥匙串）。")
     parts.append(HEADLESS_HOWTO)
     return "".join(parts)
+
+
+def logout_command(args: argparse.Namespace) -> int:
+    services = open_services()
+    try:
+        unit = _current(services)
+        revoked = CentreSession(services).logout(unit)
+    finally:
+        services.close()
+    if args.json:
+        print_json({"unit": unit.code, "server_revoked": revoked})
+    elif revoked:
+        print(f"已退出登录：{unit.name}（{unit.code}）")
+    else:
+        print(f"已退出登录：{unit.name}（{unit.code}）；未能连接服务器，令牌将在到期后失效。")
+    return 0
 
 
 def roster_sync(args: argparse.Namespace) -> int:

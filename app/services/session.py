@@ -17,7 +17,7 @@ from keyring.errors import KeyringError, PasswordDeleteError
 from app.errors import BadInputError, StorageError
 from app.models import Unit
 from app.services import audit
-from app.services.api.client import CentreClient
+from app.services.api.client import CentreClient, check_server_url
 from app.services.api.models import UnitProfile
 from app.services.api.tokens import MemoryTokenStore, TokenPair
 from app.services.context import AppServices
@@ -191,6 +191,7 @@ class CentreSession:
             url,
             token_store=self.tokens(url, unit.code),
             ca_bundle=self.services.settings.get("ca_bundle"),
+            allow_insecure=bool(self.services.settings.get("allow_insecure_http")),
         )
 
     def is_logged_in(self, unit: UnitInfo) -> bool:
@@ -203,17 +204,24 @@ class CentreSession:
         return url is None or self.tokens(url, unit.code).persistent
 
     def login(
-        self, server_url: str, unit_code: str, password: str, *, remember: bool | None = False
+        self,
+        server_url: str,
+        unit_code: str,
+        password: str,
+        *,
+        remember: bool | None = False,
+        insecure: bool = False,
     ) -> LoginOutcome:
         """Log in, then cache the unit's profile and the centre's policy, and make it current.
 
         `remember`: True keeps the password in the keyring, False forgets a kept one, None (a
         command logging in on the spot) leaves whatever the clerk chose before untouched.
+        `insecure` allows plain http to a server not on this machine (and is remembered).
         """
         server_url = server_url.strip().rstrip("/")
         unit_code = unit_code.strip()
-        if not server_url.startswith(("http://", "https://")):
-            raise BadInputError("服务器地址应以 https:// 开头", field="server_url")
+        allow_insecure = insecure or bool(self.services.settings.get("allow_insecure_http"))
+        check_server_url(server_url, allow_insecure=allow_insecure)
         if not unit_code or not password:
             raise BadInputError(
                 "请填写单位账号和密码", field="unit_code" if not unit_code else "password"
@@ -222,6 +230,7 @@ class CentreSession:
             server_url,
             token_store=self.tokens(server_url, unit_code),
             ca_bundle=self.services.settings.get("ca_bundle"),
+            allow_insecure=allow_insecure,
         ) as client:
             client.login(unit_code, password)
             profile = client.unit_profile()
@@ -230,6 +239,8 @@ class CentreSession:
         self.services.units.cache_profile(unit.id, profile_dict(profile), policy)
         self.services.units.switch(unit.code)
         self.services.settings.set("server_url", server_url)
+        if insecure:
+            self.services.settings.set("allow_insecure_http", True)
         remembered = False
         if remember:
             remembered = self.vault.remember(server_url, unit_code, password)
@@ -254,7 +265,17 @@ class CentreSession:
             raise StorageError("单位信息保存失败")
         return refreshed
 
-    def logout(self, unit: UnitInfo) -> None:
+    def logout(self, unit: UnitInfo) -> bool:
+        """退出登录: revoke the tokens at the server and clear them from the keyring.
+
+        False when the server could not be told (offline); the keyring is cleared anyway.
+        """
         url = self.server_url(unit)
-        if url:
-            self.tokens(url, unit.code).clear()
+        if not url:
+            return True
+        with self.client(unit) as client:
+            revoked = client.logout()
+        self.tokens(url, unit.code).clear()
+        with self.services.store.session() as session:
+            audit.record(session, "logout", unit_id=unit.id)
+        return revoked

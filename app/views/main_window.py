@@ -211,6 +211,10 @@ class MainWindow(QMainWindow):
         self.login_action.triggered.connect(lambda: self.show_login())
         self.login_action.setEnabled(self.session is not None)
         bar.addAction(self.login_action)
+        self.logout_action = QAction("退出登录", self)
+        self.logout_action.setObjectName("logoutAction")
+        self.logout_action.triggered.connect(self.logout)
+        bar.addAction(self.logout_action)
         self.find_action = QAction("查找职工…", self)
         self.find_action.setObjectName("findPersonAction")
         self.find_action.setShortcut(QKeySequence("Ctrl+F"))
@@ -345,6 +349,24 @@ class MainWindow(QMainWindow):
             server_url=server_url,
             unit_code=current.code if current else DEMO_UNIT_CODE,
             hint=demo_hint(server_url),
+        )
+
+    def logout(self) -> Op[bool] | None:
+        """退出登录: the server revokes the tokens and the keyring forgets them."""
+        unit, session, bar = self.services.units.current(), self.session, self.statusBar()
+        if session is None or unit is None:
+            return None
+        note = "（未能连接服务器，令牌将在到期后失效）"
+
+        def done(revoked: bool) -> None:
+            self.refresh_status()  # 未登录 now; 在线/离线 is another matter
+            bar.showMessage("已退出登录" + ("" if revoked else note))
+
+        return (
+            Op(self, lambda ctx: session.logout(unit))
+            .success(done)
+            .failure(lambda error: bar.showMessage(str(error), 8000))
+            .run()
         )
 
     def _logged_in(self, dialog: LoginDialog) -> None:

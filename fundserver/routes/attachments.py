@@ -17,7 +17,7 @@ from fundserver.db import Attachment, Blob, Unit
 from fundserver.deps import SessionDep, StateDep, UnitDep
 from fundserver.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from fundserver.policy import CONTENT_TYPES, AttachmentLimits, attachment_limits, sniff_type
-from fundserver.schemas import BUSINESS_CODES, AttachmentInfo
+from fundserver.schemas import BUSINESS_CODES, AttachmentInfo, BusinessCode
 
 router = APIRouter(tags=["attachments"])
 
@@ -115,8 +115,10 @@ async def upload_attachment(
     sha256: Annotated[
         str, Form(min_length=64, max_length=64, description="文件的 SHA-256（十六进制）")
     ],
-    material: Annotated[str, Form(min_length=1, max_length=100, description="材料名称")],
-    business: Annotated[str, Form(description="业务代码")],
+    material: Annotated[
+        str, Form(min_length=1, max_length=100, pattern=r"^[^\x00]+$", description="材料名称")
+    ],
+    business: Annotated[BusinessCode, Form(description="业务代码")],
 ) -> AttachmentInfo:
     """上传一份影像资料；服务器校验 SHA-256、大小与类型，相同内容只存一份、返回同一 id。"""
     check_business(business)

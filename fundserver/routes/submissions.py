@@ -16,7 +16,7 @@ from fundserver.deps import SessionDep, UnitDep
 from fundserver.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from fundserver.review import STATE_CODES, STATE_LABELS, submission_out
 from fundserver.routes.attachments import check_business
-from fundserver.schemas import MAX_INT, SubmissionPage, SubmissionRequest
+from fundserver.schemas import MAX_INT, BusinessCode, SubmissionPage, SubmissionRequest
 from fundserver.schemas import Submission as SubmissionOut
 
 router = APIRouter(tags=["submissions"])
@@ -29,6 +29,15 @@ def _request_hash(body: SubmissionRequest) -> str:
         body.model_dump(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _key_required() -> ApiError:
+    return ApiError(
+        400,
+        "idempotency_key_required",
+        "缺少幂等键（Idempotency-Key 请求头）",
+        field="Idempotency-Key",
+    )
 
 
 def _by_key(session: Session, unit: Unit, key: str) -> Submission | None:
@@ -86,19 +95,18 @@ def create_submission(
     session: SessionDep,
     unit: UnitDep,
     idempotency_key: Annotated[
-        str | None,
-        Header(alias="Idempotency-Key", description="客户端为每笔申报生成的唯一键，重发时不变"),
-    ] = None,
+        str,
+        Header(
+            alias="Idempotency-Key",
+            max_length=200,
+            description="客户端为每笔申报生成的唯一键，重发时不变（必填）",
+        ),
+    ],
 ) -> SubmissionOut:
     """提交一笔申报（任一业务）；相同 Idempotency-Key 重发只记录一次。"""
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > 200:
-        raise ApiError(
-            400,
-            "idempotency_key_required",
-            "缺少幂等键（Idempotency-Key 请求头）",
-            field="Idempotency-Key",
-        )
+    key = idempotency_key.strip()
+    if not key:
+        raise _key_required()
     request_hash = _request_hash(body)
     existing = _by_key(session, unit, key)
     if existing is not None:
@@ -139,7 +147,7 @@ def list_submissions(
     since: Annotated[
         int, Query(ge=0, le=MAX_INT, description="只返回 version 大于此值（有变化）的申报")
     ] = 0,
-    business: Annotated[str | None, Query(description="业务代码")] = None,
+    business: Annotated[BusinessCode | None, Query(description="业务代码")] = None,
     state: Annotated[
         str | None, Query(description="状态：中文（待审核…）或代码（pending…）")
     ] = None,

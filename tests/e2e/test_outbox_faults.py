@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-import sqlite3
 import threading
 import time
 import uuid
@@ -21,7 +20,7 @@ from typing import Any
 import pytest
 from fault_proxy import Fault, FaultProxy
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from app.models import Attachment, OutboxItem
 from app.services.api import CentreClient, MemoryTokenStore
@@ -129,11 +128,13 @@ def queue_submissions(services: AppServices, unit_id: int, folder: Path) -> list
 
 
 def server_rows(centre: Centre, sql: str) -> list[tuple[Any, ...]]:
-    connection = sqlite3.connect(centre.folder / "centre.db")
+    """Read the centre's own database, SQLite or PostgreSQL."""
+    engine = create_engine(centre.server.database_url)
     try:
-        return list(connection.execute(sql))
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql))]
     finally:
-        connection.close()
+        engine.dispose()
 
 
 def test_every_submission_lands_exactly_once_through_faults_and_restarts(

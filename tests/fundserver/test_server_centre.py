@@ -5,14 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from fs_helpers import API, error_of, login
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fundserver.db import Person, Unit
+from fundserver.db import LookupAudit, Person, Unit
 from fundserver.demo import DEMO_UNIT_CODE, SHARED_NAME
 from fundserver.policy import load_policy
+from fundserver.security import AuthSettings
 
 
 def _all_roster(
@@ -148,22 +150,39 @@ def test_lookup_tells_apart_two_people_with_the_same_name(
     assert all(f["in_own_unit"] for f in found)
 
 
-def test_lookup_unknown_person(client: TestClient, auth: dict[str, str]) -> None:
-    response = _lookup(client, auth, "查无此人", "410202199001010012")
-    assert response.status_code == 404
-    error = error_of(response)
-    assert error["code"] == "person_not_found" and error["field"] == "id_number"
-
-
-def test_lookup_name_and_id_disagree(
+def test_lookup_answers_no_match_the_same_whatever_the_reason(
     client: TestClient, auth: dict[str, str], sessions: Session
 ) -> None:
+    """A wrong name with a real ID must not confirm that the ID exists (no oracle)."""
     someone = _person(sessions, "100003")
-    response = _lookup(client, auth, someone.name + "甲", someone.id_number)
-    assert response.status_code == 404
-    error = error_of(response)
-    assert error["code"] == "name_id_mismatch"
-    assert "姓名与证件号码不一致" in error["message"]
+    unknown = _lookup(client, auth, "查无此人", "410202199001010012")
+    wrong_name = _lookup(client, auth, someone.name + "甲", someone.id_number)
+    assert unknown.status_code == wrong_name.status_code == 404
+    assert (
+        error_of(unknown)
+        == error_of(wrong_name)
+        == {
+            "code": "person_not_found",
+            "message": "中心没有姓名与证件号码都相符的职工记录，请核对后再查",
+            "field": None,
+        }
+    )
+
+
+def test_lookups_are_rate_limited_per_unit_and_audited(
+    fund_app: FastAPI, client: TestClient, auth: dict[str, str], sessions: Session
+) -> None:
+    fund_app.state.fund.auth = AuthSettings(lookups_per_minute=3)
+    someone = _person(sessions, "100003")
+    answers = [_lookup(client, auth, someone.name, someone.id_number) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert error_of(answers[3])["code"] == "lookup_rate_limited"
+    # Another unit has its own allowance.
+    other = login(client, "100002")
+    assert _lookup(client, other, someone.name, someone.id_number).status_code == 200
+    audit = list(sessions.scalars(select(LookupAudit).order_by(LookupAudit.id)))
+    assert [a.outcome for a in audit] == ["found"] * 3 + ["rate_limited", "found"]
+    assert all(someone.id_number not in a.id_number_masked for a in audit)
 
 
 def test_lookup_needs_both_name_and_id(client: TestClient, auth: dict[str, str]) -> None:

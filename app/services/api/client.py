@@ -7,6 +7,7 @@ ServerError. Tokens and passwords are never logged: only method, path and status
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import mimetypes
 import threading
@@ -14,10 +15,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
-from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
+from app.errors import AuthError, BadInputError, OfflineError, ServerError, ServerRejectedError
 from app.services.api.models import (
     AttachmentInfo,
     CentreOpening,
@@ -40,7 +42,9 @@ DEFAULT_TIMEOUT = (3.05, 15.0)
 REPLAY_HEADER = "Idempotent-Replayed"
 
 # Codes the server uses for "who you are is not accepted"; they become AuthError whatever status.
-AUTH_CODES = frozenset({"auth_required", "token_expired", "invalid_credentials", "account_locked"})
+AUTH_CODES = frozenset(
+    {"auth_required", "token_expired", "invalid_credentials", "account_locked", "login_throttled"}
+)
 
 OFFLINE_MESSAGE = "无法连接公积金中心服务器，请检查网络后重试"
 TIMEOUT_MESSAGE = "连接公积金中心服务器超时，请稍后重试"
@@ -48,6 +52,36 @@ TLS_MESSAGE = "无法与公积金中心服务器建立安全连接（证书校�
 NOT_LOGGED_IN = "尚未登录，请先登录"
 RETRYABLE_4XX = frozenset({408, 425, 429})
 _REFRESH_LOCK = threading.Lock()
+INSECURE_MESSAGE = (
+    "服务器地址须以 https:// 开头（本机地址 127.0.0.1、localhost 除外）。"
+    "http:// 不加密，密码和令牌会以明文传输；如确需使用，请在登录时加 --insecure。"
+)
+
+
+def check_server_url(url: str, *, allow_insecure: bool = False) -> None:
+    """https only, except on this machine (loopback) or when plain http is explicitly allowed.
+
+    Raises BadInputError naming the rule, before anything is sent.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname:
+        if allow_insecure or _is_loopback(parts.hostname):
+            return
+        raise BadInputError(INSECURE_MESSAGE, field="server_url")
+    raise BadInputError(
+        "服务器地址应以 https:// 开头，例如 https://gjj.example.cn", field="server_url"
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class CentreClient:
@@ -60,13 +94,18 @@ class CentreClient:
         token_store: TokenStore,
         ca_bundle: str | Path | None = None,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        allow_insecure: bool = False,
     ) -> None:
+        check_server_url(base_url, allow_insecure=allow_insecure)
         self.base_url = base_url.rstrip("/")
         self.tokens = token_store
         self.timeout = timeout
         self.session = requests.Session()
-        # TLS verification stays on; a centre with a private CA gives its bundle instead.
+        # TLS verification stays on; a centre with a private CA gives its bundle instead (the
+        # ca_bundle setting, or REQUESTS_CA_BUNDLE in the environment).
         self.session.verify = str(ca_bundle) if ca_bundle else True
+        # Given per request too: requests lets REQUESTS_CA_BUNDLE override the session's own.
+        self._verify: str | None = str(ca_bundle) if ca_bundle else None
         self.session.headers["Accept"] = "application/json"
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -132,8 +171,28 @@ class CentreClient:
                 TokenPair(body["access_token"], body["refresh_token"], body.get("unit_code", ""))
             )
 
-    def logout(self) -> None:
+    def logout(self) -> bool:
+        """Forget the tokens here, then revoke them at the server; False if it could not be told.
+
+        The local copy goes first, so nothing survives here even if the server is unreachable
+        (its tokens then simply expire).
+        """
+        current = self.tokens.get()
         self.tokens.clear()
+        if current is None:
+            return True
+        try:
+            response = self._attempt(
+                "POST",
+                "/auth/logout",
+                auth=False,
+                json={"refresh_token": current.refresh_token},
+                headers={"Authorization": f"Bearer {current.access_token}"},
+            )
+        except OfflineError:
+            logger.warning("logout: the server could not be told; its tokens will expire")
+            return False
+        return response.status_code < 400
 
     # -- reading ---------------------------------------------------------------------------
     def policy(self) -> dict[str, Any]:
@@ -306,6 +365,8 @@ class CentreClient:
             all_headers["Authorization"] = f"Bearer {tokens.access_token}"
         url = f"{self.base_url}{API_PREFIX}{path}"
         try:
+            if self._verify is not None:
+                kwargs["verify"] = self._verify
             response = self.session.request(
                 method, url, headers=all_headers, timeout=self.timeout, **kwargs
             )

@@ -84,7 +84,7 @@ def test_lookup_and_structured_rejection(client: CentreClient) -> None:
     assert found.account_no == person.account_no and found.in_own_unit
     with pytest.raises(ServerRejectedError) as caught:
         client.lookup_person(person.name + "乙", person.id_number)
-    assert (caught.value.code, caught.value.field) == ("name_id_mismatch", "name")
+    assert caught.value.code == "person_not_found"
 
 
 def test_upload_and_submit_exactly_once(client: CentreClient, tmp_path: Path) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
+import requests
 
-from app.errors import AuthError
+from app.errors import AuthError, OfflineError
 from app.services.api import CentreClient, MemoryTokenStore
 from app.services.api.tokens import TokenPair
 from fundserver.demo import DEMO_PASSWORD, DEMO_UNIT_CODE
@@ -75,3 +77,45 @@ def test_a_lost_refresh_race_keeps_the_winners_tokens(
     loser.refresh()  # refused by the server, but the winner's pair is there: no logout
     assert racing.get() == winner  # not cleared
     loser.close()
+
+
+LIVE_TOKENS = pytest.mark.parametrize("access_ttl", [timedelta(minutes=15)])
+
+
+@LIVE_TOKENS
+def test_a_refresh_whose_answer_was_lost_succeeds_on_retry(
+    centre_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server rotated the tokens but the answer never arrived: the retry must not log out."""
+    tokens = MemoryTokenStore()
+    with CentreClient(centre_url, token_store=tokens) as client:
+        client.login(DEMO_UNIT_CODE, DEMO_PASSWORD)
+        real = client.session.request
+        lost: list[str] = []
+
+        def lose_first_refresh_answer(method: str, url: str, **kwargs: Any) -> Any:
+            response = real(method, url, **kwargs)  # the server did the work…
+            if url.endswith("/auth/refresh") and not lost:
+                lost.append(url)
+                raise requests.ConnectionError("connection reset")  # …the answer is lost
+            return response
+
+        monkeypatch.setattr(client.session, "request", lose_first_refresh_answer)
+        with pytest.raises(OfflineError):
+            client.refresh()
+        client.refresh()
+        assert lost and client.unit_profile().unit_code == DEMO_UNIT_CODE
+
+
+@LIVE_TOKENS
+def test_logout_revokes_at_the_server_and_forgets_here(centre_url: str) -> None:
+    tokens = MemoryTokenStore()
+    with CentreClient(centre_url, token_store=tokens) as client:
+        client.login(DEMO_UNIT_CODE, DEMO_PASSWORD)
+        old = tokens.get()
+        assert client.logout() is True
+        assert tokens.get() is None
+    assert old is not None
+    stale = CentreClient(centre_url, token_store=MemoryTokenStore(old))
+    with stale, pytest.raises(AuthError):
+        stale.unit_profile()
