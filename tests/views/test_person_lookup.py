@@ -229,6 +229,7 @@ def test_suggestions_follow_the_typing_and_a_pick_fills_the_fields(
     type_text(qtbot, name, "张")
 
     model = form.lookup.models[LookupKey.NAME]
+    qtbot.waitUntil(lambda: model.rowCount() > 0)  # searched off the UI thread
     qtmodeltester.check(model)
     assert [p.name for p in model.persons()] == ["张三", "张三丰"]
     first = model.index(0, 0)
@@ -291,6 +292,7 @@ def test_id_suggestions_show_the_whole_number_and_match_its_last_digits(
     type_text(qtbot, edit(form, LookupKey.ID_NUMBER), "052x")
 
     model = form.lookup.models[LookupKey.ID_NUMBER]
+    qtbot.waitUntil(lambda: model.rowCount() > 0)
     qtmodeltester.check(model)
     assert model.rowCount() == 1
     index = model.index(0, 0)
