@@ -13,7 +13,6 @@ and the ratios now / bare and before / now. The client is one `requests.Session`
 from __future__ import annotations
 
 import argparse
-import json
 import socket
 import statistics
 import subprocess
@@ -127,7 +126,6 @@ def main() -> None:
         print(f"  {label:<18} {median:7.2f} / {p99:7.2f}")
     print(f"  ratio now / bare app: {medians['now'] / medians['bare']:.2f}×")
     print(f"  ratio before / now:   {medians['before'] / medians['now']:.1f}×")
-    print(json.dumps({"policy_get_ms": round(medians["now"], 2)}))
 
 
 if __name__ == "__main__":

@@ -312,7 +312,9 @@ class PersonLookupField(QWidget):
             popup.hide()
 
     def _left(self, key: LookupKey) -> None:
-        if not all(shiboken6.isValid(edit) for edit in self.edits.values()):
+        if not shiboken6.isValid(self) or not all(
+            shiboken6.isValid(edit) for edit in self.edits.values()
+        ):
             return  # the form is being destroyed: its focused field let go of the focus
         self.searches[key].cancel()  # suggestions for a field left behind are moot
         text = self.edits[key].text().strip()

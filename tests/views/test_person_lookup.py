@@ -387,3 +387,24 @@ def test_an_account_number_typed_into_the_name_field_finds_that_person(
     with qtbot.waitSignal(form.lookup.person_selected):
         type_and_leave(qtbot, form, LookupKey.NAME, ZHANG[0])
     assert shown(form) == ZHANG
+
+
+def test_deleting_a_lookup_left_with_a_shared_name_is_quiet(
+    qtbot: QtBot, roster: RosterService
+) -> None:
+    """The field losing focus while it is destroyed must not open a chooser on a dead parent."""
+    field = PersonLookupField(roster)
+    field.show()
+    qtbot.waitExposed(field)
+    field.activateWindow()
+    qtbot.waitUntil(field.isActiveWindow)
+    type_text(qtbot, edit_of(field, LookupKey.NAME), "王伟")  # two people: leaving would ask
+
+    field.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(field))
+
+    assert QApplication.activeModalWidget() is None
+
+
+def edit_of(field: PersonLookupField, key: LookupKey) -> QLineEdit:
+    return field.edits[key]
