@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import socket
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -18,6 +21,38 @@ def bind_socket(host: str, port: int) -> socket.socket:
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
+
+
+def set_nodelay(transport: asyncio.BaseTransport) -> None:
+    """Send small replies at once: without TCP_NODELAY each keep-alive reply waits ≈40 ms.
+
+    Nagle's algorithm holds a reply's last small segment back until the client ACKs the one
+    before, and the client delays that ACK. asyncio sets the option itself only for sockets whose
+    `proto` is IPPROTO_TCP, which a socket made with proto 0 (ours, and uvicorn's) is not;
+    uvloop always sets it, but uvloop does not exist on Windows. So: on every accepted connection.
+    """
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+def _no_delay(protocol: type[asyncio.Protocol]) -> type[asyncio.Protocol]:
+    """The HTTP protocol uvicorn chose (h11, httptools…), setting TCP_NODELAY first."""
+
+    def connection_made(self: Any, transport: asyncio.BaseTransport) -> None:
+        set_nodelay(transport)
+        protocol.connection_made(self, transport)
+
+    return type(f"NoDelay{protocol.__name__}", (protocol,), {"connection_made": connection_made})
+
+
+class NoDelayServer(uvicorn.Server):
+    """A uvicorn server whose accepted connections have TCP_NODELAY, whatever the event loop."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        self.config.http_protocol_class = _no_delay(self.config.http_protocol_class)
+        await super().startup(sockets=sockets)
 
 
 def make_server(
@@ -37,7 +72,7 @@ def make_server(
         ssl_certfile=str(tls[0]) if tls else None,
         ssl_keyfile=str(tls[1]) if tls else None,
     )
-    return uvicorn.Server(config)
+    return NoDelayServer(config)
 
 
 def serve_on_socket(

@@ -18,12 +18,13 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import Cancelled, ServerError
 from app.models import RosterPerson, Unit
 from app.services.engine.spec import Roster, RosterEntry
+from app.services.roster_lookup import RosterIndex
 from app.services.rules.idnumber import check_resident_id, mask_id, normalize_id_text
 from app.services.rules.text import normalize
 from app.services.store import Store
@@ -31,8 +32,6 @@ from app.services.store import Store
 logger = logging.getLogger(__name__)
 
 CLOSED = "销户"
-# Above every character a name or number holds: the upper end of a prefix range.
-_PREFIX_END = "\U0010ffff"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _DOTS = str.maketrans(dict.fromkeys("•・.．‧∙⋅･", "·"))
 _ID_CHARS = re.compile(r"[0-9X]+")
@@ -238,18 +237,13 @@ def guess_key(text: str) -> LookupKey:
     return LookupKey.NAME
 
 
-def _prefix(column: Any, text: str) -> ColumnElement[bool]:
-    # A range, not LIKE: SQLite uses the (unit_id, column) index for it with binary collation.
-    result: ColumnElement[bool] = (column >= text) & (column < text + _PREFIX_END)
-    return result
-
-
 class RosterService:
     """One unit's roster cache: delta sync in, suggestions and lookups out. No Qt."""
 
     def __init__(self, store: Store, unit_id: int) -> None:
         self.store = store
         self.unit_id = unit_id
+        self.index = RosterIndex(store.engine, unit_id)  # the lookups, without the ORM
 
     # --- sync -----------------------------------------------------------------------------
     def version(self) -> int:
@@ -363,31 +357,29 @@ class RosterService:
         account = account_text(text)
         id_text = normalize_id_text(text)
         id_like = bool(_ID_CHARS.fullmatch(id_text))
-        col = RosterPerson
         names = not id_like  # digits and X alone are a number, not a name
-        # (rank, condition, order): lower rank is a better match. Each query is index-backed but
-        # the "contains"/"ends with" ones, which scan one unit's rows inside SQLite (a few ms).
-        queries: list[tuple[int, ColumnElement[bool], Any]] = []
+        # (rank, column, text): lower rank is a better match. Every query is an index range but
+        # "name contains", which scans one unit's rows inside SQLite.
+        queries: list[tuple[int, str, str]] = []
         if names:
-            queries.append((1, _prefix(col.name, name), col.name))
+            queries.append((1, "name", name))
         if account:
-            queries.append((2, _prefix(col.account_no, account), col.account_no))
+            queries.append((2, "account_no", account))
         if id_like:
-            queries.append((2, _prefix(col.id_number, id_text), col.id_number))
-        if names:
-            queries.append((3, col.name.contains(name, autoescape=True), col.name))
+            queries.append((2, "id_number", id_text))
         if id_like and len(id_text) in SUFFIX_LENGTHS:
-            queries.append((3, col.id_number.endswith(id_text, autoescape=True), col.name))
+            queries.append((3, "id_suffix", id_text))
+        contains = name if names else None
+        found = self.index.prefixed([(c, t) for _, c, t in queries], contains, limit)
+        ranks = [rank for rank, _, _ in queries] + [3]
         best: dict[str, tuple[int, RosterEntry]] = {}
-        with self.store.session() as session:
-            for rank, condition, order in queries:
-                query = self._persons().where(condition).order_by(order).limit(limit)
-                for person in session.scalars(query):
-                    exact = person.name == name or person.account_no == account
-                    found_rank = 0 if exact or person.id_number == id_text else rank
-                    held = best.get(person.account_no)
-                    if held is None or found_rank < held[0]:
-                        best[person.account_no] = (found_rank, to_entry(person))
+        for rank, persons in zip(ranks, found, strict=False):
+            for person in persons:
+                exact = person.name == name or person.account_no == account
+                found_rank = 0 if exact or person.id_number == id_text else rank
+                held = best.get(person.account_no)
+                if held is None or found_rank < held[0]:
+                    best[person.account_no] = (found_rank, person)
         ranked = sorted(best.values(), key=lambda r: (r[0], r[1].name, r[1].account_no))
         return [entry for _, entry in ranked[:limit]]
 
@@ -417,25 +409,17 @@ class RosterService:
         return LookupResult(state, tuple(persons))
 
     def _exact(self, key: LookupKey, typed: str) -> list[RosterEntry]:
-        col = RosterPerson
         if key is LookupKey.NAME:
-            condition = col.name == name_text(typed)
-        elif key is LookupKey.ACCOUNT_NO:
-            condition = col.account_no == account_text(typed)
-        else:
-            condition = col.id_number.in_(_id_forms(typed))
-        with self.store.session() as session:
-            query = self._persons().where(condition).order_by(col.account_no)
-            return [to_entry(p) for p in session.scalars(query)]
+            return self.index.exact("name", name_text(typed))
+        if key is LookupKey.ACCOUNT_NO:
+            return self.index.exact("account_no", account_text(typed))
+        return self.index.exact("id_number", _id_forms(typed))
 
     def _id_suffix(self, typed: str) -> list[RosterEntry]:
         ending = normalize_id_text(typed)
         if len(ending) not in SUFFIX_LENGTHS or not _ID_CHARS.fullmatch(ending):
             return []
-        col = RosterPerson
-        with self.store.session() as session:
-            query = self._persons().where(col.id_number.endswith(ending, autoescape=True))
-            return [to_entry(p) for p in session.scalars(query.order_by(col.account_no))]
+        return self.index.id_ending(ending)
 
 
 def _id_forms(typed: str) -> list[str]:

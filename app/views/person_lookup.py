@@ -1,7 +1,8 @@
 """The person lookup field every business form uses: type any one of 姓名 / 个人账号 / 证件号码.
 
 On leaving the field (or picking a suggestion) the other two and the person's status fill in
-(反显). Suggestions come from the roster cache as the clerk types; a name shared by several
+(反显). Suggestions come from the roster cache as the clerk types (throttled, searched off the
+UI thread, stale answers dropped: `ThrottledSearch`); a name shared by several
 people opens a chooser; nobody found gives a message beside the field. Works offline: everything
 is read from `RosterService`'s local cache.
 """
@@ -39,6 +40,7 @@ from app.services.engine.spec import RosterEntry
 from app.services.roster import LookupKey, LookupState, RosterService, guess_key
 from app.services.rules.idnumber import mask_id
 from app.services.rules.money import format_money
+from app.views.throttled_search import ThrottledSearch
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +154,7 @@ class PersonLookupField(QWidget):
 
         self.edits: dict[LookupKey, QLineEdit] = {}
         self.models: dict[LookupKey, PersonSuggestionModel] = {}
+        self.searches: dict[LookupKey, ThrottledSearch] = {}
         labels = {
             LookupKey.NAME: "姓名",
             LookupKey.ACCOUNT_NO: "个人账号",
@@ -218,6 +221,9 @@ class PersonLookupField(QWidget):
             lambda index, k=key: self._suggestion_picked(k, index)
         )
         edit.setCompleter(completer)
+        search = ThrottledSearch(lambda text: self.roster.search(text, SUGGESTION_LIMIT), self)
+        search.answered.connect(lambda text, found, k=key: self._show_suggestions(k, text, found))
+        self.searches[key] = search
         edit.textEdited.connect(lambda text, k=key: self._edited(k, text))
         edit.editingFinished.connect(lambda k=key: self._left(k))
         self.edits[key] = edit
@@ -249,6 +255,8 @@ class PersonLookupField(QWidget):
         """Empty every field and forget the person."""
         for edit in (*self.edits.values(), self.status_edit, self.base_edit, self.amount_edit):
             edit.clear()
+        for search in self.searches.values():
+            search.cancel()
         for model in self.models.values():
             model.set_persons([])
         self._show_message("")
@@ -281,9 +289,17 @@ class PersonLookupField(QWidget):
                 edit.clear()
             self._forget()
         self._show_message("")
-        persons = self.roster.search(text, SUGGESTION_LIMIT) if text.strip() else []
-        self.models[key].set_persons(persons)
+        if text.strip():
+            self.searches[key].request(text)  # throttled, off the UI thread
+        else:
+            self.searches[key].cancel()
+            self._show_suggestions(key, text, [])
+
+    def _show_suggestions(self, key: LookupKey, text: str, persons: list[RosterEntry]) -> None:
         edit = self.edits[key]
+        if edit.text() != text or self._person is not None:
+            return  # an answer to text since changed, or a person was chosen meanwhile
+        self.models[key].set_persons(persons)
         completer, popup = edit.completer(), edit.completer().popup()
         assert popup is not None
         if persons and edit.hasFocus():
@@ -296,8 +312,11 @@ class PersonLookupField(QWidget):
             popup.hide()
 
     def _left(self, key: LookupKey) -> None:
-        if not all(shiboken6.isValid(edit) for edit in self.edits.values()):
+        if not shiboken6.isValid(self) or not all(
+            shiboken6.isValid(edit) for edit in self.edits.values()
+        ):
             return  # the form is being destroyed: its focused field let go of the focus
+        self.searches[key].cancel()  # suggestions for a field left behind are moot
         text = self.edits[key].text().strip()
         if not text:
             return
@@ -339,6 +358,8 @@ class PersonLookupField(QWidget):
 
     # --- showing ----------------------------------------------------------------------------
     def _select(self, person: RosterEntry) -> None:
+        for search in self.searches.values():
+            search.cancel()
         for key, edit in self.edits.items():
             edit.setText(_key_value(person, key))
             edit.setCursorPosition(0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -11,6 +12,9 @@ from app.models import Base
 from app.services.store import Store
 
 
+# SQLAlchemy cannot reflect an expression index (0004's ID-ending index), so it leaves it out
+# of the comparison and says so; tests/services/test_roster_lookup.py checks that index.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_migrated_database_matches_the_models(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "db.sqlite3")
     with store.engine.connect() as conn:

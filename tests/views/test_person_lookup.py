@@ -229,6 +229,7 @@ def test_suggestions_follow_the_typing_and_a_pick_fills_the_fields(
     type_text(qtbot, name, "张")
 
     model = form.lookup.models[LookupKey.NAME]
+    qtbot.waitUntil(lambda: model.rowCount() > 0)  # searched off the UI thread
     qtmodeltester.check(model)
     assert [p.name for p in model.persons()] == ["张三", "张三丰"]
     first = model.index(0, 0)
@@ -291,6 +292,7 @@ def test_id_suggestions_show_the_whole_number_and_match_its_last_digits(
     type_text(qtbot, edit(form, LookupKey.ID_NUMBER), "052x")
 
     model = form.lookup.models[LookupKey.ID_NUMBER]
+    qtbot.waitUntil(lambda: model.rowCount() > 0)
     qtmodeltester.check(model)
     assert model.rowCount() == 1
     index = model.index(0, 0)
@@ -385,3 +387,24 @@ def test_an_account_number_typed_into_the_name_field_finds_that_person(
     with qtbot.waitSignal(form.lookup.person_selected):
         type_and_leave(qtbot, form, LookupKey.NAME, ZHANG[0])
     assert shown(form) == ZHANG
+
+
+def test_deleting_a_lookup_left_with_a_shared_name_is_quiet(
+    qtbot: QtBot, roster: RosterService
+) -> None:
+    """The field losing focus while it is destroyed must not open a chooser on a dead parent."""
+    field = PersonLookupField(roster)
+    field.show()
+    qtbot.waitExposed(field)
+    field.activateWindow()
+    qtbot.waitUntil(field.isActiveWindow)
+    type_text(qtbot, edit_of(field, LookupKey.NAME), "王伟")  # two people: leaving would ask
+
+    field.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(field))
+
+    assert QApplication.activeModalWidget() is None
+
+
+def edit_of(field: PersonLookupField, key: LookupKey) -> QLineEdit:
+    return field.edits[key]

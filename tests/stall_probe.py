@@ -1,0 +1,54 @@
+"""How long the UI thread was blocked: a 10 ms QTimer whose largest gap between ticks is kept.
+
+    with StallProbe() as probe:
+        ...drive the widget, wait for the work with qtbot.waitUntil...
+    assert probe.largest_gap < MAX_GAP
+
+Not a timing of the whole job: the job may take seconds on a worker. A tick late by more than
+`MAX_GAP` means the UI thread did something that long without returning to the event loop,
+which a clerk sees as a frozen window.
+"""
+
+from __future__ import annotations
+
+import time
+from types import TracebackType
+
+from PySide6.QtCore import QTimer
+
+MAX_GAP = 0.100  # seconds: a UI thread blocked longer than this is felt
+
+
+class StallProbe:
+    """Records the largest gap between the ticks of a `interval_ms` timer on the UI thread."""
+
+    def __init__(self, interval_ms: int = 10) -> None:
+        self.timer = QTimer()
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self._tick)
+        self.largest_gap = 0.0
+        self.ticks = 0
+        self._last = 0.0
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.largest_gap = max(self.largest_gap, now - self._last)
+        self._last = now
+        self.ticks += 1
+
+    def __enter__(self) -> StallProbe:
+        self._last = time.perf_counter()
+        self.timer.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._tick()  # the stretch since the last tick counts too
+        self.timer.stop()
+
+    def __repr__(self) -> str:
+        return f"StallProbe(largest_gap={self.largest_gap * 1000:.0f} ms, ticks={self.ticks})"
