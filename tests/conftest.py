@@ -77,4 +77,35 @@ def sane_test_device(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     config.mkdir()
     (config / "dll.conf").write_text("test\n", encoding="ascii")
     monkeypatch.setenv("SANE_CONFIG_DIR", str(config))
+    _retry_the_test_backends_hang(tmp_path / "sane-bin", monkeypatch)
     return "test:0"
+
+
+# SANE's test backend itself sometimes hangs (a futex wait that never returns) after a
+# simulated read error: measured on these machines, 2–8 of 25 runs with --read-return-value
+# (JAMMED, DEVICE_BUSY, IO_ERROR, COVER_OPEN, NO_DOCS alike), never without it. The product's
+# answer to a hung driver is the stall watchdog, tested with a scanner that really hangs
+# (test_sane_watchdog.py). The tests using the real device are about each fault's message, so
+# a faulting run that the backend leaves hanging is killed and run again, up to three times;
+# it produces no page (the fault is at the first read), so nothing is scanned twice.
+RETRY_SCANIMAGE = """#!/bin/sh
+case " $* " in *--read-return-value*) ;; *) exec "{real}" "$@";; esac
+tries=1
+while :; do
+  timeout -s KILL {seconds} "{real}" "$@"
+  code=$?
+  if [ "$code" -ne 137 ] || [ "$tries" -ge 3 ]; then exit "$code"; fi
+  echo "sane test backend hung; run $tries killed, trying again" >&2
+  tries=$((tries + 1))
+done
+"""
+
+
+def _retry_the_test_backends_hang(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = shutil.which("scanimage")
+    assert real is not None
+    folder.mkdir()
+    wrapper = folder / "scanimage"
+    wrapper.write_text(RETRY_SCANIMAGE.format(real=real, seconds=20), encoding="ascii")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
