@@ -92,7 +92,7 @@ RETRY_SCANIMAGE = """#!/bin/sh
 case " $* " in *--read-return-value*) ;; *) exec "{real}" "$@";; esac
 tries=1
 while :; do
-  timeout -s KILL {seconds} "{real}" "$@"
+  "{timeout}" -s KILL {seconds} "{real}" "$@"
   code=$?
   if [ "$code" -ne 137 ] || [ "$tries" -ge 3 ]; then exit "$code"; fi
   echo "sane test backend hung; run $tries killed, trying again" >&2
@@ -102,10 +102,12 @@ done
 
 
 def _retry_the_test_backends_hang(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = shutil.which("scanimage")
-    assert real is not None
+    real, timeout = shutil.which("scanimage"), shutil.which("timeout")
+    assert real is not None and timeout is not None  # coreutils' timeout
     folder.mkdir()
     wrapper = folder / "scanimage"
-    wrapper.write_text(RETRY_SCANIMAGE.format(real=real, seconds=20), encoding="ascii")
+    wrapper.write_text(
+        RETRY_SCANIMAGE.format(real=real, timeout=timeout, seconds=20), encoding="ascii"
+    )
     wrapper.chmod(0o755)
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
