@@ -446,12 +446,24 @@ class MainWindow(QMainWindow):
         self.status.refresh()
 
     # --- geometry -------------------------------------------------------------------------
+    def _fit_screen(self) -> None:
+        """Never larger than the screen, nor off it: 1024×768 is a common office screen, and a
+        size kept from a bigger one (or a second monitor since unplugged) would hide 添加."""
+        screen = self.screen().availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
+        width = min(self.width(), screen.width() - frame.width())
+        height = min(self.height(), screen.height() - frame.height())
+        self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+        if not screen.contains(self.frameGeometry().topLeft()):
+            self.move(screen.topLeft())
+
     def _restore_geometry(self) -> None:
         geometry = self.services.settings.get("window_geometry")
         if geometry:
             self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
         else:
             self.resize(1100, 720)
+        self._fit_screen()
         splitter = self.services.settings.get("window_splitter")
         if splitter:
             self.splitter.restoreState(QByteArray.fromBase64(splitter.encode("ascii")))

@@ -180,3 +180,18 @@ def test_work_finishing_after_its_page_closed_tells_nobody(qtbot: QtBot) -> None
     with qtbot.waitSignal(op.signals.finished, timeout=10_000):
         gate.set()
     assert told == []
+
+
+def test_the_window_fits_the_screen_the_first_time_and_after_a_bigger_one(
+    qtbot: QtBot, services: AppServices
+) -> None:
+    screen = make_window(qtbot, services).screen().availableGeometry()
+    first = make_window(qtbot, services)
+    assert first.width() <= screen.width() and first.height() <= screen.height()
+
+    # A size kept from a bigger monitor, far off this screen's area.
+    first.setGeometry(screen.x() + 3000, screen.y() + 2000, 2400, 1600)
+    first.close()  # keeps the geometry in the settings
+    again = make_window(qtbot, services)
+    assert again.width() <= screen.width() and again.height() <= screen.height()
+    assert screen.contains(again.geometry().topLeft())  # on this screen, not off it
