@@ -10,12 +10,12 @@ import hashlib
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from fundserver.demo import DemoCredentials
 from fundserver.process import FundServerProcess
@@ -46,8 +46,12 @@ def gjj_desk(
 
 def issued_token_hashes(server: FundServerProcess) -> set[str]:
     """The SHA-256 of every token the centre issued (it keeps nothing else of them)."""
-    with sqlite3.connect(server.folder / "centre.db") as db:
-        return {row[0] for row in db.execute("SELECT token_hash FROM tokens")}
+    engine = create_engine(server.database_url)  # SQLite or PostgreSQL, as the server runs
+    try:
+        with engine.connect() as db:
+            return {row[0] for row in db.execute(text("SELECT token_hash FROM tokens"))}
+    finally:
+        engine.dispose()
 
 
 def token_found_in(content: bytes, hashes: set[str]) -> bool:
