@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from app.services import versions
 from app.services.session import NO_KEYRING_NOTICE, CentreSession
 from app.services.units import UnitInfo, UnitService
 
@@ -44,12 +45,26 @@ class StatusLabels(QObject):
         self.login.setTextFormat(Qt.TextFormat.RichText)
         self.login.linkActivated.connect(lambda _link: self.login_requested.emit())
         self.outbox = _label("statusOutbox")
+        self.upgrade = _label("statusUpgrade")  # shown only when the centre has a newer version
+        self.upgrade.setText("有新版本")
+        self.upgrade.hide()
         bar.addWidget(self.unit, 1)
+        bar.addPermanentWidget(self.upgrade)
         bar.addPermanentWidget(self.online)
         bar.addPermanentWidget(self.login)
         bar.addPermanentWidget(self.outbox)
         self.login.setVisible(session is not None)
         self.set_online(False)
+
+    def show_upgrade(self, status: versions.VersionStatus | None) -> None:
+        """有新版本 (or 需要升级) beside 在线, the whole notice on hover; hidden when current."""
+        notice = status.message() if status is not None else None
+        self.upgrade.setVisible(notice is not None)
+        if status is not None and notice is not None:
+            below = status.below_minimum  # nothing is sent until the upgrade
+            self.upgrade.setText("需要升级，暂停上传" if below else "有新版本")
+            _restyle(self.upgrade, "error" if below else "notice")
+            self.upgrade.setToolTip(notice)
 
     def set_online(self, online: bool, detail: str = "") -> None:
         self.online.setText("● 在线" if online else "○ 离线")
@@ -58,6 +73,7 @@ class StatusLabels(QObject):
 
     def sync_reached(self, online: bool, detail: str) -> None:
         """A sync run's verdict on the connection; a unit not logged in says nothing of it."""
+        self.show_upgrade(versions.last_known())
         unit = self.units.current()
         if self.session is not None and unit is not None and not self.session.is_logged_in(unit):
             self.refresh()  # 未登录 is shown beside 在线/离线, not instead of it
