@@ -206,8 +206,16 @@ class PendingListPanel(QGroupBox):
         self.refresh()  # the marks of rows that are wrong now show in the table
         bad = [r for r in rows if r.errors]
         if bad:
+            # The first one named with its reason, so a reason the centre gave (an account
+            # already open at another unit) is read without hovering.
+            first = bad[0]
+            who = first.values.get("name") or first.values.get("id_number") or "第一条"
+            why = next(iter(first.errors.values())).rstrip("。")
+            more = f"等 {len(bad)} 条" if len(bad) > 1 else ""
             self.said.emit(
-                f"清册中有 {len(bad)} 条记录有误（已标红，悬停可见原因），请修改后再提交。", True
+                f"清册中有 {len(bad)} 条记录有误（已标红，悬停可见原因）：{who}{more}——{why}。"
+                "请修改后再提交。",
+                True,
             )
             return
         self.said.emit("", False)

@@ -194,6 +194,7 @@ def test_submit_with_a_bad_row_marks_it_and_opens_nothing(
     qtbot.waitUntil(lambda: page.checking is None)
     assert page.submit_dialog is None
     assert "1 条记录有误" in page.message.text()
+    assert "李秀英——请填写手机号码" in page.message.text()  # named, with its reason
     bad = [r for r in range(page.model.rowCount()) if page.model.item(r).errors]
     assert len(bad) == 1
     assert page.model.item(bad[0]).errors["mobile"] == "请填写手机号码"
