@@ -83,6 +83,16 @@ class BatchRun:
 
     def wait(self) -> tuple[int, str]:
         """Deliver pages until the process ends, the clerk cancels or the scanner stalls."""
+        try:
+            return self._deliver()
+        except BaseException:
+            # Whatever went wrong here (a page callback that raised…), the process and its
+            # pipes must not outlive the scan.
+            self._stop()
+            self._finish()
+            raise
+
+    def _deliver(self) -> tuple[int, str]:
         while True:
             if not self.was_cancelled and self._cancelled():
                 self.was_cancelled = True
@@ -111,20 +121,21 @@ class BatchRun:
 
     def _stalling(self) -> bool:
         """No page and no growing partial page for `stall_seconds`."""
-        size = sum(part.stat().st_size for part in self._partials())
+        size = self._partial_bytes()
         now = time.monotonic()
         if size != self._partial_size:
             self._partial_size = size
             self._last_progress = now
         return now - self._last_progress > self._stall_seconds
 
-    def _partials(self) -> list[Path]:
-        found = []
+    def _partial_bytes(self) -> int:
+        """How much of the page being scanned is written; a finished page is renamed from its
+        .part file at any moment, so a file gone between listing and reading counts as 0."""
+        size = 0
         for part in self._out_dir.glob("page-*.part"):
             with contextlib.suppress(OSError):
-                part.stat()
-                found.append(part)
-        return found
+                size += part.stat().st_size
+        return size
 
     def _gave_up_on_pipes(self) -> bool:
         # Something outside the process group may hold the pipes open; do not wait for it.
