@@ -12,6 +12,7 @@ from app.services.context import AppServices
 from app.services.roster import RosterService
 from app.services.rules.money import format_ratio
 from app.views.changes import ChangeHub
+from app.views.looks import set_role
 
 
 class HomePage(QWidget):
@@ -26,7 +27,7 @@ class HomePage(QWidget):
             hub.changed.connect(self._changed)
         self.title = QLabel()
         self.title.setObjectName("homeTitle")
-        self.title.setStyleSheet("font-size: 20px; font-weight: bold;")
+        set_role(self.title, "page-title")
         self.body = QLabel()
         self.body.setObjectName("homeBody")
         self.body.setWordWrap(True)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from app.errors import KnownError
 from app.services.demo import DEMO_PASSWORD, DEMO_UNIT_CODE
 from app.services.session import NO_KEYRING_NOTICE, CentreSession, LoginOutcome
+from app.views.looks import set_state
 from app.views.ops import Op, OpContext
 
 
@@ -76,11 +77,11 @@ class LoginDialog(QDialog):
         self.hint.setObjectName("loginHint")
         self.hint.setWordWrap(True)
         self.hint.setVisible(bool(hint))
-        self.hint.setStyleSheet("color: #1d4ed8;")
+        set_state(self.hint, "info")
         self.error = QLabel()
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c62828;")
+        set_state(self.error, "error")
         buttons = QDialogButtonBox()
         self.login_button = QPushButton("登录")
         self.login_button.setObjectName("loginButton")

@@ -40,14 +40,13 @@ from app.services.engine.spec import RosterEntry
 from app.services.roster import LookupKey, LookupState, RosterService, guess_key
 from app.services.rules.idnumber import mask_id
 from app.services.rules.money import format_money
+from app.views.looks import set_role, set_state
 from app.views.throttled_search import ThrottledSearch
 
 logger = logging.getLogger(__name__)
 
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
 SUGGESTION_LIMIT = 20
-ERROR_STYLE = "color: #b3261e;"  # red: nobody found
-WARNING_STYLE = "color: #8a5300;"  # amber: found, but not in the status the business needs
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -235,7 +234,7 @@ class PersonLookupField(QWidget):
         edit.setObjectName(name)
         edit.setAccessibleName(accessible)
         edit.setReadOnly(True)
-        edit.setStyleSheet("QLineEdit { background: palette(window); }")  # looks not typeable
+        set_role(edit, "derived")  # looks not typeable
         edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # shown, not typed: out of the tab order
         return edit
 
@@ -333,7 +332,7 @@ class PersonLookupField(QWidget):
         elif result.state is LookupState.MANY:
             self._choose(result.persons)
         else:
-            self._show_message(result.message, ERROR_STYLE)
+            self._show_message(result.message, "error")  # nobody found
 
     def _suggestion_picked(self, key: LookupKey, index: QModelIndex) -> None:
         person = index.data(PERSON_ROLE)
@@ -382,7 +381,7 @@ class PersonLookupField(QWidget):
             "该职工当前状态为“%1”，此业务要求状态为%2。".replace("%1", person.status).replace(
                 "%2", wanted
             ),
-            WARNING_STYLE,
+            "warning",  # found, but not in the status the business needs
         )
 
     def _forget(self) -> None:
@@ -390,7 +389,7 @@ class PersonLookupField(QWidget):
             self._person = None
             self.person_selected.emit(None)
 
-    def _show_message(self, text: str, style: str = ERROR_STYLE) -> None:
+    def _show_message(self, text: str, state: str = "error") -> None:
         self.message_label.setText(text)
-        self.message_label.setStyleSheet(style)
+        set_state(self.message_label, state)
         self.message_label.setVisible(bool(text))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 from app.services import versions
 from app.services.session import NO_KEYRING_NOTICE, CentreSession
 from app.services.units import UnitInfo, UnitService
+from app.views.looks import set_state
 
 OFFLINE_HINT = "未连接中心服务器，可离线录入，联网后自动上传"
 
@@ -21,13 +22,6 @@ def _label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
     return label
-
-
-def _restyle(label: QLabel, state: str) -> None:
-    label.setProperty("state", state)
-    style = label.style()
-    style.unpolish(label)
-    style.polish(label)
 
 
 class StatusLabels(QObject):
@@ -63,12 +57,12 @@ class StatusLabels(QObject):
         if status is not None and notice is not None:
             below = status.below_minimum  # nothing is sent until the upgrade
             self.upgrade.setText("需要升级，暂停上传" if below else "有新版本")
-            _restyle(self.upgrade, "error" if below else "notice")
+            set_state(self.upgrade, "error" if below else "notice")
             self.upgrade.setToolTip(notice)
 
     def set_online(self, online: bool, detail: str = "") -> None:
         self.online.setText("● 在线" if online else "○ 离线")
-        _restyle(self.online, "online" if online else "offline")
+        set_state(self.online, "online" if online else "offline")
         self.online.setToolTip(detail or ("已连接中心服务器" if online else OFFLINE_HINT))
 
     def sync_reached(self, online: bool, detail: str) -> None:
@@ -102,7 +96,7 @@ class StatusLabels(QObject):
             else:
                 self.login.setText("已登录（仅本次运行）")
                 self.login.setToolTip(NO_KEYRING_NOTICE)
-            _restyle(self.login, "in")
+            set_state(self.login, "in")
             return
         self.login.setText('未登录 · <a href="login">登录…</a>')
         self.login.setToolTip(
@@ -110,4 +104,4 @@ class StatusLabels(QObject):
             if unit is not None
             else "尚未添加单位"
         )
-        _restyle(self.login, "out")
+        set_state(self.login, "out")

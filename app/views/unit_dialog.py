@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import KnownError
 from app.services.units import UnitInfo, UnitService
+from app.views.looks import set_state
 
 
 class AddUnitDialog(QDialog):
@@ -29,7 +30,7 @@ class AddUnitDialog(QDialog):
         self.name_edit.setObjectName("unitName")
         self.error_label = QLabel()
         self.error_label.setObjectName("unitError")
-        self.error_label.setStyleSheet("color: #c62828;")
+        set_state(self.error_label, "error")
         self.error_label.setWordWrap(True)
         form = QFormLayout()
         form.addRow("单位账号(&C)：", self.code_edit)

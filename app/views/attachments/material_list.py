@@ -13,8 +13,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services.policy import Material
-from app.views.attachments.looks import set_role, set_state
 from app.views.attachments.page_view import local_files
+from app.views.looks import set_role, set_state
 
 
 class MaterialRow(QFrame):

@@ -34,7 +34,6 @@ from app.services.scanning import Scanner, default_scanner
 from app.views import file_dialogs
 from app.views.attachments.device_picker import DevicePicker
 from app.views.attachments.jobs import BuildTarget, Imported, ImportOutcome, JobQueue
-from app.views.attachments.looks import set_role, set_state
 from app.views.attachments.material_list import MaterialList, MaterialRow
 from app.views.attachments.material_state import MaterialState
 from app.views.attachments.page_model import PageListModel
@@ -42,6 +41,7 @@ from app.views.attachments.page_view import PageListView
 from app.views.attachments.preview import PagePreview
 from app.views.attachments.scan_bar import ScanBar
 from app.views.attachments.toolbar import make_tools, scan_tip
+from app.views.looks import set_role, set_state
 from app.views.ops import Op
 
 logger = logging.getLogger(__name__)

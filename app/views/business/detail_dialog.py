@@ -20,6 +20,7 @@ from app.services.engine.spec import BusinessSpec
 from app.services.policy import CentrePolicy
 from app.views.business.form import BusinessForm
 from app.views.business.pending_model import display_value
+from app.views.looks import set_state
 
 
 class RowDetailDialog(QDialog):
@@ -35,7 +36,7 @@ class RowDetailDialog(QDialog):
             error = row.errors.get(field.key)
             if error:
                 value.setText(f"{value.text()}  ⚠ {error}")
-                value.setStyleSheet("color: #c62828;")
+                set_state(value, "error")
             value.setWordWrap(True)
             form.addRow(field.label + "：", value)
         if row.source:
@@ -79,7 +80,7 @@ class RowEditDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("editMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #c62828;")
+        set_state(self.message, "error")
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton("保存修改", QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setObjectName("saveButton")

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec
 from app.services.policy import CentrePolicy
 from app.views.business.pending_model import display_value
+from app.views.looks import set_role, set_state
 
-ERROR_STYLE = "color: #c62828;"
 NO_MODIFIER = Qt.KeyboardModifier.NoModifier
 # Characters a field must show without scrolling: an ID (18 + X), a mobile, a date.
 MIN_CHARS = {FieldKind.ID_NUMBER: 19, FieldKind.MOBILE: 11, FieldKind.DATE: 10}
@@ -57,7 +57,7 @@ class FieldEditor:
             edit.setPlaceholderText(hint)
             edit.setReadOnly(spec.derived)
             if spec.derived:
-                edit.setStyleSheet("background: #f3f4f6; color: #374151;")
+                set_role(edit, "derived")
                 edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             if spec.kind in MIN_CHARS:  # an 18-digit ID is never cut, whatever the scaling
                 sample = "0" * MIN_CHARS[spec.kind]
@@ -68,7 +68,7 @@ class FieldEditor:
         self.label.setBuddy(self.widget)
         self.error = QLabel(parent)
         self.error.setObjectName(f"error-{spec.key}")
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_state(self.error, "error")
         self.error.setWordWrap(True)
 
     def value(self) -> str:
@@ -87,9 +87,8 @@ class FieldEditor:
     def set_error(self, message: str | None) -> None:
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
-        style = "border: 1px solid #c62828;" if message else ""
         if not self.spec.derived:
-            self.widget.setStyleSheet(style)
+            set_state(self.widget, "error" if message else "plain")
 
     def set_visible(self, visible: bool) -> None:
         for widget in (self.label, self.widget):

@@ -42,6 +42,8 @@ from app.views import file_dialogs
 from app.views.business.detail_dialog import RowEditDialog
 from app.views.business.import_report import ImportReport
 from app.views.business.pending_list import PendingListPanel
+from app.views.business.template_download import save_template
+from app.views.looks import set_role, set_state
 from app.views.ops import Op, OpContext
 
 logger = logging.getLogger(__name__)
@@ -79,7 +81,7 @@ class ImportPage(QWidget):
         self.edit_dialog: RowEditDialog | None = None
 
         title = QLabel(f"{self.spec.name}（批量）")
-        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        set_role(title, "heading")
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -217,7 +219,7 @@ class ImportPage(QWidget):
 
     # --- messages and state -------------------------------------------------------------------
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.status.setStyleSheet("color: #c62828;" if error else "color: #2e7d32;")
+        set_state(self.status, "error" if error else "ok")
         self.status.setText(text)
 
     def _set_running(self, label: str | None) -> None:
@@ -243,22 +245,9 @@ class ImportPage(QWidget):
     # --- template -----------------------------------------------------------------------------
     def save_template(self, path: str | None = None) -> None:
         """身份证批量开户模版下载; `path` skips the file dialog (tests, scripts)."""
-        if path is None:
-            path, _ = file_dialogs.get_save_file_name(
-                self,
-                "保存模版",
-                f"{self.template_title}.xlsx",
-                "Excel 工作簿 (*.xlsx)",
-                purpose="template",
-            )
-            if not path:
-                return
-        try:
-            saved = batch_import.write_template_file(path, self.spec, self.policy())
-        except KnownError as error:
-            self._say(error.message, error=True)
-            return
-        self._say(f"模版已保存：{saved}")
+        said = save_template(self, self.spec, self.policy(), self.template_title or "", path)
+        if said is not None:
+            self._say(said[0], error=said[1])
 
     # --- checking -----------------------------------------------------------------------------
     def choose_file(self) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.services.batch_import import ImportCheck, ImportProblem
 from app.views.list_model import ListTableModel
+from app.views.looks import set_state
 
 HEADERS = ("行号", "列", "值", "原因")
 
@@ -97,7 +98,7 @@ class ImportReport(QWidget):
         elif not check.rows:
             parts.append("文件中没有数据行。")
         self.counts.setText("".join(parts))
-        self.counts.setStyleSheet("color: #c62828;" if check.problems else "color: #2e7d32;")
+        set_state(self.counts, "error" if check.problems else "ok")
         self.model.set_items(check.problems)
         self.table.setVisible(bool(check.problems))
         if check.problems:

@@ -23,18 +23,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import KnownError
-from app.services import batch_import
 from app.services.attachments import AttachmentService
 from app.services.engine.pending import PendingLists, RowInvalidError, RowView
 from app.services.engine.rows import check_row
 from app.services.engine.spec import RowContext
 from app.services.policy import CentrePolicy
 from app.services.scanning import Scanner
-from app.views import file_dialogs
 from app.views.business.detail_dialog import RowDetailDialog
 from app.views.business.form import BusinessForm
 from app.views.business.pending_list import PendingListPanel
 from app.views.business.submit_dialog import SubmitDialog
+from app.views.business.template_download import save_template
+from app.views.looks import set_role, set_state
 from app.views.ops import Op
 
 ADD_TIP = "添加到{list_name}（Ctrl+Enter；在最后一项中按 Enter 也可添加）"
@@ -103,7 +103,7 @@ class PendingPage(QWidget):
         """The page's name, and (as in the manual) the template download and batch import."""
         title = QLabel(self.spec.name)
         title.setObjectName("pageTitle")
-        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        set_role(title, "heading")
         row = QHBoxLayout()
         row.addWidget(title)
         row.addStretch(1)
@@ -124,22 +124,9 @@ class PendingPage(QWidget):
 
     def save_template(self, path: str | None = None) -> None:
         """身份证批量开户模版下载 beside the form; `path` skips the file dialog (tests)."""
-        if path is None:
-            path, _ = file_dialogs.get_save_file_name(
-                self,
-                "保存模版",
-                f"{self.template_title}.xlsx",
-                "Excel 工作簿 (*.xlsx)",
-                purpose="template",
-            )
-            if not path:
-                return
-        try:
-            saved = batch_import.write_template_file(path, self.spec, self.policy())
-        except KnownError as error:
-            self._say(error.message, error=True)
-            return
-        self._say(f"模版已保存：{saved}")
+        said = save_template(self, self.spec, self.policy(), self.template_title or "", path)
+        if said is not None:
+            self._say(said[0], error=said[1])
 
     def _build_form_pane(self) -> QWidget:
         self.add_button = QPushButton("添加")
@@ -158,7 +145,7 @@ class PendingPage(QWidget):
         self.notice = QLabel(RATIOS_UNKNOWN)
         self.notice.setObjectName("formNotice")
         self.notice.setWordWrap(True)
-        self.notice.setStyleSheet("color: #8a5300;")
+        set_state(self.notice, "warning")
         self.notice.hide()
         self.form_scroll = QScrollArea()
         self.form_scroll.setObjectName("formScroll")
@@ -250,7 +237,7 @@ class PendingPage(QWidget):
                 self.fit_form()
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet("color: #c62828;" if error else "color: #2e7d32;")
+        set_state(self.message, "error" if error else "ok")
         self.message.setText(text)
 
     def _show_errors(self, errors: dict[str, str]) -> None:

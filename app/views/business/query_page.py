@@ -28,6 +28,7 @@ from app.services.engine.history import STATES, HistoryRow, SubmissionHistory
 from app.services.engine.states import SubmissionState
 from app.views.changes import ChangeHub
 from app.views.list_model import ListTableModel
+from app.views.looks import set_role, set_state
 
 COLUMNS = ("提交时间", "业务", "姓名", "证件号码", "个人账号", "状态", "说明")
 _TROUBLE, _GOOD = QColor("#fde0dc"), QColor("#e3f4e1")
@@ -88,7 +89,7 @@ class QueryPage(QWidget):
         self.retry_in = retry
         self.today = today
         heading = QLabel(title)
-        heading.setStyleSheet("font-size: 18px; font-weight: bold;")
+        set_role(heading, "heading")
         self.period = QComboBox()
         self.period.setObjectName("periodFilter")
         for label, days in PERIODS:
@@ -187,7 +188,7 @@ class QueryPage(QWidget):
             self._select(chosen)
         self._selection()
         submissions = len({r.outbox_id for r in rows})
-        self.message.setStyleSheet("")
+        set_state(self.message, "plain")
         self.message.setText(f"共 {submissions} 笔提交，{len(rows)} 人")
 
     def _select(self, before: HistoryRow) -> None:
@@ -212,7 +213,7 @@ class QueryPage(QWidget):
             return
         if self.retry_in(row.outbox_id):
             self.refresh()
-            self.message.setStyleSheet("color: #2e7d32;")
+            set_state(self.message, "ok")
             self.message.setText("已重新排队，联网后自动上传。")
 
     def reopen_selected(self) -> None:
@@ -222,9 +223,9 @@ class QueryPage(QWidget):
         try:
             where = self.reopen_in(row.business, row.outbox_id)
         except KnownError as error:
-            self.message.setStyleSheet("color: #c62828;")
+            set_state(self.message, "error")
             self.message.setText(error.message)
             return
         self.refresh()
-        self.message.setStyleSheet("color: #2e7d32;")
+        set_state(self.message, "ok")
         self.message.setText(f"已放回{where}，请修改后重新提交。")

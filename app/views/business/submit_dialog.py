@@ -28,6 +28,7 @@ from app.services.engine.pending import PendingLists
 from app.services.policy import CentrePolicy
 from app.services.scanning import Scanner
 from app.views.attachments import AttachmentPanel
+from app.views.looks import set_state
 from app.views.ops import Op
 
 DIALOG_SIZE = QSize(1040, 700)
@@ -57,7 +58,7 @@ class SubmitDialog(QDialog):
         self.status: dict[str, QLabel] = self.panel.status_labels
         self.reason = QLabel()
         self.reason.setObjectName("submitReason")
-        self.reason.setStyleSheet("color: #c62828;")
+        set_state(self.reason, "error")
         self.reason.setWordWrap(True)
         self.submit_button = QPushButton("提交")
         self.submit_button.setObjectName("confirmSubmit")

@@ -1,7 +1,7 @@
-"""How the panel's widgets say what they are: dynamic properties the style sheet matches.
+"""How widgets say what they are: dynamic properties the style sheet matches.
 
-Colours and fonts live in resources/style/app.qss (the 影像资料面板 section); a widget only
-states its role or state, e.g. `set_state(label, "error")`.
+Colours and fonts live in resources/style/app.qss; a widget only states its role or state,
+e.g. `set_state(label, "error")`, never an inline style sheet.
 """
 
 from __future__ import annotations
