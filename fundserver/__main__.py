@@ -46,7 +46,7 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"fundserver listening on {scheme}://{host}:{port}", flush=True)
     if args.seed == "demo":
         print(f"demo login: 单位账号 {DEMO_UNIT_CODE} 密码 {DEMO_PASSWORD}", flush=True)
-    serve_on_socket(app, sock, log_level=args.log_level, tls=tls)
+    serve_on_socket(app, sock, log_level=args.log_level, tls=tls, exit_with_stdin=args.with_parent)
     return 0
 
 
@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--tls-cert", help="TLS 证书 PEM 文件（与 --tls-key 同给则用 https）")
     serve.add_argument("--tls-key", help="TLS 私钥 PEM 文件")
+    serve.add_argument(
+        "--with-parent",
+        action="store_true",
+        help="标准输入关闭时（启动本服务器的程序退出，哪怕被强行结束）随之退出",
+    )
     serve.set_defaults(run=_serve)
 
     openapi = commands.add_parser("openapi", help="输出 OpenAPI 文档（docs/api/openapi.json）")

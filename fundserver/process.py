@@ -44,11 +44,13 @@ class FundServerProcess:
         start_timeout: float = 60.0,
         database_url: str | None = None,
         tls: tuple[Path, Path] | None = None,
+        with_parent: bool = False,
     ) -> None:
         """Start the server; `port=0` picks a free port, a given port restarts on the same URL.
 
         The database is SQLite in `folder` unless `database_url` names another (PostgreSQL);
-        `tls` = (certificate, key) PEM files serves https.
+        `tls` = (certificate, key) PEM files serves https. `with_parent`: the server stops when
+        this process ends, however it ends (it watches a pipe the OS closes for us).
         """
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
@@ -66,9 +68,12 @@ class FundServerProcess:
         ]  # fmt: skip
         if tls is not None:
             command += ["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])]
+        if with_parent:
+            command.append("--with-parent")
         self.process = subprocess.Popen(
             command,
             cwd=REPO_ROOT,
+            stdin=subprocess.PIPE if with_parent else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
             text=True,
@@ -111,6 +116,8 @@ class FundServerProcess:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait(timeout=30)
+        if self.process.stdin is not None:
+            self.process.stdin.close()
         self._reader.join(timeout=30)
         if self.process.stdout is not None:
             self.process.stdout.close()

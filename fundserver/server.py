@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +83,23 @@ def serve_on_socket(
     *,
     log_level: str = "warning",
     tls: tuple[Path, Path] | None = None,
+    exit_with_stdin: bool = False,
 ) -> None:
-    """Serve until interrupted (blocks); `make_server(...).run(sockets=[sock])` for control."""
-    make_server(app, log_level=log_level, tls=tls).run(sockets=[sock])
+    """Serve until interrupted (blocks); `make_server(...).run(sockets=[sock])` for control.
+
+    `exit_with_stdin`: also stop once standard input reaches its end. The process that started
+    the server holds the other end of that pipe, and the operating system closes it however that
+    process ends (a crash, SIGKILL, Windows' task manager), so the server never outlives it.
+    """
+    server = make_server(app, log_level=log_level, tls=tls)
+    if exit_with_stdin:
+        threading.Thread(target=_stop_at_eof, args=(server,), daemon=True).start()
+    server.run(sockets=[sock])
+
+
+def _stop_at_eof(server: uvicorn.Server) -> None:
+    """Read standard input to its end (the parent is gone), then ask the server to stop."""
+    stdin = sys.stdin.buffer
+    while stdin.read(1):  # the parent never writes: this returns only at the end
+        pass
+    server.should_exit = True

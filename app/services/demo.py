@@ -28,7 +28,7 @@ def start_demo_server(folder: Path) -> FundServerProcess:
     from fundserver.process import FundServerProcess, FundServerStartError
 
     try:
-        server = FundServerProcess(folder, seed="demo")
+        server = FundServerProcess(folder, seed="demo", with_parent=True)
     except FundServerStartError as exc:
         logger.error("demo server failed: %s", exc)
         raise OfflineError(f"演示服务器未能启动，详见 {folder / 'server.log'}。") from exc
