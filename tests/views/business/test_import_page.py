@@ -26,15 +26,11 @@ from app.views.business.pending_list import PendingListPanel
 from app.views.business.pending_page import PendingPage
 from app.views.main_window import MainWindow
 from app.views.pages import page_factories
-from tests.ids import gb11643
+from tests.ids import resident_id as rid
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "open_account"
 BAD_ROWS = {3, 4, 5, 8, 9, 10, 11}  # see tools/make_open_account_fixtures.py
 WAIT = 20_000
-
-
-def rid(first17: str) -> str:
-    return first17 + gb11643(first17)
 
 
 def prepare_unit(services: AppServices) -> int:
