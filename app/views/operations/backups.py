@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.services.backup import BackupInfo, BackupService, RestoreResult, inspect, restore
 from app.services.context import AppServices
-from app.views.ops import Op
+from app.views.ops import Op, OpContext
 
 
 def back_up(parent: QWidget, service: BackupService, target: Path) -> Op[BackupInfo]:
@@ -19,7 +19,7 @@ def back_up(parent: QWidget, service: BackupService, target: Path) -> Op[BackupI
 def restore_from(parent: QWidget, services: AppServices, source: Path) -> Op[RestoreResult]:
     """Check the whole file, let the database go, put the backup in place."""
 
-    def work(_ctx: object) -> RestoreResult:
+    def work(_ctx: OpContext) -> RestoreResult:
         inspect(source)  # the whole file checks out before the database is let go
         services.close()
         return restore(source)
