@@ -22,9 +22,14 @@ run: $(STAMP)
 # whole suite); tools/check_coverage.py then fails if any rule line went unrun.
 RULE_TESTS := tests/services/rules tests/services/engine
 
+# The rest runs on every core (pytest-xdist): each module stays on one worker (loadscope), so a
+# module's fundserver starts once; ports, folders and databases are per test or per module.
+# `make test WORKERS=0` runs it in one process.
+WORKERS ?= auto
+
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(RULE_TESTS:%=--ignore=%)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q --cov --cov-report= $(RULE_TESTS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadscope $(RULE_TESTS:%=--ignore=%)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(WORKERS) --cov --cov-report= $(RULE_TESTS)
 	$(BIN)/python tools/check_coverage.py
 
 lint: $(STAMP)

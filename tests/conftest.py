@@ -66,6 +66,12 @@ def services(data_dir: Path) -> Iterator[AppServices]:
 
 
 @pytest.fixture
+def unit_id(services: AppServices) -> int:
+    """The unit most tests work for (a module may define its own, with other data)."""
+    return services.units.add("100001", "开封市示范机械厂").id
+
+
+@pytest.fixture
 def sane_test_device(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """SANE's real `test` device, enabled through SANE_CONFIG_DIR (never /etc); its id."""
     if shutil.which("scanimage") is None:

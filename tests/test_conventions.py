@@ -3,6 +3,8 @@
 import ast
 from pathlib import Path
 
+import pytest
+
 APP = Path(__file__).resolve().parent.parent / "app"
 
 
@@ -32,4 +34,80 @@ def test_services_and_models_import_no_qt_widgets() -> None:
         for path in (APP / folder).rglob("*.py"):
             if "QtWidgets" in path.read_text(encoding="utf-8"):
                 offenders.append(str(path.relative_to(APP.parent)))
+    assert offenders == []
+
+
+MAX_LINES = 400
+# Being split on other branches right now (issue 14 point 4); the lead drops this mark when
+# they are merged, and from then on any file over the limit fails the suite.
+BEING_SPLIT = (
+    "app/services/engine/pending.py",
+    "app/services/outbox.py",
+    "app/services/roster.py",
+    "app/services/policy.py",
+    "app/services/api/client.py",
+)
+
+
+def _long_files() -> list[str]:
+    found = []
+    for path in sorted(APP.rglob("*.py")):
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > MAX_LINES:
+            found.append(f"{path.relative_to(APP.parent)} ({lines} lines)")
+    return found
+
+
+@pytest.mark.xfail(reason="being split on other branches: " + ", ".join(BEING_SPLIT), strict=False)
+def test_no_file_under_app_is_over_400_lines() -> None:
+    # One job per module (issue 14): a file past ~400 lines holds more than one.
+    assert _long_files() == []
+
+
+def test_no_file_over_400_lines_except_those_being_split_elsewhere() -> None:
+    # Until the mark above is dropped, nothing else may grow past the limit.
+    others = [f for f in _long_files() if f.split(" ")[0] not in BEING_SPLIT]
+    assert others == []
+
+
+# Pages other branches are rewriting now; the lead empties this at merge (issue 14 point 2).
+WORKERS_STILL_GIVEN_SELF = {
+    "app/views/business/centre_records.py",
+    "app/views/business/pending_list.py",
+    "app/views/business/submit_dialog.py",
+    "app/views/throttled_search.py",
+}
+
+
+def _workers_given_self(path: Path) -> list[str]:
+    """`Op(parent, fn)` calls whose fn (a lambda or a def beside it) reads `self`."""
+    found = []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for scope in ast.walk(tree):
+        if not isinstance(scope, ast.FunctionDef):
+            continue
+        nested = {n.name: n for n in ast.walk(scope) if isinstance(n, ast.FunctionDef)}
+        for node in ast.walk(scope):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id != "Op" or len(node.args) < 2:
+                continue
+            fn = node.args[1]
+            body = nested.get(fn.id) if isinstance(fn, ast.Name) else fn
+            if body is not None and any(
+                isinstance(n, ast.Name) and n.id == "self" for n in ast.walk(body)
+            ):
+                found.append(f"{path.relative_to(APP.parent)}:{node.lineno}")
+    return found
+
+
+def test_background_workers_get_services_never_the_widget() -> None:
+    # A worker that reads the widget runs on another thread than the widget lives on, and
+    # may outlive it; named operations (app/views/operations/) get services and values.
+    offenders = [
+        where
+        for path in sorted((APP / "views").rglob("*.py"))
+        if str(path.relative_to(APP.parent)) not in WORKERS_STILL_GIVEN_SELF
+        for where in _workers_given_self(path)
+    ]
     assert offenders == []

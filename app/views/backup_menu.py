@@ -15,27 +15,29 @@ from app.services.backup import (
     BackupService,
     RestoreResult,
     default_name,
-    inspect,
-    restore,
 )
 from app.services.context import AppServices
 from app.services.documents import human_size
 from app.services.settings import Settings
 from app.views import file_dialogs
-from app.views.ops import Op, OpContext
+from app.views.messages import LONG_MS, StatusMessages
+from app.views.operations import backups as operations
+from app.views.ops import Op
 
 logger = logging.getLogger(__name__)
 
 FILTER = f"备份文件 (*{SUFFIX});;所有文件 (*)"
-REMINDER_MS = 20_000
 
 
 class BackupMenu(QObject):
     """The window's 文件 menu: back up while working; restore, then close to start afresh."""
 
-    def __init__(self, window: QMainWindow, services: AppServices) -> None:
+    def __init__(
+        self, window: QMainWindow, services: AppServices, messages: StatusMessages
+    ) -> None:
         super().__init__(window)
         self.window = window
+        self.messages = messages
         self.services = services
         self.service = BackupService(services.store, services.settings)
         self.op: Op[BackupInfo] | Op[RestoreResult] | None = None
@@ -51,10 +53,7 @@ class BackupMenu(QObject):
         """Say in the status bar when the last backup is older than the setting allows."""
         text = self.service.reminder()
         if text:
-            self.window.statusBar().showMessage(text, REMINDER_MS)
-
-    def _say(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, REMINDER_MS)
+            self.messages.say(text, LONG_MS)
 
     def backup(self, target: Path | None = None) -> Op[BackupInfo] | None:
         """Back up to `target` (asked for when None) in the background."""
@@ -69,12 +68,9 @@ class BackupMenu(QObject):
 
         def done(info: BackupInfo) -> None:
             self.op = None
-            self._say(f"已备份到 {info.path}（共 {human_size(info.size)}）")
+            self.messages.say(f"已备份到 {info.path}（共 {human_size(info.size)}）", LONG_MS)
 
-        def work(_ctx: OpContext) -> BackupInfo:
-            return self.service.backup(out)
-
-        op: Op[BackupInfo] = Op(self.window, work).with_progress("正在备份本机数据…")
+        op = operations.back_up(self.window, self.service, out)
         self.op = op.success(done).failure(self._failed).run()
         return op
 
@@ -98,15 +94,7 @@ class BackupMenu(QObject):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return None
-        chosen = source
-        services = self.services
-
-        def work(_ctx: OpContext) -> RestoreResult:
-            inspect(chosen)  # the whole file checks out before the database is let go
-            services.close()
-            return restore(chosen)
-
-        op: Op[RestoreResult] = Op(self.window, work).with_progress("正在恢复数据…")
+        op = operations.restore_from(self.window, self.services, source)
         self.op = op.success(self._restored).failure(self._failed).run()
         return op
 

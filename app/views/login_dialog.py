@@ -18,7 +18,8 @@ from app.errors import KnownError
 from app.services.demo import DEMO_PASSWORD, DEMO_UNIT_CODE
 from app.services.session import NO_KEYRING_NOTICE, CentreSession, LoginOutcome
 from app.views.looks import set_state
-from app.views.ops import Op, OpContext
+from app.views.operations import account as operations
+from app.views.ops import Op
 
 
 def demo_hint(server_url: str) -> str:
@@ -107,13 +108,10 @@ class LoginDialog(QDialog):
             self.password_edit.text(),
         )
         remember = self.remember.isChecked()
-
-        def work(_ctx: OpContext) -> LoginOutcome:
-            return self.session.login(server, unit, password, remember=remember)
-
         self.login_button.setEnabled(False)
         self.error.setText("正在登录…")
-        self.op = Op(self, work).success(self._done).failure(self._failed).run()
+        op = operations.login(self, self.session, server, unit, password, remember=remember)
+        self.op = op.success(self._done).failure(self._failed).run()
         return self.op
 
     def _done(self, outcome: LoginOutcome) -> None:

@@ -5,35 +5,36 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
     QWidget,
 )
 
 from app.errors import AuthError, KnownError, OfflineError
-from app.services import catalog
 from app.services.attachments import AttachmentService
 from app.services.changes import Changes
 from app.services.context import AppServices
 from app.services.demo import DEMO_UNIT_CODE
 from app.services.outbox import waiting_note
-from app.services.roster import RosterService, SyncCounts, fetch_from
+from app.services.roster import RosterService, SyncCounts
 from app.services.session import CentreSession
+from app.views import window_geometry
 from app.views.backup_menu import BackupMenu
+from app.views.business_tree import ENTRY_ROLE, build_tree, entry_item, entry_items
 from app.views.changes import ChangeHub
+from app.views.close_question import ask_before_closing
 from app.views.home_page import HomePage
 from app.views.login_dialog import LoginDialog, demo_hint
-from app.views.ops import Op, OpContext
+from app.views.messages import LONG_MS, NORMAL_MS, SHORT_MS, StatusMessages
+from app.views.operations import account as operations
+from app.views.ops import Op
 from app.views.originals_dialog import OriginalsDialog
 from app.views.pages import PageFactories
 from app.views.person_dialog import PersonDialog
@@ -41,11 +42,11 @@ from app.views.status_bar import StatusLabels
 from app.views.sync_controller import SyncController, current_unit_outbox
 from app.views.unit_dialog import AddUnitDialog
 from app.views.unit_pages import UnitPages
+from app.views.unit_toolbar import UnitToolbar
 
 logger = logging.getLogger(__name__)
 
 PageFactory = Callable[[], QWidget]
-ENTRY_ROLE = Qt.ItemDataRole.UserRole
 
 
 class MainWindow(QMainWindow):
@@ -98,8 +99,8 @@ class MainWindow(QMainWindow):
 
         self._build_toolbar()
         self._build_status_bar()
-        self.backup_menu = BackupMenu(self, services)  # 文件 → 备份数据 / 恢复数据
-        self._restore_geometry()
+        self.backup_menu = BackupMenu(self, services, self.messages)  # 文件 → 备份数据 / 恢复数据
+        window_geometry.restore(self, self.splitter, services.settings)
         self.refresh_units()
         self.tree.setFocus()
         if session is not None:
@@ -108,7 +109,7 @@ class MainWindow(QMainWindow):
             )
             self.sync.online_changed.connect(self.status.sync_reached)
             self.sync.outbox_changed.connect(self.refresh_status)
-            self.sync.said.connect(lambda text: self.statusBar().showMessage(text, 10000))
+            self.sync.said.connect(self.messages.say)
             self.sync.auth_required.connect(
                 lambda: self.show_login(hint="登录已过期，请重新登录；未上传的提交都已保留。")
             )
@@ -116,31 +117,7 @@ class MainWindow(QMainWindow):
 
     # --- tree -----------------------------------------------------------------------------
     def _build_tree(self) -> QTreeWidget:
-        tree = QTreeWidget()
-        tree.setHeaderHidden(True)
-        tree.setObjectName("businessTree")
-        tree.setAccessibleName("业务菜单")
-        for group in catalog.MENU:
-            group_item = QTreeWidgetItem([group.label])
-            group_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            bold = group_item.font(0)
-            bold.setBold(True)
-            group_item.setFont(0, bold)
-            tree.addTopLevelItem(group_item)
-            for entry in group.entries:
-                item = QTreeWidgetItem([entry.label])
-                item.setData(0, ENTRY_ROLE, entry.key)
-                if entry.key in self.page_factories:
-                    item.setToolTip(0, entry.label)
-                else:
-                    item.setFlags(Qt.ItemFlag.NoItemFlags)
-                    item.setToolTip(0, f"「{entry.label}」尚未开放：该业务将在后续版本中提供。")
-                group_item.addChild(item)
-        tree.expandAll()
-        # As wide as the longest entry at any font size or scaling (no "个人账…" at 800×600).
-        tree.setMinimumWidth(
-            tree.sizeHintForColumn(0) + 2 * tree.frameWidth() + tree.indentation() // 2 + 8
-        )
+        tree = build_tree(self.page_factories)
         tree.itemActivated.connect(self._open_item)
         tree.currentItemChanged.connect(lambda current, _prev: self._open_item(current))
         return tree
@@ -173,69 +150,28 @@ class MainWindow(QMainWindow):
         return self.stack.currentWidget()
 
     def entry_item(self, key: str) -> QTreeWidgetItem:
-        for item in self.entry_items():
-            if item.data(0, ENTRY_ROLE) == key:
-                return item
-        raise KeyError(key)
+        return entry_item(self.tree, key)
 
     def entry_items(self) -> list[QTreeWidgetItem]:
         """The business and query items of the tree, in menu order."""
-        items: list[QTreeWidgetItem] = []
-        for index in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(index)
-            assert group is not None
-            items.extend(c for i in range(group.childCount()) if (c := group.child(i)))
-        return items
+        return entry_items(self.tree)
 
     # --- toolbar: unit switcher -----------------------------------------------------------
     def _build_toolbar(self) -> None:
-        bar = QToolBar("单位")
-        bar.setObjectName("unitToolbar")
-        bar.setMovable(False)
-        label = QLabel("当前单位：")
-        self.unit_box = QComboBox()
-        self.unit_box.setObjectName("unitSwitcher")
-        self.unit_box.setMinimumWidth(280)
-        self.unit_box.setAccessibleName("当前单位")
-        label.setBuddy(self.unit_box)
+        bar = UnitToolbar(self)
+        self.unit_box = bar.unit_box
         self.unit_box.activated.connect(self._switch_unit)
-        bar.addWidget(label)
-        bar.addWidget(self.unit_box)
-        self.add_unit_action = QAction("添加单位…", self)
-        self.add_unit_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.add_unit_action, self.login_action = bar.add_unit_action, bar.login_action
+        self.logout_action, self.find_action = bar.logout_action, bar.find_action
+        self.originals_action, self.sync_action = bar.originals_action, bar.sync_action
         self.add_unit_action.triggered.connect(self.add_unit)
-        bar.addAction(self.add_unit_action)
-        self.login_action = QAction("登录…", self)
-        self.login_action.setObjectName("loginAction")
-        self.login_action.setShortcut(QKeySequence("Ctrl+L"))
         self.login_action.triggered.connect(lambda: self.show_login())
         self.login_action.setEnabled(self.session is not None)
-        bar.addAction(self.login_action)
-        self.logout_action = QAction("退出登录", self)
-        self.logout_action.setObjectName("logoutAction")
         self.logout_action.triggered.connect(self.logout)
-        bar.addAction(self.logout_action)
-        self.find_action = QAction("查找职工…", self)
-        self.find_action.setObjectName("findPersonAction")
-        self.find_action.setShortcut(QKeySequence("Ctrl+F"))
-        self.find_action.setToolTip("按姓名、个人账号或证件号码查找本单位职工（离线可用）")
         self.find_action.triggered.connect(self.find_person)
-        bar.addAction(self.find_action)
-        self.originals_action = QAction("本机影像资料…", self)
-        self.originals_action.setObjectName("originalsAction")
-        self.originals_action.setToolTip("本机保存的扫描件与清理日期")
         self.originals_action.triggered.connect(self.show_originals)
-        bar.addAction(self.originals_action)
-        self.sync_action = QAction("立即同步", self)
-        self.sync_action.setObjectName("syncNowAction")
-        self.sync_action.setShortcut(QKeySequence("F5"))
-        self.sync_action.setToolTip(
-            "立即上传待上传的提交并取回审核状态和名册（F5）；平时每 60 秒自动同步一次"
-        )
         self.sync_action.triggered.connect(self.sync_now)
-        bar.addAction(self.sync_action)
         self.addToolBar(bar)
-
         focus_tree = QAction(self)
         focus_tree.setShortcut(QKeySequence("Ctrl+M"))
         focus_tree.triggered.connect(self.tree.setFocus)
@@ -353,21 +289,17 @@ class MainWindow(QMainWindow):
 
     def logout(self) -> Op[bool] | None:
         """退出登录: the server revokes the tokens and the keyring forgets them."""
-        unit, session, bar = self.services.units.current(), self.session, self.statusBar()
+        unit, session, say = self.services.units.current(), self.session, self.messages.say
         if session is None or unit is None:
             return None
         note = "（未能连接服务器，令牌将在到期后失效）"
 
         def done(revoked: bool) -> None:
             self.refresh_status()  # 未登录 now; 在线/离线 is another matter
-            bar.showMessage("已退出登录" + ("" if revoked else note))
+            say("已退出登录" + ("" if revoked else note), 0)
 
-        return (
-            Op(self, lambda ctx: session.logout(unit))
-            .success(done)
-            .failure(lambda error: bar.showMessage(str(error), 8000))
-            .run()
-        )
+        failed = lambda error: say(str(error), NORMAL_MS, error=True)  # noqa: E731
+        return operations.logout(self, session, unit).success(done).failure(failed).run()
 
     def _logged_in(self, dialog: LoginDialog) -> None:
         outcome = dialog.outcome
@@ -380,7 +312,7 @@ class MainWindow(QMainWindow):
             self.pages.refresh(self._shown_unit)  # same unit: data refreshed, typing kept
         self.set_online(True)
         if outcome.notice:
-            self.statusBar().showMessage(outcome.notice, 15_000)
+            self.messages.say(outcome.notice, LONG_MS)
         self.unit_changed.emit(outcome.unit.code)
         self.sync_roster()
         if self.sync is not None:
@@ -396,9 +328,9 @@ class MainWindow(QMainWindow):
     def sync_now(self) -> None:
         """立即同步 (F5): send now, even what waits out its backoff, and pull states back."""
         if self.sync is None:
-            self.statusBar().showMessage("未连接中心服务器（离线模式）：无法同步。", 8000)
+            self.messages.say("未连接中心服务器（离线模式）：无法同步。", error=True)
             return
-        self.statusBar().showMessage("正在同步…", 3000)
+        self.messages.say("正在同步…", SHORT_MS)
         self.sync.sync_now(manual=True)
 
     def sync_roster(self) -> Op[SyncCounts] | None:
@@ -406,20 +338,11 @@ class MainWindow(QMainWindow):
         unit = self.services.units.current()
         if self.session is None or unit is None or not self.session.is_logged_in(unit):
             return None
-        session, store = self.session, self.services.store
-
-        def work(ctx: OpContext) -> SyncCounts:
-            with session.client(unit) as client:
-                return RosterService(store, unit.id).sync(
-                    fetch_from(client), cancelled=lambda: ctx.cancelled
-                )
+        op = operations.sync_roster(self, self.services.store, self.session, unit, self.changes)
 
         def done(counts: SyncCounts) -> None:
             self.set_online(True)
-            self.changes.publish(Changes(roster=True))  # the home page counts the roster
-            self.statusBar().showMessage(
-                f"名册已同步：新增 {counts.added}，变更 {counts.changed}", 5000
-            )
+            self.messages.say(f"名册已同步：新增 {counts.added}，变更 {counts.changed}", SHORT_MS)
 
         def failed(error: BaseException) -> None:
             if isinstance(error, AuthError):
@@ -428,12 +351,13 @@ class MainWindow(QMainWindow):
             elif isinstance(error, OfflineError):
                 self.set_online(False, error.message)
             else:
-                self.statusBar().showMessage(str(error), 8000)
+                self.messages.say(str(error), error=True)
 
-        return Op(self, work).success(done).failure(failed).run()
+        return op.success(done).failure(failed).run()
 
     # --- status bar -----------------------------------------------------------------------
     def _build_status_bar(self) -> None:
+        self.messages = StatusMessages(self.statusBar())  # the window's one message bridge
         self.status = StatusLabels(self.statusBar(), self.services.units, self.session)
         self.status.login_requested.connect(lambda: self.show_login())
         self.unit_label, self.online_label = self.status.unit, self.status.online
@@ -445,29 +369,7 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         self.status.refresh()
 
-    # --- geometry -------------------------------------------------------------------------
-    def _fit_screen(self) -> None:
-        """Never larger than the screen, nor off it: 1024×768 is a common office screen, and a
-        size kept from a bigger one (or a second monitor since unplugged) would hide 添加."""
-        screen = self.screen().availableGeometry()
-        frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
-        width = min(self.width(), screen.width() - frame.width())
-        height = min(self.height(), screen.height() - frame.height())
-        self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
-        if not screen.contains(self.frameGeometry().topLeft()):
-            self.move(screen.topLeft())
-
-    def _restore_geometry(self) -> None:
-        geometry = self.services.settings.get("window_geometry")
-        if geometry:
-            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
-        else:
-            self.resize(1100, 720)
-        self._fit_screen()
-        splitter = self.services.settings.get("window_splitter")
-        if splitter:
-            self.splitter.restoreState(QByteArray.fromBase64(splitter.encode("ascii")))
-
+    # --- closing -------------------------------------------------------------------------
     def closing_warning(self) -> str | None:
         """What a clerk must know before closing: submissions the centre does not have yet."""
         unit = self.services.units.current()
@@ -476,22 +378,9 @@ class MainWindow(QMainWindow):
         note = waiting_note(self.services.units.outbox_waiting(unit.id))
         return None if note is None else f"{note}\n\n确定要退出吗？"
 
-    def _ask_before_closing(self, text: str) -> None:
-        """A non-blocking question: 退出 closes for good, 取消 (the default) keeps working."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "退出", text, parent=self)
-        box.setObjectName("closeWarning")
-        leave = box.addButton("退出", QMessageBox.ButtonRole.AcceptRole)
-        stay = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(stay)
-
-        def answered() -> None:
-            if box.clickedButton() is leave:
-                self._close_confirmed = True
-                self.close()
-
-        box.finished.connect(lambda _result: answered())
-        self.close_warning = box
-        box.open()
+    def _leave(self) -> None:
+        self._close_confirmed = True
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         asked = self._close_confirmed or not self.isVisible()
@@ -499,18 +388,9 @@ class MainWindow(QMainWindow):
         if warning is not None:
             event.ignore()  # nothing is lost either way; the clerk decides after reading it
             if self.close_warning is None or not self.close_warning.isVisible():
-                self._ask_before_closing(warning)
+                self.close_warning = ask_before_closing(self, warning, self._leave)
             return
         if self.sync is not None:
             self.sync.stop()  # an item mid-send resumes on next start, with the same key
-        try:
-            settings = self.services.settings
-            settings.set("window_geometry", _b64(self.saveGeometry()))
-            settings.set("window_splitter", _b64(self.splitter.saveState()))
-        except KnownError as error:  # a full disk must not stop the window from closing
-            logger.warning("could not save window geometry: %s", error)
+        window_geometry.save(self, self.splitter, self.services.settings)
         super().closeEvent(event)
-
-
-def _b64(data: QByteArray) -> str:
-    return bytes(data.toBase64().data()).decode("ascii")

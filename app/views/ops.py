@@ -3,8 +3,10 @@
     Op(parent, fn).success(on_done).failure(on_error).with_progress("正在导入…").run()
 
 `fn(ctx)` runs on a worker thread; it may call `ctx.report(done, total)` and should check
-`ctx.cancelled` between steps. Results and errors come back to the UI thread by signal.
-A progress dialog appears only if the work lasts over half a second.
+`ctx.cancelled` between steps, raising `app.errors.Cancelled` to stop (the one way: the
+`failure` callback sees that class). Results and errors come back to the UI thread by signal.
+A progress dialog appears only if the work lasts over half a second. `publishing(hub, what)`
+tells every page what a successful run changed. Named operations live in app/views/operations/.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.errors import KnownError
+from app.services.changes import Changes
+from app.views.changes import ChangeHub
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -85,6 +89,7 @@ class Op(Generic[T]):
         self._on_failure: Callable[[BaseException], None] | None = None
         self._label: str | None = None
         self._dialog: QProgressDialog | None = None
+        self._publish: tuple[ChangeHub, Callable[[T], Changes]] | None = None
 
     def success(self, callback: Callable[[T], None]) -> Op[T]:
         self._on_success = callback
@@ -92,6 +97,11 @@ class Op(Generic[T]):
 
     def failure(self, callback: Callable[[BaseException], None]) -> Op[T]:
         self._on_failure = callback
+        return self
+
+    def publishing(self, hub: ChangeHub, changes: Callable[[T], Changes]) -> Op[T]:
+        """After success, publish what the result changed: every page refreshes itself."""
+        self._publish = (hub, changes)
         return self
 
     def with_progress(self, label: str) -> Op[T]:
@@ -135,6 +145,8 @@ class Op(Generic[T]):
     @Slot(object)
     def _finished(self, result: T) -> None:
         self._close()
+        if self._publish is not None and shiboken6.isValid(self._publish[0]):
+            self._publish[0].publish(self._publish[1](result))  # the data changed regardless
         if self._parent_gone():
             return
         if self._on_success is not None:

@@ -7,14 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import run
 from app.services.context import AppServices
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = run(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli.console import cli
 
 
 def test_backup_and_restore_round_trip_into_another_data_folder(

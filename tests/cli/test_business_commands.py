@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from app.cli import run
 from app.models import RosterPerson, Unit
 from app.services.context import AppServices
+from tests.cli.console import cli
 from tests.ids import gb11643
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "open_account"
@@ -29,12 +29,6 @@ GOOD_ROWS = {2, 6, 7, 12}
 
 ROSTER_PERSON = "41022119800512401" + gb11643("41022119800512401")
 PENDING_PERSON = "41022219910909502" + gb11643("41022219910909502")
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = run(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

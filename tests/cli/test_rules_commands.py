@@ -10,16 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import run
+from tests.cli.console import cli
 from tests.ids import gb11643
 
 VALID = "41020319900101123" + gb11643("41020319900101123")
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = run(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_check_id_json_gives_a_verdict_per_input(capsys: pytest.CaptureFixture[str]) -> None:

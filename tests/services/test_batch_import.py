@@ -21,15 +21,11 @@ from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec
 from app.services.engine.table import table_spec
 from app.services.policy import load_default
 from app.services.spreadsheet import ColumnKind, read_table, write_rows
-from tests.ids import gb11643
+from tests.ids import resident_id as rid
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "open_account"
 TODAY = date(2026, 11, 26)
 SPEC = SPECS["open-account"]
-
-
-def rid(first17: str) -> str:
-    return first17 + gb11643(first17)
 
 
 # The people of tests/fixtures/open_account/batch.* (tools/make_open_account_fixtures.py).

@@ -155,11 +155,6 @@ def _killed() -> None:
 
 
 @pytest.fixture
-def unit_id(services: AppServices) -> int:
-    return services.units.add("100001", "开封市示范机械厂").id
-
-
-@pytest.fixture
 def centre() -> FakeCentre:
     return FakeCentre()
 

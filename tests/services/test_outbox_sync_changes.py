@@ -15,11 +15,6 @@ from tests.services.test_outbox import FakeCentre, FakeClock, _record, item, que
 
 
 @pytest.fixture
-def unit_id(services: AppServices) -> int:
-    return services.units.add("100001", "开封市示范机械厂").id
-
-
-@pytest.fixture
 def centre() -> FakeCentre:
     return FakeCentre()
 

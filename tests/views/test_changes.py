@@ -26,11 +26,6 @@ from tests.services.test_outbox_sync_changes import NEW_PERSON
 
 
 @pytest.fixture
-def unit_id(services: AppServices) -> int:
-    return services.units.add("100001", "开封市示范机械厂").id
-
-
-@pytest.fixture
 def pool() -> Iterator[QThreadPool]:
     own = QThreadPool()
     yield own

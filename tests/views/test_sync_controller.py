@@ -89,11 +89,6 @@ def own_fundserver(tmp_path: Path) -> Iterator[FundServerProcess]:
     server.stop()
 
 
-@pytest.fixture
-def unit_id(services: AppServices) -> int:
-    return services.units.add("100001", "开封市示范机械厂").id
-
-
 def queue(services: AppServices, unit_id: int) -> int:
     with services.store.session() as session:
         item = OutboxItem(

@@ -24,7 +24,8 @@ from app.services.scanning import ColourMode, DeviceInfo, Scanner, ScanSettings,
 from app.services.scanning.folder import FolderScanner
 from app.services.scanning.registry import CombinedScanner
 from app.views import file_dialogs
-from app.views.ops import Op, OpContext
+from app.views.operations.devices import list_devices
+from app.views.ops import Op
 
 DEFAULT_DPI = 300
 FALLBACK_DPI = (150, 200, 300, 600)
@@ -106,9 +107,6 @@ class DevicePicker(QWidget):
         self._set_searching()
         self.refresh_button.setEnabled(False)
 
-        def work(_ctx: OpContext) -> list[DeviceInfo]:
-            return self.scanner.list_devices()
-
         def done(devices: list[DeviceInfo]) -> None:
             if shiboken6.isValid(self):
                 self.set_devices(devices)
@@ -117,7 +115,7 @@ class DevicePicker(QWidget):
             if shiboken6.isValid(self):
                 self.set_devices([])
 
-        self.listing = Op(None, work).success(done).failure(failed).run()
+        self.listing = list_devices(self.scanner).success(done).failure(failed).run()
         return self.listing
 
     def set_devices(self, devices: list[DeviceInfo]) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QMimeData,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     Qt,
@@ -52,7 +53,9 @@ class PageListModel(QAbstractListModel):
 
     edited = Signal(object, str)  # the pages before the change (a tuple), what was done
 
-    def __init__(self, folder: Path, pages: Sequence[StoredPage] = (), parent: Any = None) -> None:
+    def __init__(
+        self, folder: Path, pages: Sequence[StoredPage] = (), parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.folder = folder
         self._pages: list[StoredPage] = list(pages)

@@ -41,7 +41,8 @@ from app.views.attachments.page_view import PageListView
 from app.views.attachments.preview import PagePreview
 from app.views.attachments.scan_bar import ScanBar
 from app.views.attachments.toolbar import make_tools, scan_tip
-from app.views.looks import set_role, set_state
+from app.views.looks import set_role
+from app.views.messages import MessageLine
 from app.views.ops import Op
 
 logger = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ class AttachmentPanel(QWidget):
         name = material.name
         state.edited.connect(lambda what: self._edited(name, what))
         state.put_back.connect(lambda: self._put_back(name))
-        state.store_failed.connect(lambda message: self._say(message, error=True))
+        state.store_failed.connect(lambda message: self.message.say(message, error=True))
         state.undo.canUndoChanged.connect(self._update_actions)
         state.undo.canRedoChanged.connect(self._update_actions)
         state.view.selectionModel().currentChanged.connect(self._show_current)
@@ -119,9 +120,7 @@ class AttachmentPanel(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
-        self.message = QLabel()
-        self.message.setObjectName("panelMessage")
-        self.message.setWordWrap(True)
+        self.message = MessageLine("panelMessage")
         keep = QLabel(
             f"原件保存在本机单位文件夹中，中心审核通过 {DEFAULT_KEEP_DAYS} 天后自动清理。"
         )
@@ -263,13 +262,13 @@ class AttachmentPanel(QWidget):
         """Undo the current material's last change (a move, a turn, a delete, an import)."""
         what = self._states[self.current].undo_last() if self.current is not None else None
         if what is not None:
-            self._say(f"已撤销：{what}")
+            self.message.say(f"已撤销：{what}")
 
     def redo(self) -> None:
         """Make the current material's last undone change again."""
         what = self._states[self.current].redo_last() if self.current is not None else None
         if what is not None:
-            self._say(f"已重做：{what}")
+            self.message.say(f"已重做：{what}")
 
     def _put_back(self, material: str) -> None:
         self.jobs.build(material)
@@ -277,7 +276,7 @@ class AttachmentPanel(QWidget):
         self._update_actions()
 
     def _edited(self, material: str, what: str) -> None:
-        self._say(f"{material}：{what}（可撤销）")
+        self.message.say(f"{material}：{what}（可撤销）")
         self.jobs.build(material)
         self._update_actions()
 
@@ -293,7 +292,7 @@ class AttachmentPanel(QWidget):
     def _built(self, material: str, problem: str | None) -> None:
         self._states[material].problem = problem
         if problem:
-            self._say(problem, error=True)
+            self.message.say(problem, error=True)
         self.refresh_status()
 
     def choose_files(self) -> None:
@@ -325,7 +324,7 @@ class AttachmentPanel(QWidget):
         state = self._states[material]
         # Progress shows in the panel, not in a dialog: the clerk may go on with another
         # material meanwhile, and no dialog outlives a panel closed mid-way.
-        self._say(f"正在处理“{material}”的页面…")
+        self.message.say(f"正在处理“{material}”的页面…")
         return self.jobs.import_files(
             state.pages, files, origin=origin, scan_dir=scan_dir, note=note
         )
@@ -342,16 +341,16 @@ class AttachmentPanel(QWidget):
         if result.added:
             said.append(f"“{material}”已添加 {len(result.added)} 页。")
         said += result.refused + ([problem] if problem else [])
-        self._say(" ".join(said), error=bool(imported.note or result.refused or problem))
+        self.message.say(" ".join(said), error=bool(imported.note or result.refused or problem))
         self.refresh_status()
         self._update_actions()
 
     def _import_failed(self, _material: str, message: str) -> None:
-        self._say(message, error=True)
+        self.message.say(message, error=True)
         self.refresh_status()
 
     def _import_progress(self, done: int, total: int) -> None:
-        self._say(f"正在处理页面：{done} / {total}")
+        self.message.say(f"正在处理页面：{done} / {total}")
 
     # -- scanning ------------------------------------------------------------------------------
 
@@ -379,14 +378,10 @@ class AttachmentPanel(QWidget):
         if pages:
             self._import(material, pages, origin=SCANNED, scan_dir=out_dir, note=note)
         elif note:
-            self._say(note, error=failed)
+            self.message.say(note, error=failed)
         self._scan_changed()
 
     # -- what the clerk sees -------------------------------------------------------------------
-
-    def _say(self, text: str, *, error: bool = False) -> None:
-        self.message.setText(text)
-        set_state(self.message, "error" if error else "ok")
 
     def refresh_status(self) -> None:
         """Each material's line (pages, size, or what is wrong) from the recorded documents."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -32,10 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import Cancelled, KnownError
-from app.services import batch_import
 from app.services.attachments import AttachmentService
-from app.services.batch_import import ImportCheck
 from app.services.engine.pending import PendingLists, RowView
+from app.services.import_session import ImportSession, Verdict
 from app.services.policy import CentrePolicy
 from app.services.scanning import Scanner
 from app.views import file_dialogs
@@ -43,12 +42,16 @@ from app.views.business.detail_dialog import RowEditDialog
 from app.views.business.import_report import ImportReport
 from app.views.business.pending_list import PendingListPanel
 from app.views.business.template_download import save_template
-from app.views.looks import set_role, set_state
-from app.views.ops import Op, OpContext
+from app.views.looks import set_role
+from app.views.messages import MessageLine
+from app.views.operations import imports as operations
+from app.views.ops import Op
 
 logger = logging.getLogger(__name__)
 
 LIST_MIN_HEIGHT = 200  # the 清册 keeps a few rows in view
+T = TypeVar("T")
+V = TypeVar("V")
 FILE_FILTER = "表格文件 (*.xlsx *.xls *.ods *.csv *.txt);;所有文件 (*)"
 
 
@@ -75,8 +78,9 @@ class ImportPage(QWidget):
         self.pending = pending
         self.policy = policy
         self.spec = pending.spec
+        self.session = ImportSession(pending)  # the checked file waits there, not here
         self.template_title = template_title or f"{self.spec.name}批量导入模版"
-        self.op: Op[object] | None = None
+        self.op: Op[Any] | None = None
         self.dialog: QFileDialog | None = None
         self.edit_dialog: RowEditDialog | None = None
 
@@ -146,9 +150,7 @@ class ImportPage(QWidget):
         self.stop_button.setObjectName("stopButton")
         self.stop_button.clicked.connect(self.stop)
         self.stop_button.hide()
-        self.status = QLabel()
-        self.status.setObjectName("importStatus")
-        self.status.setWordWrap(True)
+        self.status = MessageLine("importStatus")
         file_row = QHBoxLayout()
         file_row.addWidget(self.file_edit, 1)
         file_row.addWidget(self.choose_button)
@@ -169,7 +171,7 @@ class ImportPage(QWidget):
         if attachments is None:
             attachments = AttachmentService(self.pending.store, self.pending.unit_id)
         panel = PendingListPanel(self.pending, attachments, self.policy, scanner=scanner)
-        panel.said.connect(lambda text, error: self._say(text, error=error))
+        panel.said.connect(lambda text, error: self.status.say(text, error=error))
         panel.modify_requested.connect(self.modify_row)
         panel.changed.connect(self.list_changed)
         panel.submitted.connect(self.submitted)
@@ -192,7 +194,7 @@ class ImportPage(QWidget):
     def _modified(self, dialog: RowEditDialog) -> None:
         self.list.refresh()
         name = dialog.saved.values.get("name", "") if dialog.saved else ""
-        self._say(f"已保存修改：{name}")
+        self.status.say(f"已保存修改：{name}")
         self.list_changed.emit()
 
     def _show_report(self, shown: bool) -> None:
@@ -218,10 +220,6 @@ class ImportPage(QWidget):
         QTimer.singleShot(0, self, lambda: self._fit_steps(grow_only=True))
 
     # --- messages and state -------------------------------------------------------------------
-    def _say(self, text: str, *, error: bool = False) -> None:
-        set_state(self.status, "error" if error else "ok")
-        self.status.setText(text)
-
     def _set_running(self, label: str | None) -> None:
         running = label is not None
         self.progress.setVisible(running)
@@ -233,7 +231,7 @@ class ImportPage(QWidget):
         self.report.set_busy(running)
         if running:
             self.progress.setRange(0, 0)  # busy until the first report gives a total
-            self._say(label or "")
+            self.status.say(label or "")
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         """The single-entry page may have changed the list meanwhile."""
@@ -247,7 +245,7 @@ class ImportPage(QWidget):
         """身份证批量开户模版下载; `path` skips the file dialog (tests, scripts)."""
         said = save_template(self, self.spec, self.policy(), self.template_title or "", path)
         if said is not None:
-            self._say(said[0], error=said[1])
+            self.status.say(said[0], error=said[1])
 
     # --- checking -----------------------------------------------------------------------------
     def choose_file(self) -> None:
@@ -269,33 +267,20 @@ class ImportPage(QWidget):
         if not path or self.op is not None:
             return
         self._show_report(False)
-        pending, spec = self.pending, self.spec
+        self._run(operations.check_file(self, self.session, path), "正在读取文件…", self._validated)
 
-        def work(ctx: OpContext) -> ImportCheck | None:
-            try:
-                return batch_import.validate_file(
-                    path, spec, pending, progress=ctx.report, cancelled=lambda: ctx.cancelled
-                )
-            except Cancelled:
-                return None
-
-        self._run(work, "正在读取文件…", self._validated)
-
-    def _run(
-        self, work: Callable[[OpContext], object], label: str, done: Callable[[object], None]
-    ) -> None:
-        op: Op[object] = Op(self, work).success(self._alive(done))
-        op.failure(self._alive(self._failed))
+    def _run(self, op: Op[T], label: str, done: Callable[[T], None]) -> None:
+        op.success(self._alive(done)).failure(self._alive(self._failed))
         op.signals.progress.connect(self._progress)  # Qt drops it with the page
         self.destroyed.connect(op.ctx.cancel)
         self.op = op
         self._set_running(label)
         op.run()
 
-    def _alive(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
+    def _alive(self, callback: Callable[[V], None]) -> Callable[[V], None]:
         """The callback, unless the page is gone (the window drops pages on a unit switch)."""
 
-        def call(value: Any) -> None:
+        def call(value: V) -> None:
             if shiboken6.isValid(self):
                 callback(value)
 
@@ -313,38 +298,33 @@ class ImportPage(QWidget):
         if self.op is not None:
             self.op.ctx.cancel()
             self.stop_button.setEnabled(False)
-            self._say("正在取消…")
+            self.status.say("正在取消…")
 
     def _finish(self) -> None:
         self.op = None
         self._set_running(None)
 
-    def _validated(self, result: object) -> None:
+    def _validated(self, verdict: Verdict) -> None:
         self._finish()
-        if not isinstance(result, ImportCheck):
-            self._say("已取消，未导入任何记录。")
-            self.validated.emit(None)
-            return
-        self.report.show_check(result)
+        self.report.show_verdict(verdict)
         self._show_report(True)
-        if result.can_import_all:
-            self._say("校验通过，可以全部导入。")
-        elif not result.rows:
-            self._say("文件中没有可导入的数据。", error=True)
-        else:
-            self._say("发现问题，请查看下表；可导出错误报告修改后重新导入。", error=True)
-        self.validated.emit(result)
+        self.status.say(verdict.message, error=verdict.error)
+        self.validated.emit(verdict.check)
 
     def _failed(self, error: BaseException) -> None:
         self._finish()
+        if isinstance(error, Cancelled):  # the one way a stopped check ends
+            self.status.say("已取消，未导入任何记录。")
+            self.validated.emit(None)
+            return
         message = error.message if isinstance(error, KnownError) else str(error)
-        self._say(message, error=True)
+        self.status.say(message, error=True)
         self.failed.emit(message)
 
     # --- the clerk's choice ---------------------------------------------------------------------
     def export_report(self, path: str | None = None) -> None:
         """导出错误报告 (.xlsx) of the checked file; `path` skips the file dialog."""
-        check = self.report.check
+        check = self.session.check
         if check is None or self.op is not None:
             return
         if path is None:
@@ -357,40 +337,31 @@ class ImportPage(QWidget):
             )
             if not path:
                 return
-        target = path
         self._run(
-            lambda _ctx: batch_import.write_report(check, target),
-            "正在导出错误报告…",
-            self._exported,
+            operations.export_report(self, self.session, path), "正在导出错误报告…", self._exported
         )
 
-    def _exported(self, saved: object) -> None:
+    def _exported(self, saved: Path) -> None:
         self._finish()
-        self._say(f"错误报告已保存：{saved}")
+        self.status.say(f"错误报告已保存：{saved}")
 
     def import_rows(self, *, valid_only: bool) -> None:
         """全部导入 / 仅导入正确的行: one transaction in the background."""
-        check = self.report.check
-        if check is None or self.op is not None:
+        if self.session.check is None or self.op is not None:
             return
-        pending = self.pending
+        op = operations.import_rows(self, self.session, valid_only=valid_only)
+        self._run(op, "正在导入…", self._imported)
 
-        def work(_ctx: OpContext) -> list[RowView]:
-            return batch_import.import_rows(check, pending, valid_only=valid_only)
-
-        self._run(work, "正在导入…", self._imported)
-
-    def _imported(self, result: object) -> None:
+    def _imported(self, added: list[RowView]) -> None:
         self._finish()
-        count = len(result) if isinstance(result, list) else 0
+        count = len(added)
         self._show_report(False)
-        self.report.check = None
         self.list.refresh()
-        self._say(f"已导入 {count} 行到{self.spec.list_name}。")
+        self.status.say(f"已导入 {count} 行到{self.spec.list_name}。")
         self.imported.emit(count)
 
     def discard(self) -> None:
         """取消: forget the checked file; nothing was imported."""
         self._show_report(False)
-        self.report.check = None
-        self._say("已取消，未导入任何记录。")
+        self.session.discard()
+        self.status.say("已取消，未导入任何记录。")

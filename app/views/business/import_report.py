@@ -9,16 +9,16 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from app.services.batch_import import ImportCheck, ImportProblem
+from app.services.batch_import import ImportProblem
+from app.services.import_session import Verdict
 from app.views.list_model import ListTableModel
-from app.views.looks import set_state
+from app.views.messages import MessageLine
 
 HEADERS = ("行号", "列", "值", "原因")
 
@@ -46,10 +46,8 @@ class ImportReport(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.check: ImportCheck | None = None
-        self.counts = QLabel()
-        self.counts.setObjectName("importCounts")
-        self.counts.setWordWrap(True)
+        self.verdict: Verdict | None = None  # the last one shown
+        self.counts = MessageLine("importCounts")
         self.model = ProblemsModel()
         self.table = QTableView()
         self.table.setObjectName("problemsTable")
@@ -84,21 +82,12 @@ class ImportReport(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
 
-    def show_check(self, check: ImportCheck) -> None:
-        self.check = check
+    def show_verdict(self, verdict: Verdict) -> None:
+        """Render a check's result (app.services.import_session words it)."""
+        self.verdict = verdict
+        check = verdict.check
         good, bad = len(check.good_rows), len(check.bad_rows)
-        parts = [f"文件“{check.file_name}”共 {len(check.rows)} 行：正确 {good} 行，有误 {bad} 行。"]
-        if check.missing_required:
-            parts.append("缺少必填列：{}。".format("、".join(check.missing_required)))
-        if check.unknown_headers:
-            parts.append("已忽略的列：{}。".format("、".join(check.unknown_headers)))
-        parts.extend(check.notes)  # e.g. an example row skipped: say so, never silently
-        if check.problems:
-            parts.append(f"下表列出全部 {len(check.problems)} 处问题。")
-        elif not check.rows:
-            parts.append("文件中没有数据行。")
-        self.counts.setText("".join(parts))
-        set_state(self.counts, "error" if check.problems else "ok")
+        self.counts.say(verdict.summary, error=bool(check.problems))
         self.model.set_items(check.problems)
         self.table.setVisible(bool(check.problems))
         if check.problems:
@@ -112,5 +101,5 @@ class ImportReport(QWidget):
         """While an import runs, no second choice can be made."""
         for button in (self.import_all_button, self.import_valid_button, self.cancel_button):
             button.setEnabled(not busy)
-        if not busy and self.check is not None:
-            self.show_check(self.check)
+        if not busy and self.verdict is not None:
+            self.show_verdict(self.verdict)

@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services.batch_import import standalone_context, validate_file
 from app.services.businesses import SPECS
+from app.services.import_session import verdict
 from app.services.policy import load_default
 from app.views.business.import_report import ImportReport
 from tests.ids import gb11643
@@ -29,7 +30,7 @@ def test_a_skipped_example_row_is_said(qtbot: QtBot, tmp_path: Path) -> None:
     report = ImportReport()
     qtbot.addWidget(report)
 
-    report.show_check(check)
+    report.show_verdict(verdict(check))
 
     assert "共 1 行：正确 1 行，有误 0 行。" in report.counts.text()
     assert "第 2 行第一格为“样例”，视为示例行，已跳过，未导入。" in report.counts.text()

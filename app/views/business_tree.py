@@ -1,0 +1,59 @@
+"""The business menu of PRODUCT.md as a tree: groups, and the entries under them."""
+
+from __future__ import annotations
+
+from collections.abc import Container
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+
+from app.services import catalog
+
+ENTRY_ROLE = Qt.ItemDataRole.UserRole
+
+
+def build_tree(open_entries: Container[str]) -> QTreeWidget:
+    """Every menu entry; those without a page yet are disabled and say so."""
+    tree = QTreeWidget()
+    tree.setHeaderHidden(True)
+    tree.setObjectName("businessTree")
+    tree.setAccessibleName("业务菜单")
+    for group in catalog.MENU:
+        group_item = QTreeWidgetItem([group.label])
+        group_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        bold = group_item.font(0)
+        bold.setBold(True)
+        group_item.setFont(0, bold)
+        tree.addTopLevelItem(group_item)
+        for entry in group.entries:
+            item = QTreeWidgetItem([entry.label])
+            item.setData(0, ENTRY_ROLE, entry.key)
+            if entry.key in open_entries:
+                item.setToolTip(0, entry.label)
+            else:
+                item.setFlags(Qt.ItemFlag.NoItemFlags)
+                item.setToolTip(0, f"「{entry.label}」尚未开放：该业务将在后续版本中提供。")
+            group_item.addChild(item)
+    tree.expandAll()
+    # As wide as the longest entry at any font size or scaling (no "个人账…" at 800×600).
+    tree.setMinimumWidth(
+        tree.sizeHintForColumn(0) + 2 * tree.frameWidth() + tree.indentation() // 2 + 8
+    )
+    return tree
+
+
+def entry_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    """The business and query items of the tree, in menu order."""
+    items: list[QTreeWidgetItem] = []
+    for index in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(index)
+        assert group is not None
+        items.extend(c for i in range(group.childCount()) if (c := group.child(i)))
+    return items
+
+
+def entry_item(tree: QTreeWidget, key: str) -> QTreeWidgetItem:
+    for item in entry_items(tree):
+        if item.data(0, ENTRY_ROLE) == key:
+            return item
+    raise KeyError(key)
