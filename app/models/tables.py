@@ -73,7 +73,9 @@ class PendingList(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
     business: Mapped[str] = mapped_column(String(30))
-    state: Mapped[str] = mapped_column(String(12), default="open")  # open / submitted
+    state: Mapped[str] = mapped_column(String(12), default="open")  # states.ListState
+    # The list-level values (field key -> text) entered once above the 清册.
+    list_values: Mapped[dict[str, str] | None] = mapped_column(JSONText)
     reopened_from: Mapped[int | None] = mapped_column(
         ForeignKey("outbox.id", use_alter=True)  # outbox and pending lists refer to each other
     )

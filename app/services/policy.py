@@ -120,6 +120,11 @@ class CentrePolicy:
     coded_values: Mapping[str, Mapping[str, str]] = field(
         default_factory=lambda: MappingProxyType({}), hash=False
     )
+    # 封存年月 / 启封年月: how many months before and after this month a change may take
+    # effect, and whether 启封 asks the 缴存基数 after unsealing (optional in the policy file).
+    change_months_back: int = 1
+    change_months_ahead: int = 0
+    unseal_asks_base: bool = True
 
     def decode(self, key: str, value: str) -> str | None:
         """The name a code stands for in field `key` ("01" and "1" alike), or None."""
@@ -169,6 +174,11 @@ class CentrePolicy:
                 "back_payment": list(self.backpay_reasons),
             },
             "back_payment": {"max_months_back": self.backpay_max_months_back},
+            "changes": {
+                "months_back": self.change_months_back,
+                "months_ahead": self.change_months_ahead,
+                "unseal_asks_base": self.unseal_asks_base,
+            },
             "materials": {
                 code: [{"name": m.name, "required": m.required} for m in self.materials_for(code)]
                 for code in BUSINESS_CODES
@@ -414,6 +424,10 @@ class _Reader:
         reasons = self._section("reasons", "原因字典")
         backpay = self._section("back_payment", "补缴")
         synonyms, codes = self._import_section()
+        changes = data.get("changes", {})  # optional: older policy copies have no such section
+        if not isinstance(changes, Mapping):
+            self.problems.append("“变更业务”（changes）应为一个对象")
+            changes = {}
         policy = CentrePolicy(
             centre_name=self._text(data, "centre_name", "中心名称"),
             version=self._text(data, "version", "政策版本"),
@@ -434,6 +448,13 @@ class _Reader:
             attachments=self._attachments(),
             header_synonyms=MappingProxyType(synonyms),
             coded_values=MappingProxyType(codes),
+            change_months_back=self._int(
+                {"months_back": 1, **changes}, "months_back", "变更生效最多提前月数", 0
+            ),
+            change_months_ahead=self._int(
+                {"months_ahead": 0, **changes}, "months_ahead", "变更生效最多延后月数", 0
+            ),
+            unseal_asks_base=bool(changes.get("unseal_asks_base", True)),
         )
         self._check_contribution(policy)
         if self.problems:

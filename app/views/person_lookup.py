@@ -10,7 +10,7 @@ is read from `RosterService`'s local cache.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import shiboken6
@@ -149,6 +149,7 @@ class PersonLookupField(QWidget):
         self._person: RosterEntry | None = None
         self._allowed: frozenset[str] | None = None
         self.chooser: PersonChooserDialog | None = None  # open while a shared name is resolved
+        self._problem = ""  # what the row's rules said about the person (shown as an error)
         self.setAccessibleName("职工查找")
 
         self.edits: dict[LookupKey, QLineEdit] = {}
@@ -260,6 +261,33 @@ class PersonLookupField(QWidget):
             model.set_persons([])
         self._show_message("")
         self._forget()
+
+    def show_values(self, values: Mapping[str, str]) -> None:
+        """Show a stored row's person: from the roster when it still has the account."""
+        account = values.get(LookupKey.ACCOUNT_NO.value, "")
+        person = self.roster.get(account) if account else None
+        if person is not None:
+            self._select(person)
+            return
+        self.clear()
+        for key, edit in self.edits.items():
+            edit.setText(values.get(key.value, ""))
+            edit.setCursorPosition(0)
+
+    def show_problem(self, text: str) -> None:
+        """The row's rules' verdict on the person ('' once it holds again)."""
+        if text:
+            self._problem = text
+            self._show_message(text, "error")
+        elif self._problem:
+            self._problem = ""
+            if self._person is not None:
+                self._show_status_verdict(self._person)
+            else:
+                self._show_message("")
+
+    def problem(self) -> str:
+        return self._problem
 
     def set_status_filter(self, allowed: Collection[str] | None) -> None:
         """The statuses the business accepts (封存 needs 正常, 启封 needs 封存); None: any."""
@@ -390,6 +418,8 @@ class PersonLookupField(QWidget):
             self.person_selected.emit(None)
 
     def _show_message(self, text: str, state: str = "error") -> None:
+        if not text:
+            self._problem = ""
         self.message_label.setText(text)
         set_state(self.message_label, state)
         self.message_label.setVisible(bool(text))

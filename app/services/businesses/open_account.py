@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from app.services.engine.centre_check import open_account_check
 from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec, RowContext
 from app.services.rules.contribution import compute_contribution
 from app.services.rules.idnumber import IdType, check_id_text
@@ -28,6 +29,7 @@ FIELDS = (
         K.ID_NUMBER,
         required=True,
         aliases=("身份证号", "身份证号码", "证件号"),
+        checked_with="id_type",
         note="请将该列设为文本格式，避免科学计数法",
     ),
     FieldSpec("sex", "性别", K.CHOICE, choices=("男", "女"), auto=True),
@@ -168,4 +170,6 @@ SPEC = BusinessSpec(
     derive=derive,
     unique_key="id_number",
     totals=("base", "monthly_amount"),
+    template_title="身份证批量开户模版",
+    centre_check=open_account_check,
 )

@@ -28,6 +28,7 @@ from app.services.engine.pending import PendingLists, RowInvalidError, RowView
 from app.services.engine.rows import check_row
 from app.services.engine.spec import RowContext
 from app.services.policy import CentrePolicy
+from app.services.roster import RosterService
 from app.services.scanning import Scanner
 from app.views.business.detail_dialog import RowDetailDialog
 from app.views.business.form import BusinessForm
@@ -61,6 +62,7 @@ class PendingPage(QWidget):
         *,
         template_title: str | None = None,
         batch_entry: str | None = None,
+        roster: RosterService | None = None,
     ) -> None:
         super().__init__(parent)
         self.pending = pending
@@ -72,7 +74,7 @@ class PendingPage(QWidget):
         self._context: RowContext | None = None
         self._marked = False  # the form shows the errors of a refused 添加
 
-        self.form = BusinessForm(self.spec, policy())
+        self.form = BusinessForm(self.spec, policy(), roster=roster)
         self.form.changed.connect(self._preview)
         self.form.submit_requested.connect(self.add_row)
         self.form.more_button.toggled.connect(lambda _shown: self.fit_form())
