@@ -9,7 +9,7 @@ server's field names, so a row goes to the server as it is stored.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -147,6 +147,9 @@ class BusinessSpec:
     # What the centre knows and local rules cannot (online only): given the way to reach the
     # centre's API, a check of the list's keys (e.g. `centre_check.open_account_check`).
     centre_check: Callable[[Any], CentreCheck] | None = None
+    # A submitted row's 个人账号 from the row and the centre's review result (开户: the new
+    # account the approval gave); None: the row's own `account_no`.
+    account_of: Callable[[Mapping[str, Any], Mapping[str, Any] | None], str] | None = None
 
     @functools.cached_property
     def person_bound(self) -> bool:

@@ -26,7 +26,7 @@ from app.errors import KnownError
 from app.services.attachments import AttachmentService
 from app.services.engine.pending import PendingLists, RowInvalidError, RowView
 from app.services.engine.rows import check_row
-from app.services.engine.spec import RowContext
+from app.services.engine.spec import FieldKind, RowContext
 from app.services.policy import CentrePolicy
 from app.services.roster import RosterService
 from app.services.scanning import Scanner
@@ -208,7 +208,9 @@ class PendingPage(QWidget):
         self.list.refresh()
         self._context = self.pending.snapshot()
         unit = self._context.unit
-        self.notice.setVisible(unit.unit_ratio is None or unit.personal_ratio is None)
+        asks_ratios = any(f.kind is FieldKind.RATIO and not f.derived for f in self.spec.fields)
+        unknown = unit.unit_ratio is None or unit.personal_ratio is None
+        self.notice.setVisible(asks_ratios and unknown)
 
     def _list_changed(self) -> None:
         self._context = self.pending.snapshot()
