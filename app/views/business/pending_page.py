@@ -32,6 +32,7 @@ from app.services.roster import RosterService
 from app.services.scanning import Scanner
 from app.views.business.detail_dialog import RowDetailDialog
 from app.views.business.form import BusinessForm
+from app.views.business.list_values import ListValuesBar
 from app.views.business.pending_list import PendingListPanel
 from app.views.business.submit_dialog import SubmitDialog
 from app.views.business.template_download import save_template
@@ -91,7 +92,14 @@ class PendingPage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self._build_form_pane())
-        self.splitter.addWidget(self.list)
+        self.list_values = ListValuesBar(pending, policy)
+        self.list_values.saved.connect(self._list_changed)
+        below = QWidget()
+        below_layout = QVBoxLayout(below)
+        below_layout.setContentsMargins(0, 0, 0, 0)
+        below_layout.addWidget(self.list_values)
+        below_layout.addWidget(self.list, 1)
+        self.splitter.addWidget(below)
         self.splitter.setStretchFactor(0, 0)  # a taller window gives its space to the list
         self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
@@ -206,6 +214,7 @@ class PendingPage(QWidget):
     # --- the list ---------------------------------------------------------------------------
     def refresh(self) -> None:
         self.list.refresh()
+        self.list_values.load()
         self._context = self.pending.snapshot()
         unit = self._context.unit
         asks_ratios = any(f.kind is FieldKind.RATIO and not f.derived for f in self.spec.fields)

@@ -207,3 +207,23 @@ def test_a_business_from_a_spec_alone_is_driven_through_the_form(
     add(qtbot, page)
     assert page.message.text() == "已添加到待回访清册：钱二"
     assert [r.values["id_number"] for r in page.pending.rows()] == [QIAN.id_number]
+
+
+def test_a_list_level_month_entered_once_above_the_list_holds_for_rows_left_blank(
+    qtbot: QtBot, services: AppServices, unit_id: int
+) -> None:
+    page = make_page(qtbot, services, unit_id, SPECS["seal"])
+    month = page.list_values.editors["month"].widget
+    assert isinstance(month, QLineEdit)
+    qtbot.keyClicks(month, "2026-13")
+    qtbot.mouseClick(page.list_values.save_button, Qt.MouseButton.LeftButton)
+    assert page.list_values.message.text().startswith("封存年月：")
+    month.clear()
+    qtbot.keyClicks(month, "2026-10")
+    qtbot.mouseClick(page.list_values.save_button, Qt.MouseButton.LeftButton)
+    assert page.list_values.message.text() == "已设置"
+    look_up(qtbot, page, LookupKey.ACCOUNT_NO, ZHAO.account_no)
+    choose(page, "reason", "离职")
+    add(qtbot, page)
+    assert [r.values["month"] for r in page.pending.rows()] == ["2026-10"]
+    assert page.pending.list_values() == {"month": "2026-10"}
