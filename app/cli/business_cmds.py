@@ -63,7 +63,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     business_arg(validate)
     validate.add_argument("file", metavar="FILE", help=".xlsx / .xls / .ods / .csv")
     validate.add_argument("--report", metavar="FILE", help="把错误报告另存为 .xlsx")
-    validate.set_defaults(handler=validate_file)
+    validate.set_defaults(handler=validate_command)
 
     imp = commands.add_parser("import", parents=[common], help="把文件导入清册")
     business_arg(imp)
@@ -156,7 +156,7 @@ def _print_check(check: batch_import.ImportCheck, as_json: bool) -> None:
     )
 
 
-def validate_file(args: argparse.Namespace) -> int:
+def validate_command(args: argparse.Namespace) -> int:
     spec = SPECS[args.business]
     services = open_services()
     try:
