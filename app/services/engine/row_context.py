@@ -5,12 +5,17 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import OutboxItem, PendingList, PendingRow, RosterPerson, Unit
 from app.services.engine.spec import BusinessSpec, RowContext, UnitTerms
-from app.services.engine.states import AWAITING_REVIEW_UPLOAD, ListState, SubmissionState
+from app.services.engine.states import (
+    AWAITING_REVIEW_UPLOAD,
+    ListState,
+    SubmissionState,
+    UploadState,
+)
 from app.services.policy import BUSINESS_NAMES, CentrePolicy
 from app.services.roster_entry import Roster, RosterEntry
 from app.services.roster_wire import to_entry
@@ -59,15 +64,22 @@ def conflicts(session: Session, spec: BusinessSpec, unit_id: int) -> dict[str, s
     held: dict[str, str] = {}
     for code in spec.conflicts:
         list_name = _list_name(code)
-        waiting = session.execute(
-            select(OutboxItem.rows, OutboxItem.state, OutboxItem.review_state).where(
-                OutboxItem.unit_id == unit_id, OutboxItem.business == code
+        waiting = session.scalars(
+            select(OutboxItem.rows).where(
+                OutboxItem.unit_id == unit_id,
+                OutboxItem.business == code,
+                or_(
+                    OutboxItem.state.in_([s.value for s in AWAITING_REVIEW_UPLOAD]),
+                    OutboxItem.review_state == SubmissionState.PENDING.value,
+                    # sent, and no review pulled yet: 待审核 too (states.current)
+                    (OutboxItem.state == UploadState.SENT.value)
+                    & OutboxItem.review_state.is_(None),
+                ),
             )
         )
-        for rows, upload, review in waiting:
-            if upload in AWAITING_REVIEW_UPLOAD or review == SubmissionState.PENDING.value:
-                for row in rows or []:
-                    held.setdefault(str(row.get("account_no", "")), f"已提交待审核的{list_name}")
+        for rows in waiting:
+            for row in rows or []:
+                held.setdefault(str(row.get("account_no", "")), f"已提交待审核的{list_name}")
         live = session.scalars(
             select(PendingRow.data)
             .join(PendingList, PendingRow.list_id == PendingList.id)

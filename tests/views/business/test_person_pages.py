@@ -17,7 +17,7 @@ from app.services.context import AppServices
 from app.services.engine.pending import BusinessList
 from app.services.engine.person import person_fields
 from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec, Precondition
-from app.services.engine.states import UploadState
+from app.services.engine.states import SubmissionState, UploadState
 from app.services.roster import LookupKey, RosterService
 from app.views.business.pending_page import PendingPage
 from tests.people import QIAN, ZHAO, seed_roster
@@ -176,6 +176,13 @@ def test_a_submitted_list_awaiting_review_still_holds_its_people(
     seal.delete(seal_list[0].id)
     with services.store.session() as session:
         assert unseal.context(session).conflicts[ZHAO.account_no] == "已提交待审核的待封存清册"
+        item = session.scalars(select(OutboxItem)).one()
+        item.state = UploadState.SENT  # sent, no review pulled yet: still awaiting review
+    with services.store.session() as session:
+        assert ZHAO.account_no in unseal.context(session).conflicts
+        session.scalars(select(OutboxItem)).one().review_state = SubmissionState.APPROVED
+    with services.store.session() as session:
+        assert unseal.context(session).conflicts == {}  # reviewed: the roster says the rest
 
 
 SURVEY = BusinessSpec(
