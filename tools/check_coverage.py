@@ -24,6 +24,8 @@ PERFECT: tuple[str, ...] = (
     "app/services/rules/*.py",
     "app/services/engine/rows.py",
     "app/services/engine/fields.py",
+    "app/services/engine/person.py",
+    "app/services/engine/states.py",
 )
 
 

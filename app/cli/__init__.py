@@ -12,6 +12,7 @@ import sys
 
 from app import __version__, paths
 from app.cli import (
+    add_cmds,
     argparse_zh,
     backup_cmds,
     business_cmds,
@@ -28,6 +29,7 @@ from app.services.store import storage_trouble
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_TROUBLE = 0, 1, 2
 COMMAND_MODULES = (
+    add_cmds,
     rules_cmds,
     policy_cmds,
     unit_cmds,

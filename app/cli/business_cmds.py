@@ -5,7 +5,8 @@
     gjj-desk import open-account 名单.xlsx [--valid-only]
     gjj-desk pending list open-account | show open-account ID | delete open-account ID
     gjj-desk submit open-account [--attach 身份证复印件=scan.pdf …]
-    gjj-desk history open-account
+    gjj-desk history open-account [--json]       # review states in the clerk's words, per row
+    gjj-desk add seal 证件号码=4102… 封存原因=离职    # see add_cmds
 
 Everything but `template` and `validate` works on the current unit (`unit add`/`unit switch`).
 """
@@ -46,7 +47,7 @@ class _Business:
         return self.services.units.policy(self.unit.id)
 
 
-def _business_arg(parser: argparse.ArgumentParser) -> None:
+def business_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "business", choices=sorted(SPECS), metavar="BUSINESS", help="业务，如 open-account"
     )
@@ -54,38 +55,46 @@ def _business_arg(parser: argparse.ArgumentParser) -> None:
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     template = commands.add_parser("template", parents=[common], help="下载业务的批量导入模版")
-    _business_arg(template)
+    business_arg(template)
     template.add_argument("-o", "--output", required=True, metavar="FILE", help="保存为（.xlsx）")
     template.set_defaults(handler=make_template)
 
     validate = commands.add_parser("validate", parents=[common], help="校验批量导入文件")
-    _business_arg(validate)
+    business_arg(validate)
     validate.add_argument("file", metavar="FILE", help=".xlsx / .xls / .ods / .csv")
     validate.add_argument("--report", metavar="FILE", help="把错误报告另存为 .xlsx")
-    validate.set_defaults(handler=validate_file)
+    validate.set_defaults(handler=validate_command)
 
     imp = commands.add_parser("import", parents=[common], help="把文件导入清册")
-    _business_arg(imp)
+    business_arg(imp)
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--valid-only", action="store_true", help="仅导入正确的行（否则有错即不导入）")
+    imp.add_argument(
+        "--list",
+        action="append",
+        default=[],
+        dest="list_values",
+        metavar="字段=值",
+        help="整个清册统一的值（如 封存年月=2026-11），表中留空的单元格采用它",
+    )
     imp.set_defaults(handler=import_file)
 
     pending = commands.add_parser("pending", parents=[common], help="清册：列出、查看、删除")
     actions = pending.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", parents=[common], help="列出清册中的记录")
-    _business_arg(listing)
+    business_arg(listing)
     listing.set_defaults(handler=list_pending)
     for name, handler, help_text in (
         ("show", show_pending, "查看一条记录"),
         ("delete", delete_pending, "删除一条记录"),
     ):
         action = actions.add_parser(name, parents=[common], help=help_text)
-        _business_arg(action)
+        business_arg(action)
         action.add_argument("id", type=int, metavar="ID", help="记录编号（见 pending list）")
         action.set_defaults(handler=handler)
 
     submit = commands.add_parser("submit", parents=[common], help="全部提交清册")
-    _business_arg(submit)
+    business_arg(submit)
     submit.add_argument(
         "--attach",
         action="append",
@@ -96,12 +105,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     submit.set_defaults(handler=submit_list)
 
     history = commands.add_parser("history", parents=[common], help="已提交的记录与审核状态")
-    _business_arg(history)
+    business_arg(history)
     history.set_defaults(handler=show_history)
 
 
 @contextmanager
-def _business(code: str) -> Iterator[_Business]:
+def open_business(code: str) -> Iterator[_Business]:
     services = open_services()
     try:
         unit = services.units.current()
@@ -147,7 +156,7 @@ def _print_check(check: batch_import.ImportCheck, as_json: bool) -> None:
     )
 
 
-def validate_file(args: argparse.Namespace) -> int:
+def validate_command(args: argparse.Namespace) -> int:
     spec = SPECS[args.business]
     services = open_services()
     try:
@@ -172,8 +181,25 @@ def validate_file(args: argparse.Namespace) -> int:
     return 0 if check.clean else 1
 
 
+def _set_list_values(business: _Business, pairs: list[str]) -> None:
+    """`--list 字段=值`: stored with the list before its rows are checked."""
+    if not pairs:
+        return
+    names = {n: f for f in business.spec.list_level for n in (f.label, f.key, *f.aliases)}
+    shared: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        field = names.get(name.strip())
+        if not sep or field is None:
+            known = "、".join(f.label for f in business.spec.list_level) or "（本业务没有）"
+            raise BadInputError(f"--list 应写成 字段=值，字段为：{known}（收到“{pair}”）")
+        shared[field.key] = value.strip()
+    business.pending.set_list_values({**business.pending.list_values(), **shared})
+
+
 def import_file(args: argparse.Namespace) -> int:
-    with _business(args.business) as business:
+    with open_business(args.business) as business:
+        _set_list_values(business, args.list_values)
         check = batch_import.validate_file(args.file, business.spec, business.pending)
         if not args.valid_only and not check.clean:
             _print_check(check, args.json)  # what is wrong, before the refusal below
@@ -200,7 +226,7 @@ def _row_dict(spec: BusinessSpec, row: RowView) -> dict[str, Any]:
 
 
 def list_pending(args: argparse.Namespace) -> int:
-    with _business(args.business) as business:
+    with open_business(args.business) as business:
         rows = business.pending.rows()
         summary = business.pending.summary(rows)
     spec = business.spec
@@ -226,7 +252,7 @@ def _find(business: _Business, row_id: int) -> RowView:
 
 
 def show_pending(args: argparse.Namespace) -> int:
-    with _business(args.business) as business:
+    with open_business(args.business) as business:
         row = _find(business, args.id)
     spec = business.spec
     if args.json:
@@ -239,7 +265,7 @@ def show_pending(args: argparse.Namespace) -> int:
 
 
 def delete_pending(args: argparse.Namespace) -> int:
-    with _business(args.business) as business:
+    with open_business(args.business) as business:
         row = _find(business, args.id)
         business.pending.delete(row.id)
     if args.json:
@@ -266,7 +292,7 @@ def _attachments(pairs: list[str]) -> dict[str, list[Path]]:
 
 def submit_list(args: argparse.Namespace) -> int:
     materials = _attachments(args.attach)
-    with _business(args.business) as business:
+    with open_business(args.business) as business:
         attachments = AttachmentService(business.services.store, business.unit.id)
         list_id = business.pending.list_id()
         policy = business.policy()
@@ -282,11 +308,29 @@ def submit_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def show_history(args: argparse.Namespace) -> int:
-    with _business(args.business) as business:
-        items = SubmissionHistory(business.services.store, business.unit.id).submissions(
-            (business.spec.code,)
+def _outcomes(history: SubmissionHistory, code: str) -> dict[int, list[dict[str, Any]]]:
+    """Each submission's rows as the reviewer left them: the person, the word, the reason."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    for row in history.rows((code,)):
+        rows = found.setdefault(row.outbox_id, [])
+        rows.append(
+            {
+                "row": len(rows) + 1,
+                "name": row.name,
+                "account_no": row.account_no,
+                "id_number": row.id_number,
+                "status": row.state,
+                "reason": row.reason,
+            }
         )
+    return found
+
+
+def show_history(args: argparse.Namespace) -> int:
+    with open_business(args.business) as business:
+        history = SubmissionHistory(business.services.store, business.unit.id)
+        items = history.submissions((business.spec.code,))
+        outcomes = _outcomes(history, business.spec.code) if args.json else {}
     if args.json:
         print_json(
             [
@@ -300,6 +344,7 @@ def show_history(args: argparse.Namespace) -> int:
                     "last_error": i.last_error,
                     "status": i.status.label,
                     "rejected_rows": i.rejected_rows,
+                    "outcomes": outcomes.get(i.id, []),
                 }
                 for i in items
             ]

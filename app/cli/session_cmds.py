@@ -7,6 +7,7 @@ import getpass
 import sys
 from typing import Any
 
+from app.cli import add_cmds
 from app.cli.output import print_json, print_table
 from app.cli.services import (
     HEADLESS_HOWTO,
@@ -50,6 +51,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "sync", parents=[common, centre_options()], help="从中心同步名册（增量）"
     )
     sync.set_defaults(handler=roster_sync)
+    add_cmds.register_roster_list(actions, common)
 
     lookup = commands.add_parser(
         "lookup", parents=[common], help="按姓名、个人账号或证件号码查找职工（本地名册）"

@@ -14,6 +14,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, DecimalText, JSONText, utcnow
+from app.services.engine.states import ListState, UploadState
 
 
 class Unit(Base):
@@ -73,7 +74,9 @@ class PendingList(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
     business: Mapped[str] = mapped_column(String(30))
-    state: Mapped[str] = mapped_column(String(12), default="open")  # open / submitted
+    state: Mapped[str] = mapped_column(String(12), default=ListState.OPEN.value)
+    # The list-level values (field key -> text) entered once above the 清册.
+    list_values: Mapped[dict[str, str] | None] = mapped_column(JSONText)
     reopened_from: Mapped[int | None] = mapped_column(
         ForeignKey("outbox.id", use_alter=True)  # outbox and pending lists refer to each other
     )
@@ -135,7 +138,7 @@ class OutboxItem(Base):
     list_id: Mapped[int | None] = mapped_column(ForeignKey("pending_lists.id"))  # what was sent
     rows: Mapped[list[dict[str, Any]]] = mapped_column(JSONText)
     attachment_ids: Mapped[list[int]] = mapped_column(JSONText, default=list)
-    state: Mapped[str] = mapped_column(String(12), default="queued")  # queued/sending/sent/failed
+    state: Mapped[str] = mapped_column(String(12), default=UploadState.QUEUED.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)

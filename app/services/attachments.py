@@ -24,7 +24,7 @@ from app.errors import BadInputError, KnownError
 from app.models import Attachment, OutboxItem, Unit
 from app.services import audit
 from app.services.documents import Document, Page, build_pdf, file_sha256
-from app.services.engine.states import ACCEPTED
+from app.services.engine.states import ACCEPTED, SubmissionState
 from app.services.material_pages import (
     MaterialPages,
     folder_name,
@@ -324,9 +324,9 @@ class AttachmentService:
         if outbox_id is None:
             state = "未提交"
         elif row.server_id is None:
-            state = "待上传"  # never removed before the centre has it
+            state = SubmissionState.QUEUED.label  # never removed before the centre has it
         elif outbox_id not in accepted:
-            state = "待审核"
+            state = SubmissionState.PENDING.label
         else:
             state = "已通过"
             delete_on = (accepted[outbox_id] + timedelta(days=keep_days)).date()

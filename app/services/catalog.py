@@ -11,7 +11,8 @@ from enum import StrEnum
 
 
 class EntryKind(StrEnum):
-    BUSINESS = "business"  # a form / import feeding a pending list
+    BUSINESS = "business"  # the form (单笔) feeding a pending list
+    BATCH = "batch"  # the template + import (批量) feeding the same list
     QUERY = "query"  # submitted work and its review state
 
 
@@ -30,14 +31,14 @@ class MenuGroup:
     entries: tuple[MenuEntry, ...]
 
 
-B, Q = EntryKind.BUSINESS, EntryKind.QUERY
+B, BATCH, Q = EntryKind.BUSINESS, EntryKind.BATCH, EntryKind.QUERY
 
 MENU: tuple[MenuGroup, ...] = (
     MenuGroup(
         "个人账户管理",
         (
             MenuEntry("open-account", "个人开户（单笔）", B, ("open-account",), "§1"),
-            MenuEntry("open-account-batch", "个人开户（批量）", B, ("open-account",), "§2"),
+            MenuEntry("open-account-batch", "个人开户（批量）", BATCH, ("open-account",), "§2"),
             MenuEntry("open-account-query", "开户查询", Q, ("open-account",), "§1–2"),
         ),
     ),
@@ -45,7 +46,9 @@ MENU: tuple[MenuGroup, ...] = (
         "变更业务",
         (
             MenuEntry("seal", "个人账户封存", B, ("seal",), "§3"),
+            MenuEntry("seal-batch", "个人账户封存（批量）", BATCH, ("seal",), "§3"),
             MenuEntry("unseal", "个人账户启封", B, ("unseal",), "§4"),
+            MenuEntry("unseal-batch", "个人账户启封（批量）", BATCH, ("unseal",), "§4"),
             MenuEntry("seal-query", "封存启封查询", Q, ("seal", "unseal"), "§3–4"),
             MenuEntry("ratio-change", "缴存比例调整", B, ("ratio-change",), "§7"),
             MenuEntry("ratio-change-query", "缴存比例调整查询", Q, ("ratio-change",), "§7"),
@@ -68,6 +71,13 @@ MENU: tuple[MenuGroup, ...] = (
 
 def all_entries() -> list[MenuEntry]:
     return [entry for group in MENU for entry in group.entries]
+
+
+def batch_entry(code: str) -> MenuEntry | None:
+    """The 批量 page of a business, if the menu has one."""
+    return next(
+        (e for e in all_entries() if e.kind is EntryKind.BATCH and e.businesses == (code,)), None
+    )
 
 
 def entry(key: str) -> MenuEntry:

@@ -8,73 +8,38 @@ never half-applied. Searches are index-backed range queries (no Python scan per 
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
-from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import Cancelled, ServerError
 from app.models import RosterPerson, Unit
-from app.services.engine.spec import Roster, RosterEntry
+from app.services.roster_entry import Roster, RosterEntry
 from app.services.roster_lookup import RosterIndex
+from app.services.roster_text import LookupKey as LookupKey
+from app.services.roster_text import LookupResult as LookupResult
+from app.services.roster_text import LookupState as LookupState
+from app.services.roster_text import account_text as account_text
+from app.services.roster_text import guess_key as guess_key
+from app.services.roster_text import name_text as name_text
+from app.services.roster_wire import CLOSED as CLOSED
+from app.services.roster_wire import FetchPage as FetchPage
+from app.services.roster_wire import as_dict, columns_of, is_removal, page_parts
+from app.services.roster_wire import fetch_from as fetch_from
+from app.services.roster_wire import to_entry as to_entry
 from app.services.rules.idnumber import check_resident_id, mask_id, normalize_id_text
 from app.services.rules.text import normalize
 from app.services.store import Store
 
 logger = logging.getLogger(__name__)
 
-CLOSED = "销户"
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-_DOTS = str.maketrans(dict.fromkeys("•・.．‧∙⋅･", "·"))
 _ID_CHARS = re.compile(r"[0-9X]+")
-_RESIDENT_ID = re.compile(r"\d{17}[\dX]|\d{15}")
 SUFFIX_LENGTHS = range(4, 7)  # the last 4–6 digits of an ID number find a person
-
-
-class LookupKey(StrEnum):
-    """What the clerk typed a person's lookup text as."""
-
-    NAME = "name"  # 姓名
-    ACCOUNT_NO = "account_no"  # 个人账号
-    ID_NUMBER = "id_number"  # 证件号码
-
-    @property
-    def label(self) -> str:
-        return _KEY_LABELS[self]
-
-
-_KEY_LABELS = {
-    LookupKey.NAME: "姓名",
-    LookupKey.ACCOUNT_NO: "个人账号",
-    LookupKey.ID_NUMBER: "证件号码",
-}
-
-
-class LookupState(StrEnum):
-    ONE = "one"
-    MANY = "many"
-    NONE = "none"
-
-
-@dataclass(frozen=True)
-class LookupResult:
-    """What leaving a lookup field found: one person, several to choose from, or nobody."""
-
-    state: LookupState
-    persons: tuple[RosterEntry, ...] = ()
-    message: str = ""  # Chinese, for the clerk, when nobody matched
-
-    @property
-    def person(self) -> RosterEntry | None:
-        return self.persons[0] if self.state is LookupState.ONE else None
 
 
 @dataclass(frozen=True)
@@ -95,148 +60,6 @@ class SyncCounts:
         )
 
 
-class RosterPageLike(Protocol):
-    """A page of the centre's roster (the API client's `RosterPage` fits)."""
-
-    @property
-    def items(self) -> Sequence[Any]: ...
-    @property
-    def version(self) -> int: ...
-    @property
-    def has_more(self) -> bool: ...
-
-
-# since -> the next page of changes after that version (an object or a JSON dict).
-FetchPage = Callable[[int], RosterPageLike | Mapping[str, Any]]
-
-
-class RosterSource(Protocol):
-    """What the centre's API client offers for the roster."""
-
-    def roster(self, since: int = ..., *, page: int = ..., page_size: int = ...) -> Any: ...
-
-
-def fetch_from(client: RosterSource, page_size: int = 500) -> FetchPage:
-    """A `FetchPage` over the API client: always page 1 of what is newer than `since`.
-
-    Versions are unique and pages are in version order, so asking again from the last stored
-    version is both the next page and the way to resume after an interruption.
-    """
-
-    def fetch(since: int) -> Any:
-        return client.roster(since=since, page=1, page_size=page_size)
-
-    return fetch
-
-
-# --- turning the wire's items into column values -----------------------------------------
-
-
-def _as_dict(item: Any) -> dict[str, Any]:
-    if isinstance(item, Mapping):
-        return dict(item)
-    if dataclasses.is_dataclass(item) and not isinstance(item, type):
-        return {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
-    raise TypeError(f"a roster item must be a mapping or a dataclass, not {type(item).__name__}")
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def _date(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def _monthly(data: Mapping[str, Any]) -> tuple[Decimal | None, dict[str, str]]:
-    """月缴存额 total, and its unit/personal parts when the server gave them."""
-    amount = data.get("monthly_amount")
-    if isinstance(amount, Mapping):
-        parts = {k: str(v) for k, v in amount.items() if k in ("unit", "personal")}
-        return _decimal(amount.get("total")), parts
-    if amount is None and "monthly_total" in data:  # the API client's typed RosterPerson
-        parts = {
-            "unit": str(data.get("monthly_unit", "")),
-            "personal": str(data.get("monthly_personal", "")),
-        }
-        return _decimal(data["monthly_total"]), parts
-    return _decimal(amount), {}
-
-
-def _columns(data: Mapping[str, Any]) -> dict[str, Any]:
-    monthly, parts = _monthly(data)
-    return {
-        "name": normalize(data.get("name")),
-        "id_type": data.get("id_type") or "居民身份证",
-        "id_number": normalize_id_text(str(data.get("id_number") or "")),
-        "sex": data.get("sex") or None,
-        "birth_date": _date(data.get("birth_date")),
-        "status": str(data.get("status") or ""),
-        "base": _decimal(data.get("base")),
-        "unit_ratio": _decimal(data.get("unit_ratio")),
-        "personal_ratio": _decimal(data.get("personal_ratio")),
-        "monthly_amount": monthly,
-        "opened_on": _date(data.get("opened_on")),
-        "paid_to": data.get("paid_to") or None,
-        "version": int(data.get("version") or 0),
-        "extra": {"monthly_parts": parts} if parts else None,
-    }
-
-
-def _is_removal(data: Mapping[str, Any]) -> bool:
-    return bool(data.get("deleted")) or data.get("status") == CLOSED
-
-
-def to_entry(person: RosterPerson) -> RosterEntry:
-    return RosterEntry(
-        account_no=person.account_no,
-        name=person.name,
-        id_type=person.id_type,
-        id_number=person.id_number,
-        status=person.status,
-        base=person.base,
-        unit_ratio=person.unit_ratio,
-        personal_ratio=person.personal_ratio,
-        monthly_amount=person.monthly_amount,
-        paid_to=person.paid_to,
-    )
-
-
-# --- what the clerk typed -----------------------------------------------------------------
-
-
-def name_text(text: str) -> str:
-    """A typed name as names are stored: NFKC, and for Chinese no spaces and one kind of dot."""
-    cleaned = normalize(text)
-    if _CJK.search(cleaned):
-        cleaned = "".join(cleaned.split()).translate(_DOTS)
-    return cleaned
-
-
-def account_text(text: str) -> str:
-    """A typed 个人账号: NFKC, no whitespace (the number itself is opaque)."""
-    return "".join(normalize(text).split())
-
-
-def guess_key(text: str) -> LookupKey:
-    """姓名, 个人账号 or 证件号码 from the shape of what was typed."""
-    cleaned = normalize_id_text(text)
-    if _RESIDENT_ID.fullmatch(cleaned):
-        return LookupKey.ID_NUMBER
-    if cleaned.isdigit():
-        return LookupKey.ACCOUNT_NO
-    return LookupKey.NAME
-
-
 class RosterService:
     """One unit's roster cache: delta sync in, suggestions and lookups out. No Qt."""
 
@@ -254,19 +77,19 @@ class RosterService:
     def apply_page(self, items: Iterable[Any], version: int) -> SyncCounts:
         """Store one page of changes and the version it brings, in one transaction."""
         added = changed = removed = 0
-        rows = [_as_dict(item) for item in items]
+        rows = [as_dict(item) for item in items]
         with self.store.session() as session:
             existing = self._by_account(session, [str(r["account_no"]) for r in rows])
             for data in rows:
                 account_no = str(data["account_no"])
                 person = existing.get(account_no)
-                if _is_removal(data):
+                if is_removal(data):
                     if person is not None:
                         session.delete(person)
                         existing.pop(account_no)
                         removed += 1
                     continue
-                columns = _columns(data)
+                columns = columns_of(data)
                 if person is None:
                     person = RosterPerson(unit_id=self.unit_id, account_no=account_no, **columns)
                     session.add(person)
@@ -310,7 +133,7 @@ class RosterService:
                 raise Cancelled("名册同步已取消，已同步的部分已保存。")
             since = total.version
             page = fetch_page(since)
-            items, version, has_more = _page_parts(page)
+            items, version, has_more = page_parts(page)
             if has_more and version <= since:
                 raise ServerError("中心返回的名册版本没有前进，同步已停止，请稍后重试。")
             total = total + self.apply_page(items, version)
@@ -431,9 +254,3 @@ def _id_forms(typed: str) -> list[str]:
         if upgraded.normalized:
             forms.append(upgraded.normalized)
     return forms
-
-
-def _page_parts(page: Any) -> tuple[Sequence[Any], int, bool]:
-    if isinstance(page, Mapping):
-        return list(page["items"]), int(page["version"]), bool(page["has_more"])
-    return list(page.items), int(page.version), bool(page.has_more)

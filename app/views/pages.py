@@ -14,12 +14,12 @@ from app.services.attachments import AttachmentService
 from app.services.businesses import SPECS
 from app.services.changes import Changes
 from app.services.context import AppServices
-from app.services.engine.centre_check import open_account_check
 from app.services.engine.centre_records import CentreRecords
 from app.services.engine.history import SubmissionHistory
-from app.services.engine.pending import PendingLists
+from app.services.engine.pending import BusinessList
 from app.services.outbox import requeue_failed
 from app.services.policy import CentrePolicy
+from app.services.roster import RosterService
 from app.services.scanning import Scanner, default_scanner
 from app.services.session import CentreSession
 from app.services.units import UnitInfo
@@ -71,10 +71,11 @@ class Pages:
     def _policy(self, unit: UnitInfo) -> Callable[[], CentrePolicy]:
         return lambda: self.services.units.policy(unit.id)  # read at each use
 
-    def _pending(self, unit: UnitInfo, code: str) -> PendingLists:
-        check = open_account_check(self._client(unit)) if code == "open-account" else None
-        return PendingLists(
-            self.services.store, SPECS[code], unit.id, self._policy(unit), centre_check=check
+    def _pending(self, unit: UnitInfo, code: str) -> BusinessList:
+        spec = SPECS[code]
+        check = spec.centre_check(self._client(unit)) if spec.centre_check else None
+        return BusinessList(
+            self.services.store, spec, unit.id, self._policy(unit), centre_check=check
         )
 
     def _client(self, unit: UnitInfo) -> Callable[[], CentreClient]:
@@ -124,6 +125,7 @@ class Pages:
                 scanner=self.scanner,
                 template_title=template_title,
                 batch_entry=batch_entry,
+                roster=RosterService(self.services.store, unit.id),
             )
             self._on_hub(page, code, page.refresh)
             return page
@@ -178,19 +180,39 @@ class Pages:
         return self._for_unit(build)
 
 
+# A business that needs a page of its own (e.g. 汇缴核定) registers its factory here by menu
+# key, one line each; every other entry gets the engine's page for its kind.
+CUSTOM_PAGES: dict[str, Callable[[Pages], PageFactory]] = {}
+
+
+def _factory(pages: Pages, entry: catalog.MenuEntry) -> PageFactory:
+    custom = CUSTOM_PAGES.get(entry.key)
+    if custom is not None:
+        return custom(pages)
+    if entry.kind is catalog.EntryKind.QUERY:
+        return pages.query_page(entry.key)
+    code = entry.businesses[0]
+    title = SPECS[code].template_title or f"{SPECS[code].name}批量导入模版"
+    if entry.kind is catalog.EntryKind.BATCH:
+        return pages.import_page(code, title)
+    batch = catalog.batch_entry(code)
+    return pages.pending_page(
+        code, template_title=title, batch_entry=batch.key if batch is not None else None
+    )
+
+
 def page_factories(
     services: AppServices, hub: ChangeHub | None = None, session: CentreSession | None = None
 ) -> PageFactories:
-    """A factory per menu entry that is built; the window disables the others.
+    """A factory per menu entry whose businesses are all registered; the window disables the
+    others (registering a spec enables its business, 批量 and query pages: no second table).
 
     The pages publish what they change on `hub` (a new one if none is given); the main window
     listens to the same hub (`PageFactories.hub`).
     """
     pages = Pages(services, hub or ChangeHub(), session)
     factories = PageFactories(pages.hub)
-    factories["open-account"] = pages.pending_page(
-        "open-account", template_title="身份证批量开户模版", batch_entry="open-account-batch"
-    )
-    factories["open-account-batch"] = pages.import_page("open-account", "身份证批量开户模版")
-    factories["open-account-query"] = pages.query_page("open-account-query")
+    for entry in catalog.all_entries():
+        if entry.key in CUSTOM_PAGES or all(code in SPECS for code in entry.businesses):
+            factories[entry.key] = _factory(pages, entry)
     return factories

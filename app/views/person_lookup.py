@@ -10,29 +10,20 @@ is read from `RosterService`'s local cache.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence
-from typing import Any
+from collections.abc import Collection, Mapping, Sequence
 
 import shiboken6
 from PySide6.QtCore import (
-    QAbstractListModel,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -41,101 +32,14 @@ from app.services.roster import LookupKey, LookupState, RosterService, guess_key
 from app.services.rules.idnumber import mask_id
 from app.services.rules.money import format_money
 from app.views.looks import set_role, set_state
+from app.views.person_chooser import PERSON_ROLE as PERSON_ROLE  # tests read it here
+from app.views.person_chooser import PersonChooserDialog as PersonChooserDialog
+from app.views.person_chooser import PersonSuggestionModel, key_value
 from app.views.throttled_search import ThrottledSearch
 
 logger = logging.getLogger(__name__)
 
-PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
 SUGGESTION_LIMIT = 20
-
-AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-def _key_value(person: RosterEntry, key: LookupKey) -> str:
-    return str(getattr(person, key.value))
-
-
-class PersonSuggestionModel(QAbstractListModel):
-    """The suggestions under one lookup field: display text, and the field's own value to insert."""
-
-    def __init__(self, key: LookupKey, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.key = key
-        self._persons: list[RosterEntry] = []
-
-    def set_persons(self, persons: Sequence[RosterEntry]) -> None:
-        self.beginResetModel()
-        self._persons = list(persons)
-        self.endResetModel()
-
-    def persons(self) -> list[RosterEntry]:
-        return list(self._persons)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._persons)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._persons):
-            return None
-        person = self._persons[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(person)
-        if role == Qt.ItemDataRole.EditRole:
-            return _key_value(person, self.key)  # what the completer puts into the field
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._display(person)
-        if role == PERSON_ROLE:
-            return person
-        return None
-
-    def _display(self, person: RosterEntry) -> str:
-        # The clerk typing an ID number sees it whole; elsewhere the number is masked.
-        number = person.id_number if self.key is LookupKey.ID_NUMBER else mask_id(person.id_number)
-        return f"{person.name}　{person.account_no}　{number}　{person.status}"
-
-
-class PersonChooserDialog(QDialog):
-    """Which of the people sharing a name: name, masked ID, 个人账号, status."""
-
-    def __init__(self, persons: Sequence[RosterEntry], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.persons = list(persons)
-        self.setWindowTitle("选择职工")
-        self.setObjectName("personChooser")
-        hint = QLabel(f"有 {len(self.persons)} 名职工同名，请选择：")
-        self.table = QTableWidget(len(self.persons), 4)
-        self.table.setObjectName("personChooserTable")
-        self.table.setAccessibleName("同名职工列表")
-        self.table.setHorizontalHeaderLabels(["姓名", "证件号码", "个人账号", "状态"])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        for row, person in enumerate(self.persons):
-            values = (person.name, mask_id(person.id_number), person.account_no, person.status)
-            for column, value in enumerate(values):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        self.table.selectRow(0)
-        self.table.doubleClicked.connect(self.accept)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("选择")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint)
-        layout.addWidget(self.table)
-        layout.addWidget(buttons)
-        self.resize(520, 120 + 32 * min(len(self.persons), 8))
-
-    def chosen(self) -> RosterEntry | None:
-        row = self.table.currentRow()
-        return self.persons[row] if 0 <= row < len(self.persons) else None
 
 
 class PersonLookupField(QWidget):
@@ -149,6 +53,7 @@ class PersonLookupField(QWidget):
         self._person: RosterEntry | None = None
         self._allowed: frozenset[str] | None = None
         self.chooser: PersonChooserDialog | None = None  # open while a shared name is resolved
+        self._problem = ""  # what the row's rules said about the person (shown as an error)
         self.setAccessibleName("职工查找")
 
         self.edits: dict[LookupKey, QLineEdit] = {}
@@ -261,6 +166,33 @@ class PersonLookupField(QWidget):
         self._show_message("")
         self._forget()
 
+    def show_values(self, values: Mapping[str, str]) -> None:
+        """Show a stored row's person: from the roster when it still has the account."""
+        account = values.get(LookupKey.ACCOUNT_NO.value, "")
+        person = self.roster.get(account) if account else None
+        if person is not None:
+            self._select(person)
+            return
+        self.clear()
+        for key, edit in self.edits.items():
+            edit.setText(values.get(key.value, ""))
+            edit.setCursorPosition(0)
+
+    def show_problem(self, text: str) -> None:
+        """The row's rules' verdict on the person ('' once it holds again)."""
+        if text:
+            self._problem = text
+            self._show_message(text, "error")
+        elif self._problem:
+            self._problem = ""
+            if self._person is not None:
+                self._show_status_verdict(self._person)
+            else:
+                self._show_message("")
+
+    def problem(self) -> str:
+        return self._problem
+
     def set_status_filter(self, allowed: Collection[str] | None) -> None:
         """The statuses the business accepts (封存 needs 正常, 启封 needs 封存); None: any."""
         self._allowed = frozenset(allowed) if allowed else None
@@ -319,7 +251,7 @@ class PersonLookupField(QWidget):
         text = self.edits[key].text().strip()
         if not text:
             return
-        if self._person is not None and text == _key_value(self._person, key):
+        if self._person is not None and text == key_value(self._person, key):
             return  # already resolved (a suggestion was picked, or the clerk just tabbed on)
         if self.chooser is not None:
             return
@@ -360,7 +292,7 @@ class PersonLookupField(QWidget):
         for search in self.searches.values():
             search.cancel()
         for key, edit in self.edits.items():
-            edit.setText(_key_value(person, key))
+            edit.setText(key_value(person, key))
             edit.setCursorPosition(0)
         self.status_edit.setText(person.status)
         self.base_edit.setText(format_money(person.base) if person.base is not None else "")
@@ -390,6 +322,8 @@ class PersonLookupField(QWidget):
             self.person_selected.emit(None)
 
     def _show_message(self, text: str, state: str = "error") -> None:
+        if not text:
+            self._problem = ""
         self.message_label.setText(text)
         set_state(self.message_label, state)
         self.message_label.setVisible(bool(text))

@@ -18,7 +18,9 @@ EXPECTED_TREE = {
     "个人账户管理": ["个人开户（单笔）", "个人开户（批量）", "开户查询"],
     "变更业务": [
         "个人账户封存",
+        "个人账户封存（批量）",
         "个人账户启封",
+        "个人账户启封（批量）",
         "封存启封查询",
         "缴存比例调整",
         "缴存比例调整查询",
@@ -56,7 +58,7 @@ def test_tree_shows_all_three_groups_and_their_entries(qtbot: QtBot, services: A
 
 def test_unbuilt_businesses_are_disabled_and_say_so(qtbot: QtBot, services: AppServices) -> None:
     window = make_window(qtbot, services)
-    item = window.entry_item("seal")
+    item = window.entry_item("transfer")
     assert not item.flags() & Qt.ItemFlag.ItemIsEnabled
     assert "尚未开放" in item.toolTip(0)
     window.tree.setCurrentItem(item)

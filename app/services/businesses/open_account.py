@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from app.services.engine.centre_check import open_account_check
 from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec, RowContext
 from app.services.rules.contribution import compute_contribution
 from app.services.rules.idnumber import IdType, check_id_text
@@ -28,6 +31,7 @@ FIELDS = (
         K.ID_NUMBER,
         required=True,
         aliases=("身份证号", "身份证号码", "证件号"),
+        checked_with="id_type",
         note="请将该列设为文本格式，避免科学计数法",
     ),
     FieldSpec("sex", "性别", K.CHOICE, choices=("男", "女"), auto=True),
@@ -151,6 +155,17 @@ def _not_in_roster(values: dict[str, str], ctx: RowContext, errors: dict[str, st
         )
 
 
+def account_of(values: Mapping[str, Any], result: Mapping[str, Any] | None) -> str:
+    """The row's 个人账号: the one the centre gave on approval ({"accounts": [...]})."""
+    if values.get("account_no"):
+        return str(values["account_no"])
+    id_number = str(values.get("id_number", "")).upper()
+    for account in (result or {}).get("accounts", []):
+        if isinstance(account, dict) and str(account.get("id_number", "")).upper() == id_number:
+            return str(account.get("account_no", ""))
+    return ""
+
+
 def derive(values: dict[str, str], ctx: RowContext, errors: dict[str, str]) -> None:
     if not values.get("id_type") and "id_type" not in errors:
         values["id_type"] = IdType.RESIDENT_ID.value
@@ -168,4 +183,7 @@ SPEC = BusinessSpec(
     derive=derive,
     unique_key="id_number",
     totals=("base", "monthly_amount"),
+    template_title="身份证批量开户模版",
+    centre_check=open_account_check,
+    account_of=account_of,
 )

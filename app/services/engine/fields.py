@@ -75,10 +75,13 @@ _SIMPLE: dict[FieldKind, Callable[[FieldSpec, Any, RowContext], str]] = {
 def check_field(spec: FieldSpec, value: Any, row: dict[str, str], ctx: RowContext) -> str:
     """The normalised text of one non-empty value; BadInputError naming the field otherwise.
 
-    `row` holds the values checked so far (an ID number is checked against the row's 证件类型).
+    `row` holds the values checked so far: an ID number is checked against the row's field its
+    spec names in `checked_with` (the 证件类型), a resident ID when there is none.
     """
     if spec.kind is FieldKind.ID_NUMBER:
-        id_type = row.get("id_type") or IdType.RESIDENT_ID.value
+        id_type = (row.get(spec.checked_with) if spec.checked_with else "") or (
+            IdType.RESIDENT_ID.value
+        )
         if isinstance(value, str):
             return check_id_text(id_type, value, ctx.today).require_valid()
         return check_id(id_type, value, today=ctx.today).require_valid()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -51,9 +52,7 @@ class HistoryRow:
     @property
     def can_reopen(self) -> bool:
         """退回 by the reviewer (the list or this row), or 失败 on arrival: back into the 清册."""
-        if self.submission_state is SubmissionState.APPROVED:
-            return self.row_rejected
-        return states.can_reopen(self.submission_state)
+        return states.can_reopen(self.submission_state, self.row_rejected)
 
     @property
     def can_retry(self) -> bool:
@@ -87,14 +86,14 @@ def _row_state(whole: SubmissionState, partly: bool, rejected: bool) -> str:
     return SubmissionState.APPROVED.label if after else whole.label
 
 
-def _accounts(item: OutboxItem) -> dict[str, str]:
-    """New 个人账号 by ID number, from an approval's result ({"accounts": [...]})."""
-    result = item.review_result or {}
-    return {
-        str(a.get("id_number", "")).upper(): str(a.get("account_no", ""))
-        for a in result.get("accounts", [])
-        if isinstance(a, dict)
-    }
+def _account_of(business: str) -> Callable[[Mapping[str, Any], Mapping[str, Any] | None], str]:
+    """How a business reads a submitted row's 个人账号 (开户: from the approval's result)."""
+    from app.services.businesses import SPECS  # the registry imports the engine: ask late
+
+    spec = SPECS.get(business)
+    if spec is not None and spec.account_of is not None:
+        return spec.account_of
+    return lambda values, _result: str(values.get("account_no") or "")
 
 
 class SubmissionHistory:
@@ -149,7 +148,7 @@ class SubmissionHistory:
         found: list[HistoryRow] = []
         for item in items:
             whole = submission_state(item)
-            accounts = _accounts(item)
+            account_of = _account_of(item.business)
             rejected = rejected_rows(item.review_result)
             reason = item.review_reason or (
                 item.last_error if whole is SubmissionState.FAILED else ""
@@ -168,7 +167,7 @@ class SubmissionHistory:
                     reason=rejected.get(index) or reason or "",
                     name=str(values.get("name", "")),
                     id_number=id_number,
-                    account_no=str(values.get("account_no") or accounts.get(id_number.upper(), "")),
+                    account_no=account_of(values, item.review_result),
                     values=dict(values),
                     submission_state=whole,
                     row_rejected=index in rejected,

@@ -9,13 +9,17 @@ server's field names, so a row goes to the server as it is stored.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from app.services.engine.centre_check import CentreCheck
 from app.services.policy import CentrePolicy
+from app.services.roster_entry import Roster as Roster  # re-exported: callers import it here
+from app.services.roster_entry import RosterEntry as RosterEntry
 
 
 class FieldKind(StrEnum):
@@ -30,6 +34,10 @@ class FieldKind(StrEnum):
     DATE = "date"  # ISO "2026-11-05"
     CHOICE = "choice"  # one of `choices` (static or from the policy)
     ACCOUNT_NO = "account_no"  # 个人账号, opaque text
+    # One employee of the roster, identified by any one of 姓名 / 个人账号 / 证件号码: a spec
+    # lists the three as PERSON fields (`engine.person.person_fields()`); the form shows one
+    # lookup for them, and the row's check resolves them through the cached roster.
+    PERSON = "person"
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,8 @@ class FieldSpec:
     aliases: tuple[str, ...] = ()  # other headers the same column goes by in clerks' files
     note: str = ""  # a hint shown beside the field and in the template
     max_length: int = 100
+    # The key of the row's field this one is checked against (an ID number: its 证件类型).
+    checked_with: str | None = None
 
     def options(self, policy: CentrePolicy) -> tuple[str, ...]:
         return self.choices_from(policy) if self.choices_from else self.choices
@@ -56,35 +66,9 @@ class FieldSpec:
 class UnitTerms:
     """What a row needs to know of its unit (from the server's unit profile)."""
 
-    unit_ratio: Any = None  # Decimal | None
-    personal_ratio: Any = None
+    unit_ratio: Decimal | None = None
+    personal_ratio: Decimal | None = None
     paid_to: str | None = None  # 缴至年月
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    account_no: str
-    name: str
-    id_type: str
-    id_number: str
-    status: str
-    base: Any = None  # Decimal | None
-    unit_ratio: Any = None
-    personal_ratio: Any = None
-    monthly_amount: Any = None
-    paid_to: str | None = None
-
-
-class Roster:
-    """The unit's roster cache, indexed the ways rows look people up."""
-
-    def __init__(self, entries: list[RosterEntry]) -> None:
-        self.entries = entries
-        self.by_account = {e.account_no: e for e in entries}
-        self.by_id_number: dict[str, RosterEntry] = {e.id_number.upper(): e for e in entries}
-
-    def find_id(self, id_number: str) -> RosterEntry | None:
-        return self.by_id_number.get(id_number.upper())
 
 
 @dataclass
@@ -97,6 +81,11 @@ class RowContext:
     today: date
     # unique key (e.g. ID number) -> the pending row id holding it, for duplicate checks
     pending_keys: dict[str, int] = field(default_factory=dict)
+    # 个人账号 -> the other list (or queued submission) holding that person in a business that
+    # contradicts this one (封存 and 启封): "待启封清册", "已提交待审核的待启封清册".
+    conflicts: dict[str, str] = field(default_factory=dict)
+    # The list-level values (entered once above the 清册): the default of each row's field.
+    list_values: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -115,6 +104,24 @@ Deriver = Callable[[dict[str, str], RowContext, dict[str, str]], None]
 
 
 @dataclass(frozen=True)
+class Precondition:
+    """The account states a person-bound business accepts, and what the clerk reads otherwise.
+
+    `message` may name `{name}`, `{account_no}` and `{status}`.
+    """
+
+    states: tuple[str, ...]
+    message: str
+
+    def refusal(self, person: RosterEntry) -> str | None:
+        if person.status in self.states:
+            return None
+        return self.message.format(
+            name=person.name, account_no=person.account_no, status=person.status
+        )
+
+
+@dataclass(frozen=True)
 class BusinessSpec:
     code: str  # one of policy.BUSINESS_CODES
     name: str  # e.g. 个人开户
@@ -122,10 +129,38 @@ class BusinessSpec:
     fields: tuple[FieldSpec, ...]
     # Fills derived values and adds cross-field errors (values, context, errors).
     derive: Deriver | None = None
-    # The field that names a person uniquely; a second pending row with it is refused.
-    unique_key: str | None = "id_number"
+    # The field that names a person uniquely; a second pending row with it is refused. None:
+    # no such rule — or, for a person-bound business, the person's 个人账号 (see `row_key`).
+    unique_key: str | None = None
     # Money fields summed in the list's totals.
     totals: tuple[str, ...] = ()
+    # Person-bound: the account states accepted (封存 needs 正常).
+    precondition: Precondition | None = None
+    # Codes of businesses that contradict this one: a person pending (or queued, not yet
+    # reviewed) in one of their lists is refused here, naming that list.
+    conflicts: tuple[str, ...] = ()
+    # Values entered once above the 清册 (a month, a reason default), stored with the list; a
+    # row left blank in a field with the same key takes the list's value.
+    list_level: tuple[FieldSpec, ...] = ()
+    # The batch template's title (the sheet's first line), e.g. 身份证批量开户模版.
+    template_title: str = ""
+    # What the centre knows and local rules cannot (online only): given the way to reach the
+    # centre's API, a check of the list's keys (e.g. `centre_check.open_account_check`).
+    centre_check: Callable[[Any], CentreCheck] | None = None
+    # A submitted row's 个人账号 from the row and the centre's review result (开户: the new
+    # account the approval gave); None: the row's own `account_no`.
+    account_of: Callable[[Mapping[str, Any], Mapping[str, Any] | None], str] | None = None
+
+    @functools.cached_property
+    def person_bound(self) -> bool:
+        return any(f.kind is FieldKind.PERSON for f in self.fields)
+
+    @property
+    def row_key(self) -> str | None:
+        """The key that makes two rows of the list duplicates (the person, where there is one)."""
+        if self.unique_key:
+            return self.unique_key
+        return "account_no" if self.person_bound else None
 
     def field(self, key: str) -> FieldSpec:
         for candidate in self.fields:

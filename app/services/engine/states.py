@@ -42,6 +42,13 @@ UPLOAD_TRANSITIONS: dict[UploadState, frozenset[UploadState]] = {
 }
 
 
+class ListState(StrEnum):
+    """A 清册 on this PC: open for rows, or handed to the outbox (stored as the code)."""
+
+    OPEN = "open"
+    SUBMITTED = "submitted"
+
+
 class SubmissionState(StrEnum):
     """A submission as the clerk sees it; the value is the word shown."""
 
@@ -89,6 +96,11 @@ ACCEPTED = (S.APPROVED, S.REVIEWED, S.USED)
 # Not yet in the centre's hands: what the window warns about on closing.
 WAITING = (S.QUEUED, S.SENDING, S.FAILED)
 WAITING_UPLOAD = (UploadState.QUEUED, UploadState.SENDING, UploadState.FAILED)
+# Handed in and not yet reviewed: a person in such a submission is still "in" its list (a
+# contradicting business is refused meanwhile).
+AWAITING_REVIEW = (S.QUEUED, S.SENDING, S.PENDING)
+AWAITING_REVIEW_UPLOAD = (UploadState.QUEUED, UploadState.SENDING)
+
 # Every state a 查询 page may filter by, in the order a clerk meets them.
 ORDER = tuple(SubmissionState)
 

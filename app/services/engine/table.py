@@ -34,6 +34,14 @@ _KINDS: dict[FieldKind, ColumnKind] = {
     FieldKind.ID_TYPE: ColumnKind.CHOICE,
 }
 _KINDS_WITH_CHOICES = frozenset({FieldKind.CHOICE, FieldKind.ID_TYPE})
+# A person's columns by key (the kind is PERSON for all three).
+_PERSON_WIDTHS = {"name": 10.0, "account_no": 20.0, "id_number": 22.0}
+
+
+def _width(field: FieldSpec) -> float:
+    if field.kind is FieldKind.PERSON:
+        return _PERSON_WIDTHS.get(field.key, 14)
+    return _WIDTHS.get(field.kind, 14)
 
 
 def column_kind(field: FieldSpec) -> ColumnKind:
@@ -67,7 +75,7 @@ def table_spec(
             required=field.required,
             kind=column_kind(field),
             choices=field.options(policy) if field.kind in _KINDS_WITH_CHOICES else (),
-            width=_WIDTHS.get(field.kind, 14),
+            width=_width(field),
             note=_note(field),
             example=example.get(field.key, ""),
         )
@@ -83,6 +91,15 @@ def table_spec(
     ]
     if derived:
         instructions.append(f"{derived}由系统按填写的内容自动计算，无需填写。")
+    person = "、".join(f.label for f in spec.fields if f.kind is FieldKind.PERSON)
+    if person:
+        instructions.append(f"{person}任填一项即可识别职工，其余按本单位职工名册自动补全。")
+    if spec.list_level:
+        shared = "、".join(f.label for f in spec.list_level)
+        instructions.append(
+            f"{shared}可在清册上方统一填写（命令行：--list {spec.list_level[0].label}=…），"
+            "本表中留空的行采用统一填写的值。"
+        )
     return TableSpec(
         name=f"{spec.name}批量导入",
         columns=columns,

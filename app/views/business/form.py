@@ -1,7 +1,8 @@
 """A business's entry form, built from its spec: 基本信息 first, 添加更多信息 reveals the rest.
 
 Each field has its error label right beside it; derived fields (性别 from the ID, amounts from
-base and ratios) are shown read-only and follow the input as it is typed.
+base and ratios) are shown read-only and follow the input as it is typed. A person-bound
+business's 姓名 / 个人账号 / 证件号码 (FieldKind.PERSON) are one 反显 lookup over the roster.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from PySide6.QtWidgets import (
 
 from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec
 from app.services.policy import CentrePolicy
+from app.services.roster import RosterService
 from app.views.business.pending_model import display_value
 from app.views.looks import set_role, set_state
+from app.views.person_lookup import PersonLookupField
 
 NO_MODIFIER = Qt.KeyboardModifier.NoModifier
 # Characters a field must show without scrolling: an ID (18 + X), a mobile, a date.
@@ -102,7 +105,14 @@ class BusinessForm(QWidget):
     changed = Signal()
     submit_requested = Signal()  # Enter in the last field
 
-    def __init__(self, spec: BusinessSpec, policy: CentrePolicy, parent: QWidget | None = None):
+    def __init__(
+        self,
+        spec: BusinessSpec,
+        policy: CentrePolicy,
+        parent: QWidget | None = None,
+        *,
+        roster: RosterService | None = None,
+    ):
         super().__init__(parent)
         self.spec = spec
         self.editors: dict[str, FieldEditor] = {}
@@ -110,7 +120,19 @@ class BusinessForm(QWidget):
         basic = QGroupBox("基本信息")
         more = QGroupBox("更多信息")
         self.grids = (QGridLayout(basic), QGridLayout(more))
+        # The person of a person-bound row: one lookup for its PERSON fields (with no roster to
+        # look in, they stay plain fields and the engine resolves what was typed).
+        self.person: PersonLookupField | None = None
+        if roster is not None and spec.person_bound:
+            self.person = PersonLookupField(roster, self)
+            if spec.precondition is not None:
+                self.person.set_status_filter(spec.precondition.states)
+            self.person.person_selected.connect(lambda _person: self.changed.emit())
+            for edit in self.person.edits.values():
+                edit.textEdited.connect(self.changed)
         for field in spec.fields:
+            if self.person is not None and field.kind is FieldKind.PERSON:
+                continue
             editor = FieldEditor(field, policy, self)
             self.editors[field.key] = editor
             editor.error.hide()
@@ -131,6 +153,10 @@ class BusinessForm(QWidget):
         self.more_button.toggled.connect(self.show_more)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        if self.person is not None:
+            who = QGroupBox("职工（输入姓名、个人账号或证件号码之一）")
+            QVBoxLayout(who).addWidget(self.person)
+            layout.addWidget(who)
         layout.addWidget(basic)
         layout.addWidget(self.more_button)
         layout.addWidget(more)
@@ -169,15 +195,20 @@ class BusinessForm(QWidget):
 
     def values(self) -> dict[str, str]:
         """What the clerk typed; values the rules filled in are left out, to be derived again."""
-        return {
+        typed = {
             k: "" if e.spec.auto and e.value() == self._auto.get(k) else e.value()
             for k, e in self.editors.items()
             if not e.spec.derived
         }
+        if self.person is not None:
+            typed.update({key.value: edit.text() for key, edit in self.person.edits.items()})
+        return typed
 
     def set_values(self, values: dict[str, str]) -> None:
         for key, editor in self.editors.items():
             editor.set_value(values.get(key, ""))
+        if self.person is not None:
+            self.person.show_values(values)
         if any(values.get(f.key) for f in self.spec.fields if not f.basic and not f.derived):
             self.more_button.setChecked(True)
 
@@ -194,7 +225,13 @@ class BusinessForm(QWidget):
                 editor.set_value(new)
                 self._auto[key] = new
 
+    def _person_error(self, errors: dict[str, str]) -> str:
+        assert self.person is not None
+        return "；".join(errors[key.value] for key in self.person.edits if key.value in errors)
+
     def show_errors(self, errors: dict[str, str]) -> None:
+        if self.person is not None:
+            self.person.show_problem(self._person_error(errors))
         for key, editor in self.editors.items():
             editor.set_error(errors.get(key))
         hidden = [k for k in errors if k in self.editors and not self.editors[k].spec.basic]
@@ -213,10 +250,16 @@ class BusinessForm(QWidget):
         for key, editor in self.editors.items():
             if editor.error.text():
                 editor.set_error(errors.get(key))
-        return sum(1 for e in self.editors.values() if e.error.text())
+        marks = sum(1 for e in self.editors.values() if e.error.text())
+        if self.person is not None and self.person.problem():
+            self.person.show_problem(self._person_error(errors))
+            marks += bool(self.person.problem())
+        return marks
 
     def clear(self) -> None:
         self._auto.clear()
+        if self.person is not None:
+            self.person.clear()
         for editor in self.editors.values():
             editor.set_value("")
             editor.set_error(None)
@@ -241,7 +284,8 @@ class BusinessForm(QWidget):
 
     def visible_inputs(self) -> list[QWidget]:
         """The fields a clerk can type into now, in the order Tab visits them."""
-        return [
+        person: list[QWidget] = list(self.person.edits.values()) if self.person else []
+        return person + [
             e.widget
             for e in self.editors.values()
             if not e.spec.derived and (e.spec.basic or self.more_box.isVisibleTo(self))

@@ -26,11 +26,13 @@ from app.errors import KnownError
 from app.services.attachments import AttachmentService
 from app.services.engine.pending import PendingLists, RowInvalidError, RowView
 from app.services.engine.rows import check_row
-from app.services.engine.spec import RowContext
+from app.services.engine.spec import FieldKind, RowContext
 from app.services.policy import CentrePolicy
+from app.services.roster import RosterService
 from app.services.scanning import Scanner
 from app.views.business.detail_dialog import RowDetailDialog
 from app.views.business.form import BusinessForm
+from app.views.business.list_values import ListValuesBar
 from app.views.business.pending_list import PendingListPanel
 from app.views.business.submit_dialog import SubmitDialog
 from app.views.business.template_download import save_template
@@ -61,6 +63,7 @@ class PendingPage(QWidget):
         *,
         template_title: str | None = None,
         batch_entry: str | None = None,
+        roster: RosterService | None = None,
     ) -> None:
         super().__init__(parent)
         self.pending = pending
@@ -72,7 +75,7 @@ class PendingPage(QWidget):
         self._context: RowContext | None = None
         self._marked = False  # the form shows the errors of a refused 添加
 
-        self.form = BusinessForm(self.spec, policy())
+        self.form = BusinessForm(self.spec, policy(), roster=roster)
         self.form.changed.connect(self._preview)
         self.form.submit_requested.connect(self.add_row)
         self.form.more_button.toggled.connect(lambda _shown: self.fit_form())
@@ -89,7 +92,14 @@ class PendingPage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self._build_form_pane())
-        self.splitter.addWidget(self.list)
+        self.list_values = ListValuesBar(pending, policy)
+        self.list_values.saved.connect(self._list_changed)
+        below = QWidget()
+        below_layout = QVBoxLayout(below)
+        below_layout.setContentsMargins(0, 0, 0, 0)
+        below_layout.addWidget(self.list_values)
+        below_layout.addWidget(self.list, 1)
+        self.splitter.addWidget(below)
         self.splitter.setStretchFactor(0, 0)  # a taller window gives its space to the list
         self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
@@ -204,9 +214,12 @@ class PendingPage(QWidget):
     # --- the list ---------------------------------------------------------------------------
     def refresh(self) -> None:
         self.list.refresh()
+        self.list_values.load()
         self._context = self.pending.snapshot()
         unit = self._context.unit
-        self.notice.setVisible(unit.unit_ratio is None or unit.personal_ratio is None)
+        asks_ratios = any(f.kind is FieldKind.RATIO and not f.derived for f in self.spec.fields)
+        unknown = unit.unit_ratio is None or unit.personal_ratio is None
+        self.notice.setVisible(asks_ratios and unknown)
 
     def _list_changed(self) -> None:
         self._context = self.pending.snapshot()

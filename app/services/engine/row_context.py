@@ -1,0 +1,134 @@
+"""What a row's rules consult, built once per check of a list: policy, unit, roster, neighbours."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from app.models import OutboxItem, PendingList, PendingRow, RosterPerson, Unit
+from app.services.engine.spec import BusinessSpec, RowContext, UnitTerms
+from app.services.engine.states import (
+    AWAITING_REVIEW_UPLOAD,
+    ListState,
+    SubmissionState,
+    UploadState,
+)
+from app.services.policy import BUSINESS_NAMES, CentrePolicy
+from app.services.roster_entry import Roster, RosterEntry
+from app.services.roster_wire import to_entry
+
+
+def roster_entries(session: Session, unit_id: int) -> list[RosterEntry]:
+    persons = session.scalars(select(RosterPerson).where(RosterPerson.unit_id == unit_id))
+    return [to_entry(p) for p in persons]
+
+
+def unit_terms(session: Session, unit_id: int) -> UnitTerms:
+    profile = session.get_one(Unit, unit_id).profile or {}
+    return UnitTerms(
+        unit_ratio=Decimal(profile["unit_ratio"]) if profile.get("unit_ratio") else None,
+        personal_ratio=(
+            Decimal(profile["personal_ratio"]) if profile.get("personal_ratio") else None
+        ),
+        paid_to=profile.get("paid_to"),
+    )
+
+
+def pending_keys(session: Session, spec: BusinessSpec, plist: PendingList) -> dict[str, int]:
+    """The key of each live row (upper case) -> the first row holding it, for duplicates."""
+    keys: dict[str, int] = {}
+    if spec.row_key is None:
+        return keys
+    # Only the key of each row, read by SQLite itself: no JSON parsed in Python.
+    value = func.json_extract(PendingRow.data, f"$.{spec.row_key}")
+    found = session.execute(
+        select(PendingRow.id, value)
+        .where(PendingRow.list_id == plist.id, PendingRow.deleted_at.is_(None))
+        .order_by(PendingRow.position, PendingRow.id)
+    )
+    for row_id, key in found:
+        if key:
+            keys.setdefault(str(key).upper(), row_id)
+    return keys
+
+
+def conflicts(session: Session, spec: BusinessSpec, unit_id: int) -> dict[str, str]:
+    """个人账号 -> where that person is held by a business contradicting this one.
+
+    Held means: a live row of that business's open 清册, or a row of a submission of it that
+    is queued, being sent, or at the centre awaiting review.
+    """
+    held: dict[str, str] = {}
+    for code in spec.conflicts:
+        list_name = _list_name(code)
+        waiting = session.scalars(
+            select(OutboxItem.rows).where(
+                OutboxItem.unit_id == unit_id,
+                OutboxItem.business == code,
+                or_(
+                    OutboxItem.state.in_([s.value for s in AWAITING_REVIEW_UPLOAD]),
+                    OutboxItem.review_state == SubmissionState.PENDING.value,
+                    # sent, and no review pulled yet: 待审核 too (states.current)
+                    (OutboxItem.state == UploadState.SENT.value)
+                    & OutboxItem.review_state.is_(None),
+                ),
+            )
+        )
+        for rows in waiting:
+            for row in rows or []:
+                held.setdefault(str(row.get("account_no", "")), f"已提交待审核的{list_name}")
+        live = session.scalars(
+            select(PendingRow.data)
+            .join(PendingList, PendingRow.list_id == PendingList.id)
+            .where(
+                PendingList.unit_id == unit_id,
+                PendingList.business == code,
+                PendingList.state == ListState.OPEN.value,
+                PendingRow.deleted_at.is_(None),
+            )
+        )
+        for data in live:
+            held[str(data.get("account_no", ""))] = list_name
+    held.pop("", None)
+    return held
+
+
+def _list_name(code: str) -> str:
+    from app.services.businesses import SPECS  # the registry imports the engine: ask late
+
+    found = SPECS.get(code)
+    return found.list_name if found else f"{BUSINESS_NAMES.get(code, code)}清册"
+
+
+def build_context(
+    session: Session,
+    spec: BusinessSpec,
+    unit_id: int,
+    policy: CentrePolicy,
+    today: date,
+    plist: PendingList | None = None,
+) -> RowContext:
+    return RowContext(
+        policy=policy,
+        unit=unit_terms(session, unit_id),
+        roster=Roster(roster_entries(session, unit_id)),
+        today=today,
+        pending_keys=pending_keys(session, spec, plist) if plist is not None else {},
+        conflicts=conflicts(session, spec, unit_id) if spec.conflicts else {},
+        list_values=dict(plist.list_values or {}) if plist is not None else {},
+    )
+
+
+def same_rules(now: RowContext, then: RowContext) -> bool:
+    """Whether rows checked against `then` would be judged the same now (duplicates aside)."""
+    return (
+        now.today == then.today
+        and now.unit == then.unit
+        and now.policy == then.policy
+        and now.conflicts == then.conflicts
+        and now.list_values == then.list_values
+        and (now.roster is then.roster or now.roster.entries == then.roster.entries)
+    )
