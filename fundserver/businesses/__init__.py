@@ -7,8 +7,9 @@ approved with no change (logged). Later issues add theirs in a module imported b
 """
 
 from fundserver.businesses import accounts as _accounts
+from fundserver.businesses import remittance as _remittance
 from fundserver.businesses.registry import Effect, EffectError, effect_for, register, registered
 
 __all__ = ["Effect", "EffectError", "effect_for", "register", "registered"]
 
-_BUILTIN_MODULES = (_accounts,)
+_BUILTIN_MODULES = (_accounts, _remittance)
