@@ -28,6 +28,7 @@ from app.views.business.import_page import ImportPage
 from app.views.business.pending_page import PendingPage
 from app.views.business.query_page import QueryPage
 from app.views.changes import ChangeHub
+from app.views.payments import factories as payment_pages
 
 PageFactory = Callable[[], QWidget]
 
@@ -193,4 +194,5 @@ def page_factories(
     )
     factories["open-account-batch"] = pages.import_page("open-account", "身份证批量开户模版")
     factories["open-account-query"] = pages.query_page("open-account-query")
+    factories["remittance"] = payment_pages.remittance(pages)
     return factories

@@ -33,6 +33,7 @@ class PayingPerson:
     base: Decimal | None
     amount: Decimal
     change: str = ""  # "" (paid last month too) / 开户或转入 / 启封
+    last: Decimal | None = None  # what they paid last month, when known
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,7 @@ def compute_figures(
                 None if entry.base is None else Decimal(entry.base),
                 monthly_amount(entry, policy),
                 _change(entry, month) if new else "",
+                None if last_month is None else last_month.get(entry.account_no),
             )
         )
     total = sum((p.amount for p in people), ZERO)
