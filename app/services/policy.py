@@ -120,6 +120,8 @@ class CentrePolicy:
     coded_values: Mapping[str, Mapping[str, str]] = field(
         default_factory=lambda: MappingProxyType({}), hash=False
     )
+    # A 补缴 above this amount needs the evidence material (补缴情况说明); None: never.
+    backpay_evidence_threshold: Decimal | None = None
 
     def decode(self, key: str, value: str) -> str | None:
         """The name a code stands for in field `key` ("01" and "1" alike), or None."""
@@ -168,7 +170,14 @@ class CentrePolicy:
                 "unseal": list(self.unseal_reasons),
                 "back_payment": list(self.backpay_reasons),
             },
-            "back_payment": {"max_months_back": self.backpay_max_months_back},
+            "back_payment": {
+                "max_months_back": self.backpay_max_months_back,
+                **(
+                    {"evidence_threshold": str(self.backpay_evidence_threshold)}
+                    if self.backpay_evidence_threshold is not None
+                    else {}
+                ),
+            },
             "materials": {
                 code: [{"name": m.name, "required": m.required} for m in self.materials_for(code)]
                 for code in BUSINESS_CODES
@@ -434,6 +443,11 @@ class _Reader:
             attachments=self._attachments(),
             header_synonyms=MappingProxyType(synonyms),
             coded_values=MappingProxyType(codes),
+            backpay_evidence_threshold=(
+                self._decimal(backpay, "evidence_threshold", "补缴需证明材料的金额")
+                if backpay.get("evidence_threshold") is not None
+                else None
+            ),
         )
         self._check_contribution(policy)
         if self.problems:

@@ -195,4 +195,6 @@ def page_factories(
     factories["open-account-batch"] = pages.import_page("open-account", "身份证批量开户模版")
     factories["open-account-query"] = pages.query_page("open-account-query")
     factories["remittance"] = payment_pages.remittance(pages)
+    factories["back-payment"] = payment_pages.back_payment(pages)
+    factories["assessment-query"] = pages.query_page("assessment-query")
     return factories

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from app.services.businesses import open_account, remittance
+from app.services.businesses import back_payment, open_account, remittance
 from app.services.engine.spec import BusinessSpec
 
-SPECS: dict[str, BusinessSpec] = {spec.code: spec for spec in (open_account.SPEC, remittance.SPEC)}
+SPECS: dict[str, BusinessSpec] = {
+    spec.code: spec for spec in (open_account.SPEC, remittance.SPEC, back_payment.SPEC)
+}
 
 
 def spec(code: str) -> BusinessSpec:
