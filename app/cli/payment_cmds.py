@@ -16,6 +16,7 @@ from app.errors import KnownError
 from app.services.api.models import UnitProfile
 from app.services.context import AppServices
 from app.services.payments.assessment import RemittanceAssessments, RemittanceCentre
+from app.services.payments.document import KINDS, build_document, to_html
 from app.services.payments.remittance import RemittanceFigures
 from app.services.session import CentreSession, profile_dict
 from app.services.units import UnitInfo
@@ -31,6 +32,13 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     assess.add_argument("--month", metavar="YYYY-MM", help="核定月份（默认为缴至年月的下一个月）")
     assess.add_argument("--dry-run", action="store_true", help="只核定、不保存")
     assess.set_defaults(handler=assess_remittance)
+
+    printing = commands.add_parser("print", parents=[common], help="把核定单保存为 PDF（A4）")
+    printing.add_argument("business", choices=sorted(KINDS), metavar="BUSINESS",
+                          help="remittance 或 back-payment")  # fmt: skip
+    printing.add_argument("submission", type=int, metavar="SUBMISSION", help="提交编号")
+    printing.add_argument("-o", "--output", required=True, metavar="FILE", help="保存为（.pdf）")
+    printing.set_defaults(handler=print_document)
 
 
 def remittance_service(
@@ -100,3 +108,35 @@ def _print_figures(figures: RemittanceFigures, *, saved: bool) -> None:
         print(f"注意：{note}")
     if saved:
         print("已保存。确认无误后运行 gjj-desk submit remittance 提交。")
+
+
+def _gui_offscreen() -> object:
+    """A QGuiApplication for fonts and layout only (offscreen: no screen needed)."""
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance()
+    return app if app is not None else QGuiApplication(["gjj-desk", "-platform", "offscreen"])
+
+
+def print_document(args: argparse.Namespace) -> int:
+    services = open_services()
+    try:
+        unit = services.units.current()
+        if unit is None:
+            raise KnownError(NO_UNIT, code="no-unit")
+        document = build_document(
+            services.store, unit.id, args.business, args.submission,
+            centre_name=services.units.policy(unit.id).centre_name,
+            unit_code=unit.code, unit_name=unit.name,
+        )  # fmt: skip
+    finally:
+        services.close()
+    _app = _gui_offscreen()
+    from app.views.payments.printing import write_pdf  # Qt only for this command
+
+    path = write_pdf(to_html(document), args.output, f"{document.title} {document.months}")
+    if args.json:
+        print_json({"path": str(path), "rows": len(document.rows), "state": document.state})
+    else:
+        print(f"已保存{document.title}：{path}")
+    return 0
