@@ -196,5 +196,5 @@ def page_factories(
     factories["open-account-query"] = pages.query_page("open-account-query")
     factories["remittance"] = payment_pages.remittance(pages)
     factories["back-payment"] = payment_pages.back_payment(pages)
-    factories["assessment-query"] = pages.query_page("assessment-query")
+    factories["assessment-query"] = payment_pages.assessment_query(pages)
     return factories

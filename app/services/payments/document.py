@@ -39,6 +39,15 @@ class AssessmentDocument:
     rows: tuple[tuple[str, ...], ...]
     printed_on: date
 
+    @property
+    def total_row(self) -> tuple[str, ...]:
+        """合计: the people and the sum of the last money column."""
+        column = max(i for i, h in enumerate(self.headers) if h in ("月缴存额", "补缴金额"))
+        total = sum((Decimal(str(r[column]).replace(",", "")) for r in self.rows), Decimal(0))
+        cells = ["合计", "", f"{len(self.rows)} 人", *([""] * (len(self.headers) - 3))]
+        cells[column] = f"{total:,.2f}"
+        return tuple(cells)
+
 
 def _money(value: Decimal) -> str:
     return f"{value:,.2f}"
@@ -146,7 +155,7 @@ body { font-family: 'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Microsoft YaHei'
 h1 { font-size: 18pt; text-align: center; margin: 0; }
 p.centre { text-align: center; font-size: 12pt; margin: 2pt; }
 table { border-collapse: collapse; }
-td, th { border: 1px solid #000; padding: 3pt 5pt; }
+td, th { border: 1px solid #000; }
 th { background: #e8e8e8; font-weight: bold; }
 td.num { text-align: right; }
 """
@@ -157,9 +166,9 @@ def to_html(doc: AssessmentDocument) -> str:
     e = html.escape
     head = (
         f"<p class='centre'>{e(doc.centre_name)}</p><h1>{e(doc.title)}</h1>"
-        "<table width='100%' cellspacing='0'>"
-        f"<tr><th width='15%'>单位名称</th><td width='35%'>{e(doc.unit_name)}</td>"
-        f"<th width='15%'>单位账号</th><td width='35%'>{e(doc.unit_code)}</td></tr>"
+        "<table width='100%' cellspacing='0' cellpadding='4'>"
+        f"<tr><th width='18%'>单位名称</th><td width='32%'>{e(doc.unit_name)}</td>"
+        f"<th width='18%'>单位账号</th><td width='32%'>{e(doc.unit_code)}</td></tr>"
         f"<tr><th>核定月份</th><td>{e(doc.months)}</td>"
         f"<th>提交编号</th><td>{e(doc.submission)}</td></tr>"
         f"<tr><th>状态</th><td>{e(doc.state)}</td>"
@@ -179,16 +188,17 @@ def to_html(doc: AssessmentDocument) -> str:
             for h, v in zip(doc.headers, row, strict=True)
         )
         + "</tr>"
-        for row in doc.rows
+        for row in (*doc.rows, doc.total_row)
     )
     sign = (
-        "<br/><table width='100%' cellspacing='0'><tr>"
+        "<br/><table width='100%' cellspacing='0' cellpadding='4'><tr>"
         "<td width='33%' style='border:none'>单位经办人（签字）：</td>"
         "<td width='33%' style='border:none'>单位（盖章）：</td>"
         "<td width='34%' style='border:none'>中心审核人：</td></tr></table>"
     )
     return (
         f"<html><head><style>{STYLE}</style></head><body>{head}"
-        f"<table width='100%' cellspacing='0'><thead><tr>{header}</tr></thead>{body}</table>"
+        f"<table width='100%' cellspacing='0' cellpadding='4'>"
+        f"<thead><tr>{header}</tr></thead>{body}</table>"
         f"{sign}</body></html>"
     )

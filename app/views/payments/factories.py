@@ -11,9 +11,11 @@ from app.services.attachments import AttachmentService
 from app.services.businesses.back_payment import BackPaymentLists
 from app.services.changes import Changes
 from app.services.payments.assessment import RemittanceAssessments, RemittanceCentre
+from app.services.payments.query import AssessmentQuery
 from app.services.session import profile_dict
 from app.services.units import UnitInfo
 from app.views.business.pending_page import PendingPage
+from app.views.payments.query_page import AssessmentQueryPage
 from app.views.payments.remittance_page import RemittancePage
 
 if TYPE_CHECKING:
@@ -70,6 +72,30 @@ def back_payment(pages: Pages) -> PageFactory:
             template_title="补缴核定模版",
         )
         pages._on_hub(page, "back-payment", page.refresh)
+        return page
+
+    return pages._for_unit(build)
+
+
+def assessment_query(pages: Pages) -> PageFactory:
+    """核定查询: both businesses, one line per submission; 重新修改 refreshes the list's page."""
+
+    def build(unit: UnitInfo) -> QWidget:
+        query = AssessmentQuery(
+            pages.services.store, unit.id, pages._policy(unit), unit_code=unit.code,
+            unit_name=unit.name,
+        )  # fmt: skip
+        page = AssessmentQueryPage(query)
+
+        def changed(changes: Changes) -> None:
+            if changes.reviews or changes.outbox or changes.queued:
+                page.refresh()
+
+        pages.hub.changed.connect(changed)
+        page.destroyed.connect(lambda _obj=None: pages.hub.changed.disconnect(changed))
+        page.reopened.connect(
+            lambda code: pages.hub.publish(Changes(reviews=True, pending=frozenset({code})))
+        )
         return page
 
     return pages._for_unit(build)

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QPageLayout, QPageSize
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
+from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
 from app.views.payments.printing import MARGINS_MM, text_document
 
 
-def preview_dialog(
-    html_text: str, title: str, parent: QWidget | None = None
-) -> QPrintPreviewDialog:
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    printer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
-    printer.setDocName(title)
-    document = text_document(html_text)
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(f"打印预览 — {title}")
-    dialog.paintRequested.connect(document.print_)
-    dialog.document = document  # type: ignore[attr-defined]  # kept alive with the dialog
-    dialog.resize(900, 700)
-    return dialog
+class PreviewDialog(QPrintPreviewDialog):
+    """The preview owns its printer (Qt's own) and keeps the laid-out document alive."""
+
+    def __init__(self, html_text: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        printer = self.printer()
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
+        printer.setDocName(title)
+        self.document: QTextDocument = text_document(html_text)
+        self.setWindowTitle(f"打印预览 — {title}")
+        self.paintRequested.connect(self.document.print_)
+        self.resize(900, 700)
+
+
+def preview_dialog(html_text: str, title: str, parent: QWidget | None = None) -> PreviewDialog:
+    return PreviewDialog(html_text, title, parent)

@@ -16,7 +16,8 @@ from PySide6.QtGui import (
 )
 
 FONT_FAMILIES = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", "SimSun"]
-MARGINS_MM = QMarginsF(15, 15, 15, 15)
+# QTextDocument.print_ keeps its own 2 cm margin inside the page: the device adds none.
+MARGINS_MM = QMarginsF(0, 0, 0, 0)
 
 
 def text_document(html_text: str) -> QTextDocument:

@@ -11,8 +11,8 @@ from app.models import RosterPerson, Unit
 from app.services.businesses.back_payment import BackPaymentLists
 from app.services.context import AppServices
 from app.views.business.pending_page import PendingPage
-from app.views.business.query_page import QueryPage
 from app.views.pages import page_factories
+from app.views.payments.query_page import AssessmentQueryPage
 from app.views.payments.remittance_page import RemittancePage
 from tests.ids import resident_id
 
@@ -46,4 +46,4 @@ def test_the_payment_entries_open_their_pages(qtbot: QtBot, services: AppService
 
     query = factories["assessment-query"]()
     qtbot.addWidget(query)
-    assert isinstance(query, QueryPage)
+    assert isinstance(query, AssessmentQueryPage)
