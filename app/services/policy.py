@@ -125,6 +125,8 @@ class CentrePolicy:
     change_months_back: int = 1
     change_months_ahead: int = 0
     unseal_asks_base: bool = True
+    # A 补缴 above this amount needs the evidence material (补缴情况说明); None: never.
+    backpay_evidence_threshold: Decimal | None = None
 
     def decode(self, key: str, value: str) -> str | None:
         """The name a code stands for in field `key` ("01" and "1" alike), or None."""
@@ -175,7 +177,14 @@ class CentrePolicy:
                 "unseal": list(self.unseal_reasons),
                 "back_payment": list(self.backpay_reasons),
             },
-            "back_payment": {"max_months_back": self.backpay_max_months_back},
+            "back_payment": {
+                "max_months_back": self.backpay_max_months_back,
+                **(
+                    {"evidence_threshold": str(self.backpay_evidence_threshold)}
+                    if self.backpay_evidence_threshold is not None
+                    else {}
+                ),
+            },
             "changes": {
                 "months_back": self.change_months_back,
                 "months_ahead": self.change_months_ahead,

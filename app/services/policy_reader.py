@@ -247,6 +247,11 @@ class PolicyReader:
                 {"months_ahead": 0, **changes}, "months_ahead", "变更生效最多延后月数", 0
             ),
             unseal_asks_base=bool(changes.get("unseal_asks_base", True)),
+            backpay_evidence_threshold=(
+                self._decimal(backpay, "evidence_threshold", "补缴需证明材料的金额")
+                if backpay.get("evidence_threshold") is not None
+                else None
+            ),
         )
         self._check_contribution(policy)
         if self.problems:

@@ -28,6 +28,7 @@ from app.views.business.import_page import ImportPage
 from app.views.business.pending_page import PendingPage
 from app.views.business.query_page import QueryPage
 from app.views.changes import ChangeHub
+from app.views.payments import factories as payment_pages
 
 PageFactory = Callable[[], QWidget]
 
@@ -182,7 +183,11 @@ class Pages:
 
 # A business that needs a page of its own (e.g. 汇缴核定) registers its factory here by menu
 # key, one line each; every other entry gets the engine's page for its kind.
-CUSTOM_PAGES: dict[str, Callable[[Pages], PageFactory]] = {}
+CUSTOM_PAGES: dict[str, Callable[[Pages], PageFactory]] = {
+    "remittance": payment_pages.remittance,
+    "back-payment": payment_pages.back_payment,
+    "assessment-query": payment_pages.assessment_query,
+}
 
 
 def _factory(pages: Pages, entry: catalog.MenuEntry) -> PageFactory:

@@ -7,8 +7,10 @@ approved with no change (logged). Later issues add theirs in a module imported b
 """
 
 from fundserver.businesses import accounts as _accounts
+from fundserver.businesses import back_payment as _back_payment
+from fundserver.businesses import remittance as _remittance
 from fundserver.businesses.registry import Effect, EffectError, effect_for, register, registered
 
 __all__ = ["Effect", "EffectError", "effect_for", "register", "registered"]
 
-_BUILTIN_MODULES = (_accounts,)
+_BUILTIN_MODULES = (_accounts, _back_payment, _remittance)

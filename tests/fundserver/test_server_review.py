@@ -11,6 +11,7 @@ from fs_helpers import API
 from test_server_submissions import submit
 
 from fundserver.__main__ import main
+from fundserver.businesses import registry
 
 NEW_PERSON = {"name": "赵新", "id_number": "41020219950312002X", "base": "4800"}
 
@@ -122,7 +123,10 @@ def test_business_without_an_effect_is_approved_and_logged(
     database_url: str,
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # 汇缴 has an effect now (issue 10): take it away to stand for a business without one.
+    monkeypatch.delitem(registry._EFFECTS, "remittance")
     created = submit(client, auth, business="remittance", rows=[{"month": "2025-06"}]).json()
     with caplog.at_level("INFO", logger="fundserver.review"):
         code, _ = review(capsys, database_url, "approve", str(created["id"]))

@@ -206,6 +206,11 @@ class CentreClient:
     def unit_profile(self) -> UnitProfile:
         return UnitProfile.from_json(self._json("GET", "/unit"))
 
+    def remittances(self, month: str | None = None) -> list[dict[str, Any]]:
+        """The unit's 汇缴核定 as the centre records them (of one month "YYYY-MM" if given)."""
+        params = {"month": month} if month else {}
+        return list(self._json("GET", "/payments/remittances", params=params)["items"])
+
     def roster(self, since: int = 0, *, page: int = 1, page_size: int = 500) -> RosterPage:
         """One page of people changed after version `since`."""
         body = self._json(

@@ -14,6 +14,8 @@ MODULES = (
     "open_account",
     "seal",
     "unseal",
+    "remittance",
+    "back_payment",
 )
 
 
