@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from app.services.businesses import open_account
+from app.services.businesses import base_change, open_account, ratio_change
 from app.services.engine.spec import BusinessSpec
 
-SPECS: dict[str, BusinessSpec] = {spec.code: spec for spec in (open_account.SPEC,)}
+SPECS: dict[str, BusinessSpec] = {
+    spec.code: spec for spec in (open_account.SPEC, ratio_change.SPEC, base_change.SPEC)
+}
 
 
 def spec(code: str) -> BusinessSpec:

@@ -162,7 +162,7 @@ def base_for_total(
     """The inverse of `total_for_base` over bases in whole 分.
 
     Many bases give the same amount; the one chosen is `prefer` (e.g. the person's current
-    base) brought into that range, by default total ÷ (unit ratio + personal ratio).
+    base) when it is one of them, else total ÷ (unit ratio + personal ratio) brought into range.
     The amount grows with the base, so a bisection over a narrow window finds the range:
     each part is within one rounding unit of base × ratio.
     """
@@ -185,8 +185,10 @@ def base_for_total(
         return BaseForTotal(total, None, below=amount(lowest - 1), above=amount(lowest))
     highest = _first_cents(amount, lowest, end, lambda a: a > total) - 1
     low, high = Decimal(lowest) * CENT, Decimal(highest) * CENT
-    wanted = prefer if prefer is not None else (total / rate).quantize(CENT)
-    return BaseForTotal(total, min(max(wanted, low), high), lowest=low, highest=high)
+    if prefer is not None and low <= prefer <= high:
+        return BaseForTotal(total, prefer, lowest=low, highest=high)
+    natural = (total / rate).quantize(CENT)
+    return BaseForTotal(total, min(max(natural, low), high), lowest=low, highest=high)
 
 
 def _first_cents(

@@ -113,11 +113,20 @@ def test_mixed_ratios_by_hand() -> None:
     assert (found.lowest, found.highest, found.base) == (D("4995.84"), D("5004.16"), D("5000.00"))
 
 
-def test_preferred_base_is_kept_or_brought_into_range() -> None:
+def test_preferred_base_is_kept_when_it_gives_the_amount() -> None:
     kept = base_for_total(D("1000"), D("0.12"), D("0.08"), R.HALF_UP_YUAN, prefer=D("5003.00"))
     assert kept.base == D("5003.00")
-    clamped = base_for_total(D("1000"), D("0.12"), D("0.08"), R.HALF_UP_YUAN, prefer=D("6000"))
-    assert clamped.base == D("5004.16")
+    other = base_for_total(D("1000"), D("0.12"), D("0.08"), R.HALF_UP_YUAN, prefer=D("6000"))
+    assert other.base == D("5000.00")  # 1000 ÷ 20 %
+
+
+def test_the_natural_base_is_brought_into_the_range() -> None:
+    # 见角进元 at 8 % + 8 %: 458 ÷ 16 % = 2862.50, inside [2850.63, 2863.12].
+    assert base_for_total(D("458"), EIGHT, EIGHT, R.CARRY_JIAO_TO_YUAN).base == D("2862.50")
+    # 见角进元 at 7 % + 5 %: 100 ÷ 12 % = 833.33 gives 58.33 → 59 and 41.67 → 42 = 101; the
+    # highest base giving 100 is 829.28: 58.0496 → 58.0 → 58 and 41.464 → 41.5 → 42.
+    found = base_for_total(D("100"), D("0.07"), D("0.05"), R.CARRY_JIAO_TO_YUAN)
+    assert (found.base, found.highest) == (D("829.28"), D("829.28"))
 
 
 def test_zero_total_and_bad_input() -> None:
