@@ -7,8 +7,10 @@ approved with no change (logged). Later issues add theirs in a module imported b
 """
 
 from fundserver.businesses import accounts as _accounts
+from fundserver.businesses import base_change as _base_change
+from fundserver.businesses import ratio_change as _ratio_change
 from fundserver.businesses.registry import Effect, EffectError, effect_for, register, registered
 
 __all__ = ["Effect", "EffectError", "effect_for", "register", "registered"]
 
-_BUILTIN_MODULES = (_accounts,)
+_BUILTIN_MODULES = (_accounts, _ratio_change, _base_change)
