@@ -12,6 +12,7 @@ import sys
 
 from app import __version__, paths
 from app.cli import (
+    adjust_cmds,
     argparse_zh,
     backup_cmds,
     business_cmds,
@@ -32,6 +33,7 @@ COMMAND_MODULES = (
     policy_cmds,
     unit_cmds,
     business_cmds,
+    adjust_cmds,  # after business_cmds: routes its validate/import for base-change
     session_cmds,
     sync_cmds,
     scan_cmds,

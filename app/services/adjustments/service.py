@@ -104,7 +104,12 @@ class BaseChangeService:
         cancelled: Callable[[], bool] | None = None,
     ) -> AdjustmentImport:
         """Replace the open list by the file's rows; BadInputError (nothing kept) if any is bad."""
-        result = self.validate(path, month, progress=progress, cancelled=cancelled)
+        return self.import_checked(
+            self.validate(path, month, progress=progress, cancelled=cancelled)
+        )
+
+    def import_checked(self, result: AdjustmentImport) -> AdjustmentImport:
+        """Store what `validate` gave; BadInputError naming the first problem if there is one."""
         if result.problems:
             first = result.problems[0]
             where = f"第 {first.row} 行" + (f"“{first.column}”" if first.column else "")
