@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.errors import AuthError
 from app.services import catalog
+from app.services.adjustments.service import BaseChangeService
 from app.services.api.client import CentreClient
 from app.services.attachments import AttachmentService
 from app.services.businesses import SPECS
@@ -23,6 +24,7 @@ from app.services.policy import CentrePolicy
 from app.services.scanning import Scanner, default_scanner
 from app.services.session import CentreSession
 from app.services.units import UnitInfo
+from app.views.adjustments.base_change_page import BaseChangePage, with_states_sentence
 from app.views.business.centre_records import CentreRecordsPanel
 from app.views.business.import_page import ImportPage
 from app.views.business.pending_page import PendingPage
@@ -98,7 +100,10 @@ class Pages:
         return make
 
     def _on_hub(
-        self, page: PendingPage | ImportPage, code: str, refresh: Callable[[], None]
+        self,
+        page: PendingPage | ImportPage | BaseChangePage,
+        code: str,
+        refresh: Callable[[], None],
     ) -> None:
         """The page's list follows the hub; its 全部提交 is published (the sync sends it now)."""
 
@@ -142,6 +147,20 @@ class Pages:
             page.imported.connect(lambda _count: self.refresh_single(code))
             page.list_changed.connect(lambda: self.refresh_single(code))
             self._on_hub(page, code, page.list.refresh)
+            return page
+
+        return self._for_unit(build)
+
+    def ratio_change_page(self) -> PageFactory:
+        single = self.pending_page("ratio-change")
+        return lambda: with_states_sentence(single())
+
+    def base_change_page(self) -> PageFactory:
+        def build(unit: UnitInfo) -> QWidget:
+            service = BaseChangeService(self.services.store, unit.id, self._policy(unit))
+            attachments = AttachmentService(self.services.store, unit.id)
+            page = BaseChangePage(service, attachments, self._policy(unit), scanner=self.scanner)
+            self._on_hub(page, "base-change", page.refresh)
             return page
 
         return self._for_unit(build)
@@ -193,4 +212,8 @@ def page_factories(
     )
     factories["open-account-batch"] = pages.import_page("open-account", "身份证批量开户模版")
     factories["open-account-query"] = pages.query_page("open-account-query")
+    factories["ratio-change"] = pages.ratio_change_page()
+    factories["ratio-change-query"] = pages.query_page("ratio-change-query")
+    factories["base-change"] = pages.base_change_page()
+    factories["base-change-query"] = pages.query_page("base-change-query")
     return factories
