@@ -33,10 +33,11 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    add = commands.add_parser("add", parents=[common], help="在清册中添加一条记录")
-    add.add_argument("business", choices=sorted(SPECS), metavar="BUSINESS", help="业务")
-    add.add_argument("values", nargs="*", metavar="项目=值", help="如 调整年月=2027-01")
-    add.set_defaults(handler=add_row)
+    if "add" not in commands.choices:  # the engine's generic `add` takes precedence when present
+        add = commands.add_parser("add", parents=[common], help="在清册中添加一条记录")
+        add.add_argument("business", choices=sorted(SPECS), metavar="BUSINESS", help="业务")
+        add.add_argument("values", nargs="*", metavar="项目=值", help="如 调整年月=2027-01")
+        add.set_defaults(handler=add_row)
 
     export = commands.add_parser("export", parents=[common], help="缴存职工数据导出")
     export.add_argument("business", choices=[BASE_CHANGE], metavar="BUSINESS", help="base-change")

@@ -45,14 +45,20 @@ def unit(capsys: pytest.CaptureFixture[str], services: AppServices) -> AppServic
 def test_add_a_ratio_change_by_labels(
     capsys: pytest.CaptureFixture[str], unit: AppServices
 ) -> None:
-    code, out, _ = cli(
+    code, _, err = cli(
         capsys, "add", "ratio-change", "调整年月=2027-01", "单位缴存比例=10%", "个人缴存比例=9%"
     )
-    assert code == 0 and "已添加到待提交的比例调整" in out and "单位缴存比例 0.1" in out
-    code, _, err = cli(capsys, "add", "ratio-change", "比例=10%")
-    assert code == 1 and "应写成 项目=值" in err and "调整年月" in err
-    code, _, err = cli(capsys, "add", "ratio-change", "调整年月=2026-09")
-    assert code == 1 and "请填写单位缴存比例" in err
+    assert code == 0, err
+    code, out, _ = cli(capsys, "pending", "list", "ratio-change", "--json")
+    values = json.loads(out)[0]["values"]
+    assert (values["effective_month"], values["unit_ratio"], values["personal_ratio"]) == (
+        "2027-01",
+        "0.1",
+        "0.09",
+    )
+    assert values["old_unit_ratio"] == "0.12"
+    code, out, err = cli(capsys, "add", "ratio-change", "调整年月=2026-09")
+    assert code == 1 and "单位缴存比例" in out + err
 
 
 def test_export_edit_validate_import_review(
