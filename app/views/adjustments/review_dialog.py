@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -31,15 +32,46 @@ HEADERS = (
     "变化",
 )
 NAMED = 20  # names listed in full; beyond, the count
+CHUNK = 2000  # rows handed to the view at a time
 DISPLAY, ALIGN = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class DifferenceModel(ListTableModel[DifferenceRow]):
-    """One row per person; money right-aligned; 变化 says 未变化 for a row that kept its base."""
+    """One row per person; money right-aligned; 变化 says 未变化 for a row that kept its base.
+
+    The view gets the rows a chunk at a time as it scrolls (canFetchMore / fetchMore, as
+    QFileSystemModel does): a reset with 100,000 rows made the header lay out every one of
+    them at once. `total` is how many there are; the summary above the table says it too.
+    """
 
     def __init__(self) -> None:
         super().__init__(HEADERS)
+        self.shown = 0
+
+    @property
+    def total(self) -> int:
+        return len(self._items)
+
+    def set_items(self, items: Iterable[DifferenceRow]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.shown = min(CHUNK, len(self._items))
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else self.shown
+
+    def canFetchMore(self, parent: Index) -> bool:  # noqa: N802
+        return not parent.isValid() and self.shown < len(self._items)
+
+    def fetchMore(self, parent: Index) -> None:  # noqa: N802
+        if not self.canFetchMore(parent):
+            return
+        more = min(self.shown + CHUNK, len(self._items))
+        self.beginInsertRows(QModelIndex(), self.shown, more - 1)
+        self.shown = more
+        self.endInsertRows()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # The view asks about eight roles per visible cell; the two shown are answered, the
