@@ -32,7 +32,7 @@ HEADERS = (
     "变化",
 )
 NAMED = 20  # names listed in full; beyond, the count
-CHUNK = 2000  # rows handed to the view at a time
+CHUNK = 500  # rows handed to the view at a time
 DISPLAY, ALIGN = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 

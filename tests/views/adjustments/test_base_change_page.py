@@ -118,7 +118,7 @@ def test_a_review_of_100000_rows_opens_without_stalling(qtbot: QtBot) -> None:
             dialog.table.scrollToBottom()
             qtbot.waitUntil(more_rows_than(dialog, before))
         qtbot.waitUntil(lambda: probe.ticks > 5)
-    assert dialog.model.rowCount() > 2000
+    assert dialog.model.rowCount() > 1500  # three fetches beyond the first 500
     last = dialog.model.index(dialog.model.rowCount() - 1, 0).data()
     assert last == f"{dialog.model.rowCount() - 1:08d}"
     assert probe.largest_gap < MAX_GAP, probe
