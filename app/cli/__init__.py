@@ -13,6 +13,7 @@ import sys
 from app import __version__, paths
 from app.cli import (
     add_cmds,
+    adjust_cmds,
     argparse_zh,
     backup_cmds,
     business_cmds,
@@ -36,6 +37,7 @@ COMMAND_MODULES = (
     unit_cmds,
     business_cmds,
     payment_cmds,
+    adjust_cmds,  # after business_cmds: routes its validate/import for base-change
     session_cmds,
     sync_cmds,
     scan_cmds,

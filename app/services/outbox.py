@@ -27,6 +27,7 @@ from app.models import Attachment, OutboxItem, Unit
 from app.models.base import utcnow
 from app.services.api.models import SubmissionPage, SubmissionRecord
 from app.services.engine.states import (
+    ACCEPTED,
     CENTRE_REVIEW_STATES,
     UploadState,
     accepts_centre_state,
@@ -42,6 +43,7 @@ from app.services.outbox_report import (
     waiting_note,
 )
 from app.services.roster import RosterService, SyncCounts, fetch_from
+from app.services.session import profile_dict
 from app.services.store import Store
 from app.services.versions import refusal_to_send
 
@@ -420,6 +422,26 @@ class OutboxSync:
         finally:
             api.close()
 
+    def pull_profile_after_base_change(self) -> None:
+        """The unit's profile again once a base change is approved: it puts new ratios in force."""
+        with self.store.session() as session:
+            approved = session.scalar(
+                select(OutboxItem.id).where(
+                    OutboxItem.unit_id == self.unit_id,
+                    OutboxItem.business == "base-change",
+                    OutboxItem.review_state.in_([s.value for s in ACCEPTED]),
+                )
+            )
+            if approved is None:
+                return
+        api = self.client_factory()
+        try:
+            profile = profile_dict(api.unit_profile())
+        finally:
+            api.close()
+        with self.store.session() as session:
+            session.get_one(Unit, self.unit_id).profile = profile
+
     def sync(
         self,
         progress: Progress | None = None,
@@ -443,6 +465,7 @@ class OutboxSync:
             report.reviews_updated = self.pull_reviews()
             if report.reviews_updated:
                 report.roster = self.pull_roster()
+                self.pull_profile_after_base_change()
         except (OfflineError, ServerError) as exc:
             report.pull_error = exc.message  # what arrived is kept; the next sync goes on
             return report

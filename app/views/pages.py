@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.errors import AuthError
 from app.services import catalog
+from app.services.adjustments.service import BaseChangeService
 from app.services.api.client import CentreClient
 from app.services.attachments import AttachmentService
 from app.services.businesses import SPECS
@@ -23,6 +24,7 @@ from app.services.roster import RosterService
 from app.services.scanning import Scanner, default_scanner
 from app.services.session import CentreSession
 from app.services.units import UnitInfo
+from app.views.adjustments.base_change_page import BaseChangePage, with_states_sentence
 from app.views.business.centre_records import CentreRecordsPanel
 from app.views.business.import_page import ImportPage
 from app.views.business.pending_page import PendingPage
@@ -100,7 +102,10 @@ class Pages:
         return make
 
     def _on_hub(
-        self, page: PendingPage | ImportPage, code: str, refresh: Callable[[], None]
+        self,
+        page: PendingPage | ImportPage | BaseChangePage,
+        code: str,
+        refresh: Callable[[], None],
     ) -> None:
         """The page's list follows the hub; its 全部提交 is published (the sync sends it now)."""
 
@@ -149,6 +154,20 @@ class Pages:
 
         return self._for_unit(build)
 
+    def ratio_change_page(self) -> PageFactory:
+        single = self.pending_page("ratio-change")
+        return lambda: with_states_sentence(single())
+
+    def base_change_page(self) -> PageFactory:
+        def build(unit: UnitInfo) -> QWidget:
+            service = BaseChangeService(self.services.store, unit.id, self._policy(unit))
+            attachments = AttachmentService(self.services.store, unit.id)
+            page = BaseChangePage(service, attachments, self._policy(unit), scanner=self.scanner)
+            self._on_hub(page, "base-change", page.refresh)
+            return page
+
+        return self._for_unit(build)
+
     def query_page(self, key: str) -> PageFactory:
         entry = catalog.entry(key)
 
@@ -187,6 +206,8 @@ CUSTOM_PAGES: dict[str, Callable[[Pages], PageFactory]] = {
     "remittance": payment_pages.remittance,
     "back-payment": payment_pages.back_payment,
     "assessment-query": payment_pages.assessment_query,
+    "ratio-change": Pages.ratio_change_page,
+    "base-change": Pages.base_change_page,
 }
 
 

@@ -9,8 +9,10 @@ approved with no change (logged). Later issues add theirs in a module imported b
 from fundserver.businesses import accounts as _accounts
 from fundserver.businesses import back_payment as _back_payment
 from fundserver.businesses import remittance as _remittance
+from fundserver.businesses import base_change as _base_change
+from fundserver.businesses import ratio_change as _ratio_change
 from fundserver.businesses.registry import Effect, EffectError, effect_for, register, registered
 
 __all__ = ["Effect", "EffectError", "effect_for", "register", "registered"]
 
-_BUILTIN_MODULES = (_accounts, _back_payment, _remittance)
+_BUILTIN_MODULES = (_accounts, _back_payment, _remittance, _ratio_change, _base_change)

@@ -107,11 +107,14 @@ def test_seal_then_unseal_change_the_status(
 def test_ratio_change_is_reviewed_then_used_by_a_base_change(
     client: TestClient, auth: dict[str, str], database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ratio = submit(client, auth, key="r", business="ratio-change", rows=[{"unit_ratio": "0.10"}])
+    change = {"effective_month": "2025-07", "unit_ratio": "0.10", "personal_ratio": "0.10"}
+    ratio = submit(client, auth, key="r", business="ratio-change", rows=[change])
     assert review(capsys, database_url, "approve", str(ratio.json()["id"]))[0] == 0
     detail = client.get(f"{API}/submissions/{ratio.json()['id']}", headers=auth).json()
     assert detail["state"] == "已复核"
-    base = submit(client, auth, key="b", business="base-change", rows=[{"account_no": "x"}])
+    person = _roster_since(client, auth, 0)["items"][0]
+    row = {"account_no": person["account_no"], "effective_month": "2025-07", "base": "5000"}
+    base = submit(client, auth, key="b", business="base-change", rows=[row])
     assert review(capsys, database_url, "approve", str(base.json()["id"]))[0] == 0
     detail = client.get(f"{API}/submissions/{ratio.json()['id']}", headers=auth).json()
     assert detail["state"] == "已使用"

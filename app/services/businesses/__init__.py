@@ -16,6 +16,8 @@ MODULES = (
     "unseal",
     "remittance",
     "back_payment",
+    "ratio_change",
+    "base_change",
 )
 
 

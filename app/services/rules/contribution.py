@@ -5,6 +5,7 @@ Each part is rounded on its own by the policy's method (PRODUCT.md); the sum is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -112,3 +113,92 @@ def require_contribution(
     if result.problems:
         raise BadInputError("；".join(result.problems), field="contribution")
     return result
+
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class BaseForTotal:
+    """The base a typed 月缴存额 comes from, or, when no base gives it, the nearest amounts."""
+
+    total: Decimal
+    base: Decimal | None  # None: no base (in whole 分) gives `total` under the rounding
+    lowest: Decimal | None = None  # every base in [lowest, highest] gives `total`
+    highest: Decimal | None = None
+    below: Decimal | None = None  # the nearest amounts a base can give, when none gives `total`
+    above: Decimal | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.base is not None
+
+    def problem(self, rounding: RoundingMethod) -> str:
+        """The refusal in Chinese, naming the nearest valid amounts ("" when there is a base)."""
+        if self.ok:
+            return ""
+        near = " 或 ".join(format_money(a) for a in (self.below, self.above) if a is not None)
+        return (
+            f"月缴存额 {format_money(self.total)} 无法由任何缴存基数按“{rounding.label}”算得，"
+            f"最接近的有效金额为 {near}"
+        )
+
+
+def total_for_base(
+    base: Decimal, unit_ratio: Decimal, personal_ratio: Decimal, rounding: RoundingMethod
+) -> Decimal:
+    """月缴存额 of a base: the two parts rounded on their own, then added."""
+    return part_amount(base, unit_ratio, rounding) + part_amount(base, personal_ratio, rounding)
+
+
+def base_for_total(
+    total: Decimal,
+    unit_ratio: Decimal,
+    personal_ratio: Decimal,
+    rounding: RoundingMethod,
+    *,
+    prefer: Decimal | None = None,
+) -> BaseForTotal:
+    """The inverse of `total_for_base` over bases in whole 分.
+
+    Many bases give the same amount; the one chosen is `prefer` (e.g. the person's current
+    base) when it is one of them, else total ÷ (unit ratio + personal ratio) brought into range.
+    The amount grows with the base, so a bisection over a narrow window finds the range:
+    each part is within one rounding unit of base × ratio.
+    """
+    total = _require_decimal(total, "月缴存额")
+    rate = _require_decimal(unit_ratio, "单位缴存比例") + _require_decimal(
+        personal_ratio, "个人缴存比例"
+    )
+    if rate == 0:
+        raise BadInputError("缴存比例均为 0，无法由月缴存额推算缴存基数")
+
+    def amount(cents: int) -> Decimal:
+        return total_for_base(Decimal(cents) * CENT, unit_ratio, personal_ratio, rounding)
+
+    slack = 2 * rounding.unit
+    start = max(int((total - slack) / rate / CENT) - 1, 0)
+    end = int((total + slack) / rate / CENT) + 2
+    lowest = _first_cents(amount, start, end, lambda a: a >= total)
+    if amount(lowest) != total:
+        # amount(0) is 0 and total ≥ 0, so a miss is never at 0: one 分 less gives the amount below.
+        return BaseForTotal(total, None, below=amount(lowest - 1), above=amount(lowest))
+    highest = _first_cents(amount, lowest, end, lambda a: a > total) - 1
+    low, high = Decimal(lowest) * CENT, Decimal(highest) * CENT
+    if prefer is not None and low <= prefer <= high:
+        return BaseForTotal(total, prefer, lowest=low, highest=high)
+    natural = (total / rate).quantize(CENT)
+    return BaseForTotal(total, min(max(natural, low), high), lowest=low, highest=high)
+
+
+def _first_cents(
+    amount: Callable[[int], Decimal], start: int, end: int, reached: Callable[[Decimal], bool]
+) -> int:
+    """The smallest n in [start, end] with reached(amount(n)); `end` is known to reach it."""
+    while start < end:
+        middle = (start + end) // 2
+        if reached(amount(middle)):
+            end = middle
+        else:
+            start = middle + 1
+    return start

@@ -76,6 +76,27 @@ class RoundingMethod(StrEnum):
         step = amount.quantize(first_step, rounding=ROUND_HALF_UP)
         return step.quantize(unit, rounding=ROUND_CEILING)
 
+    def preimage(self, rounded: Decimal) -> tuple[Decimal, Decimal] | None:
+        """The exact amounts this method rounds to `rounded`: [low, high), or None if none do.
+
+        The inverse the base adjustment needs (an amount typed by the clerk → the bases that
+        give it). None when `rounded` is negative or not a whole multiple of the unit.
+        """
+        if not isinstance(rounded, Decimal):
+            raise TypeError(f"rounding needs a Decimal, got {type(rounded).__name__}")
+        unit, first_step = _RULES[self]
+        if not rounded.is_finite() or rounded < 0 or rounded % unit != 0:
+            return None
+        if first_step is not None:
+            # 见X进Y: the half-up step lands in (rounded − unit, rounded], a multiple of the
+            # smaller unit; each step is reached from [step − small/2, step + small/2).
+            low, high = rounded - unit + first_step / 2, rounded + first_step / 2
+        elif self.value.startswith("down_"):
+            low, high = rounded, rounded + unit
+        else:
+            low, high = rounded - unit / 2, rounded + unit / 2
+        return max(low, Decimal(0)), high
+
 
 _LABELS: dict[RoundingMethod, str] = {
     RoundingMethod.HALF_UP_FEN: "四舍五入到分",

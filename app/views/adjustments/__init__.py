@@ -1,0 +1,1 @@
+"""缴存基数调整's page and its difference review."""

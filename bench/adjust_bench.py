@@ -1,0 +1,138 @@
+"""缴存基数调整: export and re-import of 10,000 and 100,000 employees, each stage timed.
+
+    .venv/bin/python bench/adjust_bench.py [--rows 10000 100000]
+
+For each size, a unit whose roster holds that many people (tests/big_roster.py: seeded, one in
+ten 封存) is exported; the edited file (every paying employee with a new 调整后缴存基数, written
+as a clerk's program saves it) is read back. Printed, each beside its bare comparison:
+  export    BaseChangeService.export  vs openpyxl write-only writing the same cells bare
+  parse     read_table of the edited file (calamine + header matching + cell normalisation)
+  check     parse + every row's rules (roster lookup, amounts, limits)
+  store     the rows into the pending list (the engine checks each row again, one transaction)
+  review    the difference review of the stored list
+  import    check + store, vs python-calamine's bare parse of the same file
+Targets (issue 11): export of 10,000 ≤ 1.5 × the bare write; import of 10,000 ≤ 3 × the bare
+parse. No assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+import python_calamine as calamine
+from openpyxl import Workbook
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app.models import Unit  # noqa: E402
+from app.services.adjustments.export import HEADER_ROW, HEADERS  # noqa: E402
+from app.services.adjustments.importer import TABLE  # noqa: E402
+from app.services.adjustments.service import BaseChangeService  # noqa: E402
+from app.services.policy import load_default  # noqa: E402
+from app.services.spreadsheet.reader import read_table  # noqa: E402
+from app.services.store import Store  # noqa: E402
+from tests import big_roster  # noqa: E402
+
+T = TypeVar("T")
+
+
+def timed(fn: Callable[[], T]) -> tuple[float, T]:
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
+
+
+def bare_write(path: Path, rows: list[list[Any]]) -> None:
+    """openpyxl write-only, the same cells, no styles, no protection, no second sheet."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("缴存职工")
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+def edited(source: Path, target: Path) -> None:
+    """The export as a clerk saves it back: every paying employee with a new base (+5 %)."""
+    sheet = calamine.load_workbook(str(source)).get_sheet_by_name("缴存职工").to_python()
+    book = Workbook(write_only=True)
+    out = book.create_sheet("缴存职工")
+    for index, row in enumerate(sheet, 1):
+        cells = list(row)
+        if index > HEADER_ROW and cells[3] != "":
+            cells[7] = float(Decimal(str(cells[3])) * Decimal("1.05"))
+        out.append(cells)
+    book.save(target)
+
+
+def run(rows: int, folder: Path) -> None:
+    roster = big_roster.build(folder / f"store-{rows}.sqlite", count=rows)
+    store = Store.open(roster.path)
+    with store.session() as session:
+        session.get_one(Unit, roster.unit_id).profile = {
+            "unit_ratio": "0.12",
+            "personal_ratio": "0.12",
+            "paid_to": "2026-05",
+        }
+    policy = load_default()
+    service = BaseChangeService(store, roster.unit_id, lambda: policy)
+    exported = folder / f"export-{rows}.xlsx"
+    export_s, result = timed(lambda: service.export(exported))
+    cells = [["x"], ["y"], list(HEADERS)] + [
+        [
+            f"{n:08d}",
+            "王伟",
+            "410202199001011234",
+            *(Decimal(v) for v in ("5000.00", "600", "600", "1200")),
+            None,
+            None,
+        ]
+        for n in range(result.count)
+    ]
+    bare_write_s, _ = timed(lambda: bare_write(folder / f"bare-{rows}.xlsx", cells))
+    back = folder / f"edited-{rows}.xlsx"
+    edited(exported, back)
+    bare_parse_s, _ = timed(
+        lambda: calamine.load_workbook(str(back)).get_sheet_by_name("缴存职工").to_python()
+    )
+    parse_s, _ = timed(lambda: read_table(back, TABLE))
+    check_s, checked = timed(lambda: service.validate(back))
+    store_s, _ = timed(lambda: service.import_checked(checked))
+    review_s, review = timed(lambda: service.review())
+    store.close()
+    print(f"\n{rows:,} people in the roster, {result.count:,} paying (exported)")
+    print(
+        f"  export   {export_s:7.2f} s   bare openpyxl write-only {bare_write_s:6.2f} s"
+        f"   {export_s / bare_write_s:5.1f}×  (≤ 1.5× at 10,000)"
+    )
+    print(
+        f"  parse    {parse_s:7.2f} s   bare calamine parse      {bare_parse_s:6.2f} s"
+        f"   {parse_s / bare_parse_s:5.1f}×"
+    )
+    print(f"  check    {check_s:7.2f} s   (parse + every row's rules; {len(checked.rows):,} rows)")
+    print(f"  store    {store_s:7.2f} s")
+    print(f"  review   {review_s:7.2f} s   ({review.changed:,} changed)")
+    total = check_s + store_s
+    print(
+        f"  import   {total:7.2f} s   bare calamine parse      {bare_parse_s:6.2f} s"
+        f"   {total / bare_parse_s:5.1f}×  (≤ 3× at 10,000)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="adjust-bench-") as tmp:
+        for rows in args.rows:
+            run(rows, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
