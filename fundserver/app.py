@@ -16,7 +16,15 @@ from fundserver.deps import ServerState
 from fundserver.errors import install_error_handlers
 from fundserver.limits import BodyGate
 from fundserver.policy import load_policy
-from fundserver.routes import attachments, auth, centre, client_version, roster, submissions
+from fundserver.routes import (
+    attachments,
+    auth,
+    centre,
+    client_version,
+    records,
+    roster,
+    submissions,
+)
 from fundserver.schemas import ClientVersions
 from fundserver.security import AuthSettings
 
@@ -66,6 +74,6 @@ def create_app(
     app.state.engine = engine
     install_error_handlers(app)
     app.add_middleware(BodyGate)
-    for module in (auth, centre, roster, attachments, submissions, client_version):
+    for module in (auth, centre, roster, attachments, records, submissions, client_version):
         app.include_router(module.router, prefix=API_PREFIX)
     return app
