@@ -117,6 +117,12 @@ def create_submission(
     _check_attachments(session, unit, body.attachments)
     problems = check_rows(state, session, unit, body.business, body.rows)
     if problems:
+        # A resend of this key may have been recorded meanwhile, and its rows now conflict
+        # with themselves as "already pending": that is a replay, not a refusal.
+        session.rollback()
+        existing = _by_key(session, unit, key)
+        if existing is not None:
+            return _replay(existing, request_hash, response)
         raise refuse_rows(problems)
     now = utcnow()
     row = Submission(
