@@ -12,10 +12,11 @@ from app.services import catalog
 from app.services.api.client import CentreClient
 from app.services.attachments import AttachmentService
 from app.services.businesses import SPECS
+from app.services.businesses.transfer import transfer_fill
 from app.services.changes import Changes
 from app.services.context import AppServices
 from app.services.engine.centre_check import open_account_check
-from app.services.engine.centre_records import CentreRecords
+from app.services.engine.centre_records import OPENINGS, CentreRecords, RecordKind
 from app.services.engine.history import SubmissionHistory
 from app.services.engine.pending import PendingLists
 from app.services.outbox import requeue_failed
@@ -73,8 +74,14 @@ class Pages:
 
     def _pending(self, unit: UnitInfo, code: str) -> PendingLists:
         check = open_account_check(self._client(unit)) if code == "open-account" else None
+        fill = transfer_fill(self._client(unit)) if code == "transfer" else None
         return PendingLists(
-            self.services.store, SPECS[code], unit.id, self._policy(unit), centre_check=check
+            self.services.store,
+            SPECS[code],
+            unit.id,
+            self._policy(unit),
+            centre_check=check,
+            centre_fill=fill,
         )
 
     def _client(self, unit: UnitInfo) -> Callable[[], CentreClient]:
@@ -161,10 +168,10 @@ class Pages:
                 return again
 
             history = SubmissionHistory(self.services.store, unit.id)
-            centre = None
-            if "open-account" in entry.businesses:  # the centre's records of every opening
-                records = CentreRecords(self.services.store, unit.id, self._client(unit))
-                centre = CentreRecordsPanel(records)
+            records = CentreRecords(
+                self.services.store, unit.id, self._client(unit), record_kind(entry)
+            )
+            centre = CentreRecordsPanel(records, reopen=reopen)
             return QueryPage(
                 entry.label,
                 history,
@@ -176,6 +183,13 @@ class Pages:
             )
 
         return self._for_unit(build)
+
+
+def record_kind(entry: catalog.MenuEntry) -> RecordKind:
+    """What a query page's 中心记录 tab lists: every opening, or the rows of its businesses."""
+    if "open-account" in entry.businesses:
+        return OPENINGS
+    return RecordKind.rows_of(entry.label.removesuffix("查询"), entry.businesses)
 
 
 def page_factories(
@@ -193,4 +207,8 @@ def page_factories(
     )
     factories["open-account-batch"] = pages.import_page("open-account", "身份证批量开户模版")
     factories["open-account-query"] = pages.query_page("open-account-query")
+    factories["transfer"] = pages.pending_page("transfer", template_title="内部转移模版")
+    for key in ("seal-query", "transfer-query"):  # once every business they list is here
+        if all(code in SPECS for code in catalog.entry(key).businesses):
+            factories[key] = pages.query_page(key)
     return factories

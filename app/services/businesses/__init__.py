@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from app.services.businesses import open_account
+from app.services.businesses import open_account, transfer
 from app.services.engine.spec import BusinessSpec
 
-SPECS: dict[str, BusinessSpec] = {spec.code: spec for spec in (open_account.SPEC,)}
+SPECS: dict[str, BusinessSpec] = {spec.code: spec for spec in (open_account.SPEC, transfer.SPEC)}
 
 
 def spec(code: str) -> BusinessSpec:

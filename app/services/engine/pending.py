@@ -103,6 +103,7 @@ class PendingLists:
         policy: Callable[[], CentrePolicy],
         today: Callable[[], date] = date.today,
         centre_check: CentreCheck | None = None,
+        centre_fill: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None,
     ) -> None:
         self.store = store
         self.spec = spec
@@ -111,6 +112,9 @@ class PendingLists:
         self._today = today
         # What the centre knows and the local rules cannot (e.g. an account open elsewhere).
         self.centre_check = centre_check
+        # Asked before a row typed in is stored, once its local rules pass: what only the centre
+        # knows (内部转移: the 转出单位). Raises a KnownError (offline, refused): nothing stored.
+        self.centre_fill = centre_fill
 
     # --- reading ---------------------------------------------------------------------------
     def _open_list(self, session: Session) -> PendingList:
@@ -226,7 +230,15 @@ class PendingLists:
     # --- writing ---------------------------------------------------------------------------
     def add(self, raw: Mapping[str, Any], *, source: str = "单笔录入") -> RowView:
         """Check and add one row; RowInvalidError (nothing stored) if it breaks a rule."""
-        return self.add_many([(raw, source)])[0]
+        return self.add_many([(self._filled(raw), source)])[0]
+
+    def _filled(self, raw: Mapping[str, Any], row_id: int | None = None) -> Mapping[str, Any]:
+        if self.centre_fill is None:
+            return raw
+        local = self.check(raw, row_id=row_id)
+        if not local.ok:
+            raise RowInvalidError(local.errors)
+        return self.centre_fill(local.values)
 
     def add_many(
         self,
@@ -328,6 +340,7 @@ class PendingLists:
         return {key_field: f"{label} {values[key_field]} 已在{self.spec.list_name}中"}
 
     def update(self, row_id: int, raw: Mapping[str, Any]) -> RowView:
+        raw = self._filled(raw, row_id)
         with self.store.session() as session:
             row = self._row(session, row_id)
             result = check_row(
