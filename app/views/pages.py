@@ -17,6 +17,7 @@ from app.services.changes import Changes
 from app.services.context import AppServices
 from app.services.engine.centre_check import open_account_check
 from app.services.engine.centre_records import OPENINGS, CentreRecords, RecordKind
+from app.services.engine.centre_rows import centre_rows_check
 from app.services.engine.history import SubmissionHistory
 from app.services.engine.pending import PendingLists
 from app.services.outbox import requeue_failed
@@ -75,7 +76,7 @@ class Pages:
     def _pending(self, unit: UnitInfo, code: str) -> PendingLists:
         check = open_account_check(self._client(unit)) if code == "open-account" else None
         fill = transfer_fill(self._client(unit)) if code == "transfer" else None
-        return PendingLists(
+        pending = PendingLists(
             self.services.store,
             SPECS[code],
             unit.id,
@@ -83,6 +84,9 @@ class Pages:
             centre_check=check,
             centre_fill=fill,
         )
+        if code == "transfer":  # the centre's own row checks before 转移 (全部提交)
+            pending.centre_check = centre_rows_check(self._client(unit), code, pending.rows)
+        return pending
 
     def _client(self, unit: UnitInfo) -> Callable[[], CentreClient]:
         """The centre's client for the unit, asked for at each use (the login may change)."""

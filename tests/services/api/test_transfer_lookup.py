@@ -14,6 +14,7 @@ from app.services.api.tokens import TokenPair
 from app.services.businesses import SPECS
 from app.services.businesses.transfer import TransferLookupSource, transfer_fill
 from app.services.context import AppServices
+from app.services.engine.centre_rows import centre_rows_check
 from app.services.engine.pending import PendingLists, RowInvalidError
 from fundserver.demo import DEMO_PASSWORD, DEMO_UNIT_CODE
 
@@ -96,3 +97,23 @@ def test_a_row_the_local_rules_refuse_is_not_asked_about(services: AppServices) 
     with pytest.raises(RowInvalidError) as refused:
         transfers.add({"name": "张三", "id_number": "123"})
     assert "id_number" in refused.value.errors and asked == []
+
+
+def test_before_transfer_the_centre_marks_a_person_pending_elsewhere(
+    services: AppServices, client: CentreClient, centre_url: str
+) -> None:
+    client.login(DEMO_UNIT_CODE, DEMO_PASSWORD)
+    transfers = _transfers(services, lambda: nullcontext(client))
+    transfers.centre_check = centre_rows_check(
+        lambda: nullcontext(client), "transfer", transfers.rows
+    )
+    sealed = _people(centre_url, "100002", "封存")[0]
+    transfers.add({"name": sealed.name, "id_number": sealed.id_number})
+    assert [r.errors for r in transfers.recheck()] == [{}]
+
+    with CentreClient(centre_url, token_store=MemoryTokenStore()) as other:
+        other.login("100003", DEMO_PASSWORD)
+        row = {"name": sealed.name, "id_number": sealed.id_number, "month": "2025-06"}
+        other.submit("transfer", [row], [], "elsewhere")
+    [marked] = transfers.recheck()
+    assert "已在待审核的内部转移申报" in marked.errors["id_number"]
