@@ -141,6 +141,7 @@ def _move(session: Session, unit: Unit, person: Person, month: str) -> dict[str,
     return {
         "account_no": person.account_no,
         "name": person.name,
+        "id_number": person.id_number,  # the new unit's own employee now; matches the row
         "from_unit_code": old.unit_code if old else "",
         "from_unit_name": old.name if old else "",
         "month": month,

@@ -108,9 +108,15 @@ def _row_outcome(submission: Submission, number: int) -> tuple[str, str | None]:
 
 
 def _result_person(submission: Submission, row: dict[str, Any]) -> dict[str, Any]:
-    wanted = {str(row.get("account_no") or ""), str(row.get("name") or "")} - {""}
+    """What approval gave back for this row: matched by 个人账号, else by 证件号码."""
+    account_no = str(row.get("account_no") or "").strip()
+    id_number = str(row.get("id_number") or "").strip().upper()
     for person in (submission.result or {}).get("persons") or []:
-        if isinstance(person, dict) and wanted & {person.get("account_no"), person.get("name")}:
+        if not isinstance(person, dict):
+            continue
+        if (account_no and person.get("account_no") == account_no) or (
+            id_number and str(person.get("id_number") or "").upper() == id_number
+        ):
             return person
     return {}
 

@@ -317,3 +317,20 @@ def test_reviewer_reads_a_transfer_and_finds_it_by_json(
     assert "内部转移" in out and "待审核" in out
     assert f"第 1 行  姓名 {person.name}" in out and "转出单位 开封市汴梁食品有限公司" in out
     assert "年月 2025-06" in out
+
+
+def test_records_tell_apart_two_transferred_people_of_one_name(
+    client: TestClient,
+    auth: dict[str, str],
+    sessions: Session,
+    database_url: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    first, second = _people(sessions, "100002", "封存")[:2]
+    second.name = first.name  # 同名不同人
+    sessions.commit()
+    rows = [_transfer_row(first), _transfer_row(second)]
+    created = submit(client, auth, business="transfer", rows=rows).json()
+    assert review(capsys, database_url, "approve", str(created["id"]))[0] == 0
+    items = client.get(f"{API}/records", params={"business": "transfer"}, headers=auth).json()
+    assert [i["account_no"] for i in items["items"]] == [first.account_no, second.account_no]
