@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -31,6 +31,16 @@ def mask_id(id_number: str) -> str:
     if len(id_number) <= 8:
         return "*" * len(id_number)
     return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+
+
+# The centre's clock is Beijing time (UTC+8, no summer time): at 02:00 on the 1st in Kaifeng
+# it is already the new month there, though UTC still says the old one.
+CENTRE_UTC_OFFSET = timedelta(hours=8)
+
+
+def centre_today(now_utc: datetime) -> date:
+    """The centre's date for a naive UTC time (the server's clock)."""
+    return (now_utc + CENTRE_UTC_OFFSET).date()
 
 
 def this_month(today: date) -> str:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from fundserver.businesses import CheckContext, RowProblem, check_for
-from fundserver.businesses.people import BUSINESS_NAMES, mask_id
+from fundserver.businesses.people import BUSINESS_NAMES, centre_today, mask_id
 from fundserver.db import Submission, Unit
 from fundserver.deps import SessionDep, StateDep, UnitDep
 from fundserver.errors import ERROR_RESPONSES, ApiError
@@ -48,7 +48,7 @@ def check_rows(
     check = check_for(business)
     if check is None:
         return []
-    context = CheckContext(session, unit, state.clock().date(), state.policy)
+    context = CheckContext(session, unit, centre_today(state.clock()), state.policy)
     return check(context, rows)
 
 

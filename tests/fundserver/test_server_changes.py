@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from fs_helpers import API, error_of, login
+from fs_helpers import API, FakeClock, error_of, login
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_server_review import review
@@ -334,3 +335,14 @@ def test_records_tell_apart_two_transferred_people_of_one_name(
     assert review(capsys, database_url, "approve", str(created["id"]))[0] == 0
     items = client.get(f"{API}/records", params={"business": "transfer"}, headers=auth).json()
     assert [i["account_no"] for i in items["items"]] == [first.account_no, second.account_no]
+
+
+def test_the_month_is_the_centres_beijing_month_not_utcs(
+    client: TestClient, sessions: Session, clock: FakeClock
+) -> None:
+    clock.now = datetime(2025, 6, 30, 20, 0)  # 2025-07-01 04:00 in Kaifeng
+    auth = login(client)
+    person = _people(sessions, "100001", "正常")[0]
+    assert _check(client, auth, "seal", [_seal_row(person, month="2025-07")]) == []
+    problems = _check(client, auth, "seal", [_seal_row(person, month="2025-08")])
+    assert "晚于本月（2025-07）" in problems[0][2]
