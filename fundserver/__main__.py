@@ -115,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     after.add_argument("--database", default=argparse.SUPPRESS, help="SQLAlchemy URL")
     listing = actions.add_parser("list", help="列出申报", parents=[after])
     listing.add_argument("--state", help="只列此状态（待审核 / pending …）")
-    listing.add_argument("--json", action="store_true")
+    listing.add_argument("--business", help="只列此业务（seal / unseal / transfer …）")
+    listing.add_argument("--json", action="store_true", help="以 JSON 输出（供脚本查找申报编号）")
     for name, helptext in (("show", "查看一笔申报"), ("approve", "审核通过"), ("reject", "退回")):
         action = actions.add_parser(name, help=helptext, parents=[after])
         action.add_argument("id", type=int)

@@ -22,6 +22,7 @@ from fundserver.routes import (
     centre,
     client_version,
     payments,
+    records,
     roster,
     submissions,
 )
@@ -74,6 +75,15 @@ def create_app(
     app.state.engine = engine
     install_error_handlers(app)
     app.add_middleware(BodyGate)
-    for module in (auth, centre, roster, attachments, submissions, client_version, payments):
+    for module in (
+        auth,
+        centre,
+        roster,
+        attachments,
+        records,
+        submissions,
+        client_version,
+        payments,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

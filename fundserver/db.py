@@ -88,6 +88,23 @@ class Person(Base):
     opened_on: Mapped[date] = mapped_column(Date)
     paid_to: Mapped[str] = mapped_column(String(7))
     version: Mapped[int] = mapped_column(Integer, index=True)
+    # The month the account last changed state (封存年月, 启封年月, 转入年月); None for old data.
+    status_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+
+
+class RosterDeparture(Base):
+    """A person who left a unit's roster (内部转移 out): the unit's delta sync removes them.
+
+    `record` is the person as the unit last saw them; `version` is a roster version, so the
+    departure comes in the same delta stream as the people who changed.
+    """
+
+    __tablename__ = "roster_departures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    account_no: Mapped[str] = mapped_column(String(32))
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, index=True)
 
 
 class Token(Base):
@@ -196,7 +213,10 @@ def make_engine(database_url: str) -> Engine:
 
 # Columns added after the first release: create_all makes missing tables, not missing columns,
 # so a database made by an older fundserver (a demo centre.db) gets them here (all nullable).
-_ADDED_COLUMNS = {"tokens": {"family": "VARCHAR(32)", "rotated_at": "TIMESTAMP"}}
+_ADDED_COLUMNS = {
+    "tokens": {"family": "VARCHAR(32)", "rotated_at": "TIMESTAMP"},
+    "persons": {"status_month": "VARCHAR(7)"},
+}
 
 
 def _add_new_columns(engine: Engine) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
-from fundserver.businesses.accounts import new_account_no, previous_month
+from fundserver.businesses.accounts import new_account_no, next_month, previous_month
 from fundserver.db import ROSTER_COUNTER, Person, Unit, next_value
 from fundserver.security import hash_password
 
@@ -168,6 +168,8 @@ def _person(
         opened_on=opened,
         paid_to=paid_to,
         version=next_value(session, ROSTER_COUNTER),
+        # Sealed the month after the last one paid: 启封 and 内部转移 may not date before it.
+        status_month=None if status == "正常" else next_month(paid_to),
     )
 
 

@@ -99,6 +99,9 @@ class RosterPerson(BaseModel):
     opened_on: str
     paid_to: str
     version: int
+    deleted: bool = Field(
+        default=False, description="为真时此人已转出本单位（内部转移），客户端应将其移出名册"
+    )
 
 
 class RosterPage(BaseModel):
@@ -115,6 +118,9 @@ class PersonLookup(BaseModel):
     unit_name: str
     account_no: str | None = Field(description="仅当此人属于本单位时返回")
     in_own_unit: bool
+    transfer_refusal: str | None = Field(
+        default=None, description="不能转入本单位的原因（如账户不是封存状态）；为空即可以转移"
+    )
 
 
 class AttachmentInfo(BaseModel):

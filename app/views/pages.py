@@ -15,7 +15,8 @@ from app.services.attachments import AttachmentService
 from app.services.businesses import SPECS
 from app.services.changes import Changes
 from app.services.context import AppServices
-from app.services.engine.centre_records import CentreRecords
+from app.services.engine.centre_records import OPENINGS, CentreRecords, RecordKind
+from app.services.engine.centre_rows import centre_rows_check
 from app.services.engine.history import SubmissionHistory
 from app.services.engine.pending import BusinessList
 from app.services.outbox import requeue_failed
@@ -76,10 +77,18 @@ class Pages:
 
     def _pending(self, unit: UnitInfo, code: str) -> BusinessList:
         spec = SPECS[code]
-        check = spec.centre_check(self._client(unit)) if spec.centre_check else None
-        return BusinessList(
-            self.services.store, spec, unit.id, self._policy(unit), centre_check=check
+        client = self._client(unit)
+        pending = BusinessList(
+            self.services.store,
+            spec,
+            unit.id,
+            self._policy(unit),
+            centre_check=spec.centre_check(client) if spec.centre_check else None,
+            centre_fill=spec.centre_fill(client) if spec.centre_fill else None,
         )
+        if spec.centre_row_checks:  # the centre's own row checks before 全部提交
+            pending.centre_check = centre_rows_check(client, code, pending.rows, spec.row_key or "")
+        return pending
 
     def _client(self, unit: UnitInfo) -> Callable[[], CentreClient]:
         """The centre's client for the unit, asked for at each use (the login may change)."""
@@ -183,10 +192,10 @@ class Pages:
                 return again
 
             history = SubmissionHistory(self.services.store, unit.id)
-            centre = None
-            if "open-account" in entry.businesses:  # the centre's records of every opening
-                records = CentreRecords(self.services.store, unit.id, self._client(unit))
-                centre = CentreRecordsPanel(records)
+            records = CentreRecords(
+                self.services.store, unit.id, self._client(unit), record_kind(entry)
+            )
+            centre = CentreRecordsPanel(records, reopen=reopen)
             return QueryPage(
                 entry.label,
                 history,
@@ -227,6 +236,13 @@ def _factory(pages: Pages, entry: catalog.MenuEntry) -> PageFactory:
     )
 
 
+def record_kind(entry: catalog.MenuEntry) -> RecordKind:
+    """What a query page's 中心记录 tab lists: every opening, or the rows of its businesses."""
+    if "open-account" in entry.businesses:
+        return OPENINGS
+    return RecordKind.rows_of(entry.label.removesuffix("查询"), entry.businesses)
+
+
 def page_factories(
     services: AppServices, hub: ChangeHub | None = None, session: CentreSession | None = None
 ) -> PageFactories:
@@ -241,4 +257,14 @@ def page_factories(
     for entry in catalog.all_entries():
         if entry.key in CUSTOM_PAGES or all(code in SPECS for code in entry.businesses):
             factories[entry.key] = _factory(pages, entry)
+
+    factories["open-account"] = pages.pending_page(
+        "open-account", template_title="身份证批量开户模版", batch_entry="open-account-batch"
+    )
+    factories["open-account-batch"] = pages.import_page("open-account", "身份证批量开户模版")
+    factories["open-account-query"] = pages.query_page("open-account-query")
+    factories["transfer"] = pages.pending_page("transfer", template_title="内部转移模版")
+    for key in ("seal-query", "transfer-query"):  # once every business they list is here
+        if all(code in SPECS for code in catalog.entry(key).businesses):
+            factories[key] = pages.query_page(key)
     return factories

@@ -1,4 +1,4 @@
-"""Approval effects on personal accounts: 个人开户, 封存, 启封."""
+"""The approval effect of 个人开户 (封存 / 启封 are in seal.py, 内部转移 in transfer.py)."""
 
 from __future__ import annotations
 
@@ -107,45 +107,3 @@ def open_accounts(session: Session, submission: Submission) -> dict[str, Any]:
             {"name": p.name, "id_number": p.id_number, "account_no": p.account_no} for p in people
         ]
     }
-
-
-def _find_in_unit(session: Session, unit_id: int, row: dict[str, Any], index: int) -> Person:
-    query = select(Person).where(Person.unit_id == unit_id)
-    if row.get("account_no"):
-        query = query.where(Person.account_no == str(row["account_no"]).strip())
-    elif row.get("id_number"):
-        query = query.where(Person.id_number == str(row["id_number"]).strip().upper())
-    else:
-        raise EffectError(f"第 {index} 行缺少个人账号或证件号码")
-    person = session.scalar(query.order_by(Person.version.desc()))
-    if person is None:
-        raise EffectError(f"第 {index} 行的职工不在本单位")
-    return person
-
-
-def _change_status(
-    session: Session, submission: Submission, before: str, after: str
-) -> dict[str, Any]:
-    changed = []
-    for index, row in enumerate(submission.rows, 1):
-        person = _find_in_unit(session, submission.unit_id, row, index)
-        if person.status != before:
-            raise EffectError(
-                f"第 {index} 行 {person.name} 的账户状态为{person.status}，应为{before}"
-            )
-        person.status = after
-        person.version = next_value(session, ROSTER_COUNTER)
-        changed.append({"account_no": person.account_no, "status": after})
-    return {"persons": changed}
-
-
-@register("seal")
-def seal(session: Session, submission: Submission) -> dict[str, Any]:
-    """正常 → 封存."""
-    return _change_status(session, submission, "正常", "封存")
-
-
-@register("unseal")
-def unseal(session: Session, submission: Submission) -> dict[str, Any]:
-    """封存 → 正常."""
-    return _change_status(session, submission, "封存", "正常")

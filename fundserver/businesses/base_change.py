@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fundserver.businesses.accounts import _decimal, _find_in_unit
+from fundserver.businesses.accounts import _decimal
+from fundserver.businesses.people import person_in_unit
 from fundserver.businesses.ratio_change import _month, checked_change, waiting_change
 from fundserver.businesses.registry import EffectError, register
 from fundserver.db import ROSTER_COUNTER, Submission, Unit, next_value
@@ -29,7 +30,7 @@ def _ratios_in_force(session: Session, unit: Unit) -> tuple[Decimal, Decimal, st
 def _apply_row(
     session: Session, unit: Unit, row: dict[str, Any], index: int, ratios: tuple[Decimal, Decimal]
 ) -> dict[str, Any]:
-    person = _find_in_unit(session, unit.id, row, index)
+    person = person_in_unit(session, unit.id, row, index)
     if person.status != "正常":
         raise EffectError(f"第 {index} 行 {person.name} 的账户状态为{person.status}，应为正常")
     month = _month(row.get("effective_month"), index)

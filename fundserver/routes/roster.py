@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundserver.db import LookupAudit, Person, Unit
+from fundserver.businesses.transfer import centre_person, refusal
+from fundserver.db import LookupAudit, Person, RosterDeparture, Unit
 from fundserver.deps import SessionDep, StateDep, UnitDep
 from fundserver.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from fundserver.policy import round_amount, rounding_method
@@ -59,25 +61,78 @@ def roster(
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     page_size: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> RosterPage:
-    """本单位职工名册，按 version 升序分页；has_more 为假时 version 即下次同步的 since。"""
-    query = (
+    """本单位职工名册，按 version 升序分页；has_more 为假时 version 即下次同步的 since。
+
+    转出本单位的职工（内部转移）以 deleted = true 出现一次，客户端应将其移出名册。
+    """
+    rounding = rounding_method(state.policy)
+    wanted = (page - 1) * page_size + page_size + 1
+    people = session.scalars(
         select(Person)
         .where(Person.unit_id == unit.id, Person.version > since)
         .order_by(Person.version)
-        .offset((page - 1) * page_size)
-        .limit(page_size + 1)
+        .limit(wanted)
     )
-    people = list(session.scalars(query))
-    has_more = len(people) > page_size
-    people = people[:page_size]
+    # Departures are rare: merged by version with the people who changed.
+    gone = session.scalars(
+        select(RosterDeparture)
+        .where(RosterDeparture.unit_id == unit.id, RosterDeparture.version > since)
+        .order_by(RosterDeparture.version)
+        .limit(wanted)
+    )
+    merged = sorted(
+        [person_out(p, rounding) for p in people] + [_departure(d, rounding) for d in gone],
+        key=lambda item: item.version,
+    )
+    items = merged[(page - 1) * page_size : wanted]
+    has_more = len(items) > page_size
+    items = items[:page_size]
     if has_more:
-        version = people[-1].version
+        version = items[-1].version
     else:
-        latest = session.scalar(select(func.max(Person.version)).where(Person.unit_id == unit.id))
-        version = max(since, int(latest or 0))
-    rounding = rounding_method(state.policy)
-    return RosterPage(
-        items=[person_out(p, rounding) for p in people], version=version, has_more=has_more
+        latest = max(
+            int(
+                session.scalar(select(func.max(Person.version)).where(Person.unit_id == unit.id))
+                or 0
+            ),
+            int(
+                session.scalar(
+                    select(func.max(RosterDeparture.version)).where(
+                        RosterDeparture.unit_id == unit.id
+                    )
+                )
+                or 0
+            ),
+        )
+        version = max(since, latest)
+    return RosterPage(items=items, version=version, has_more=has_more)
+
+
+def _departure(departure: RosterDeparture, rounding: str) -> RosterPerson:
+    """The person as the unit last saw them, marked deleted: they left by 内部转移."""
+    data = departure.record
+    base, unit_ratio = Decimal(data["base"]), Decimal(data["unit_ratio"])
+    personal_ratio = Decimal(data["personal_ratio"])
+    unit_part = round_amount(base * unit_ratio, rounding)
+    personal_part = round_amount(base * personal_ratio, rounding)
+    return RosterPerson(
+        account_no=departure.account_no,
+        name=data["name"],
+        id_type=data["id_type"],
+        id_number=data["id_number"],
+        sex=data["sex"],
+        birth_date=data["birth_date"],
+        status=data["status"],
+        base=f"{base:.2f}",
+        unit_ratio=str(unit_ratio),
+        personal_ratio=str(personal_ratio),
+        monthly_amount=MonthlyAmount(
+            unit=str(unit_part), personal=str(personal_part), total=str(unit_part + personal_part)
+        ),
+        opened_on=data["opened_on"],
+        paid_to=data["paid_to"],
+        version=departure.version,
+        deleted=True,
     )
 
 
@@ -130,15 +185,8 @@ def lookup_person(
             f"查询过于频繁（每分钟最多 {limit} 次），请 1 分钟后再试",
             headers={"Retry-After": "60"},
         )
-    candidates = list(
-        session.scalars(
-            select(Person).where(Person.id_number == wanted_id).order_by(Person.version.desc())
-        )
-    )
-    # An ID may have an old closed account beside a live one: the live one is who they are now.
-    live = [p for p in candidates if p.status != "销户"]
-    person = next(iter(live or candidates), None)
-    if person is None or person.name != wanted_name:
+    person = centre_person(session, wanted_name, wanted_id)
+    if person is None:
         # One answer whatever the reason, so the lookup cannot confirm that an ID exists.
         _audit(session, unit, wanted_name, wanted_id, "no_match")
         raise ApiError(
@@ -156,4 +204,5 @@ def lookup_person(
         unit_name=holder.name,
         account_no=person.account_no if own else None,
         in_own_unit=own,
+        transfer_refusal=refusal(session, unit, person),
     )

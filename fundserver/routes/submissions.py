@@ -12,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fundserver.db import SUBMISSION_COUNTER, Attachment, Submission, Unit, next_value, utcnow
-from fundserver.deps import SessionDep, UnitDep
+from fundserver.deps import SessionDep, StateDep, UnitDep
 from fundserver.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from fundserver.review import STATE_CODES, STATE_LABELS, submission_out
 from fundserver.routes.attachments import check_business
+from fundserver.routes.records import check_rows, refuse_rows
 from fundserver.schemas import MAX_INT, BusinessCode, SubmissionPage, SubmissionRequest
 from fundserver.schemas import Submission as SubmissionOut
 
@@ -92,6 +93,7 @@ def _check_attachments(session: Session, unit: Unit, ids: list[str]) -> None:
 def create_submission(
     body: SubmissionRequest,
     response: Response,
+    state: StateDep,
     session: SessionDep,
     unit: UnitDep,
     idempotency_key: Annotated[
@@ -113,6 +115,15 @@ def create_submission(
         return _replay(existing, request_hash, response)
     check_business(body.business)
     _check_attachments(session, unit, body.attachments)
+    problems = check_rows(state, session, unit, body.business, body.rows)
+    if problems:
+        # A resend of this key may have been recorded meanwhile, and its rows now conflict
+        # with themselves as "already pending": that is a replay, not a refusal.
+        session.rollback()
+        existing = _by_key(session, unit, key)
+        if existing is not None:
+            return _replay(existing, request_hash, response)
+        raise refuse_rows(problems)
     now = utcnow()
     row = Submission(
         unit_id=unit.id,

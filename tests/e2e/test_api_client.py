@@ -6,6 +6,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -101,8 +102,7 @@ def test_upload_and_submit_twice_with_one_key_records_once(
     first_upload = client.upload_attachment(document, digest, "离职证明", "seal")
     assert client.upload_attachment(document, digest, "离职证明", "seal").id == first_upload.id
 
-    person = client.roster(page_size=1).items[0]
-    rows = [{"account_no": person.account_no, "reason": "离职"}]
+    rows = seal_rows(client)
     key = str(uuid.uuid4())
     first = client.submit("seal", rows, [first_upload.id], key, client_ref="seal-1")
     second = client.submit("seal", rows, [first_upload.id], key, client_ref="seal-1")
@@ -112,6 +112,13 @@ def test_upload_and_submit_twice_with_one_key_records_once(
     assert listed.returncode == 0, listed.stderr
     records = [s for s in json.loads(listed.stdout) if s["client_ref"] == "seal-1"]
     assert [s["id"] for s in records] == [first.id]
+
+
+def seal_rows(client: CentreClient) -> list[dict[str, str]]:
+    """A seal the centre accepts: a 正常 person of the unit, a reason, this month."""
+    person = next(p for p in client.roster(page_size=50).items if p.status == "正常")
+    month = datetime.now(UTC).strftime("%Y-%m")  # the centre's month: a seal may not be ahead
+    return [{"account_no": person.account_no, "reason": "离职", "month": month}]
 
 
 def test_killed_server_means_offline(
@@ -131,7 +138,7 @@ def test_a_restarted_server_keeps_its_port_and_its_records(
 ) -> None:
     with CentreClient(fresh_fundserver.url, token_store=MemoryTokenStore()) as client:
         client.login(demo_credentials.unit_code, demo_credentials.password)
-        rows = [{"account_no": "x"}]
+        rows = seal_rows(client)
         first = client.submit("seal", rows, [], "restart-key")
         fresh_fundserver.stop()
         restarted = FundServerProcess(

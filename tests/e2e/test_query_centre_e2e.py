@@ -109,9 +109,9 @@ def test_the_query_page_follows_an_approval_and_shows_the_centres_records(
     records = [panel.model.item(i) for i in range(panel.model.rowCount())]
     assert len(records) == 41
     ours = [r for r in records if r.from_this_pc]
-    assert [(r.account_no, r.name) for r in ours] == [(account_no, "欧阳晨")]
-    assert records[0].account_no == account_no  # newest first
-    assert ours[0].id_number_masked == "410203********003" + resident_id("41020319930412003")[-1]
+    assert [(r["account_no"], r["name"]) for r in ours] == [(account_no, "欧阳晨")]
+    assert records[0]["account_no"] == account_no  # newest first
+    assert ours[0]["id_number_masked"] == "410203********003" + resident_id("41020319930412003")[-1]
     assert "本机提交 1 条" in panel.message.text()
 
     panel.table.selectRow(0)

@@ -137,6 +137,7 @@ def test_lookup_in_another_unit_hides_the_account_number(
         "unit_name": "开封市汴梁食品有限公司",
         "account_no": None,
         "in_own_unit": False,
+        "transfer_refusal": None,
     }
 
 

@@ -92,16 +92,17 @@ def test_seal_then_unseal_change_the_status(
 ) -> None:
     roster = _roster_since(client, auth, 0)
     person = roster["items"][0]
-    row = {"account_no": person["account_no"], "reason": "离职"}
+    row = {"account_no": person["account_no"], "reason": "离职", "month": "2025-06"}
     sealed = submit(client, auth, key="s", business="seal", rows=[row]).json()
     assert review(capsys, database_url, "approve", str(sealed["id"]))[0] == 0
     delta = _roster_since(client, auth, roster["version"])["items"]
     assert [(p["account_no"], p["status"]) for p in delta] == [(person["account_no"], "封存")]
-    unsealed = submit(client, auth, key="u", business="unseal", rows=[row]).json()
+    unseal_row = {**row, "reason": "重新就业"}
+    unsealed = submit(client, auth, key="u", business="unseal", rows=[unseal_row]).json()
     assert review(capsys, database_url, "approve", str(unsealed["id"]))[0] == 0
-    again = submit(client, auth, key="u2", business="unseal", rows=[row]).json()
-    code, out = review(capsys, database_url, "approve", str(again["id"]))
-    assert code == 1 and "应为封存" in out
+    again = submit(client, auth, key="u2", business="unseal", rows=[unseal_row])
+    assert again.status_code == 422
+    assert "账户状态为正常，启封需要账户为封存" in again.json()["error"]["message"]
 
 
 def test_ratio_change_is_reviewed_then_used_by_a_base_change(
@@ -141,11 +142,11 @@ def test_list_shows_every_submission(
     client: TestClient, auth: dict[str, str], database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     submit(client, auth, key="1")
-    submit(client, auth, key="2", business="seal", rows=[{"account_no": "x"}])
+    submit(client, auth, key="2", business="base-change", rows=[{"account_no": "x"}])
     code, out = review(capsys, database_url, "list")
     assert code == 0 and "共 2 笔" in out and "open-account" in out and "待审核" in out
     code, out = review(capsys, database_url, "list", "--state", "pending", "--json")
-    assert [s["business"] for s in json.loads(out)] == ["open-account", "seal"]
+    assert [s["business"] for s in json.loads(out)] == ["open-account", "base-change"]
 
 
 def test_reject_needs_a_reason(

@@ -92,8 +92,10 @@ def test_empty_rows_are_refused(client: TestClient, auth: dict[str, str]) -> Non
 
 def test_list_filters_and_since(client: TestClient, auth: dict[str, str]) -> None:
     first = submit(client, auth, key="a").json()
-    second = submit(client, auth, key="b", business="seal", rows=[{"account_no": "x"}]).json()
-    seals = client.get(f"{API}/submissions", params={"business": "seal"}, headers=auth).json()
+    second = submit(client, auth, key="b", business="base-change", rows=[{"account_no": "x"}])
+    second = second.json()
+    seals = client.get(f"{API}/submissions", params={"business": "base-change"}, headers=auth)
+    seals = seals.json()
     assert [s["id"] for s in seals["items"]] == [second["id"]]
     pending = client.get(f"{API}/submissions", params={"state": "待审核"}, headers=auth).json()
     assert len(pending["items"]) == 2

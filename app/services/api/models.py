@@ -61,6 +61,7 @@ class RosterPerson:
     opened_on: date | None
     paid_to: str
     version: int
+    deleted: bool = False  # left the unit (内部转移 out): the roster cache drops them
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RosterPerson:
@@ -82,6 +83,7 @@ class RosterPerson:
             opened_on=_date(data.get("opened_on")),
             paid_to=data["paid_to"],
             version=int(data["version"]),
+            deleted=bool(data.get("deleted")),
         )
 
 
@@ -101,6 +103,7 @@ class PersonLookup:
     unit_name: str
     account_no: str | None  # only when the person is in the caller's own unit
     in_own_unit: bool
+    transfer_refusal: str | None = None  # why they cannot move into the caller's unit
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PersonLookup:
@@ -112,6 +115,7 @@ class PersonLookup:
             unit_name=data["unit_name"],
             account_no=data.get("account_no"),
             in_own_unit=bool(data.get("in_own_unit")),
+            transfer_refusal=data.get("transfer_refusal"),
         )
 
 

@@ -18,6 +18,7 @@ MODULES = (
     "back_payment",
     "ratio_change",
     "base_change",
+    "transfer",
 )
 
 

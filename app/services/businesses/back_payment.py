@@ -100,13 +100,14 @@ def derive(values: dict[str, str], ctx: RowContext, errors: dict[str, str]) -> N
     _range(values, ctx, errors, person.account_no)
     if person.base is None or person.unit_ratio is None or person.personal_ratio is None:
         return
-    values["base"] = f"{Decimal(person.base):.2f}"
+    base = Decimal(person.base)
+    values["base"] = f"{base:.2f}"
     if "start_month" in errors or "end_month" in errors or not values.get("months"):
         return
     proposed = back_payment_amount(
         YearMonth.parse(values["start_month"]),
         YearMonth.parse(values["end_month"]),
-        lambda _month: Decimal(person.base),  # the roster knows today's base only
+        lambda _month: base,  # the roster knows today's base only
         Decimal(person.unit_ratio),
         Decimal(person.personal_ratio),
         ctx.policy,

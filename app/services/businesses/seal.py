@@ -26,4 +26,5 @@ SPEC = BusinessSpec(
     conflicts=("unseal",),
     list_level=(REASON, MONTH),
     template_title="个人账户批量封存模版",
+    centre_row_checks=True,
 )

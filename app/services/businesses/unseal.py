@@ -72,4 +72,5 @@ SPEC = BusinessSpec(
     list_level=(REASON, MONTH),
     totals=("base", "monthly_amount"),
     template_title="个人账户批量启封模版",
+    centre_row_checks=True,
 )

@@ -33,7 +33,16 @@ class PendingEditing(PendingStore):
 
     def add(self, raw: Mapping[str, Any], *, source: str = "单笔录入") -> RowView:
         """Check and add one row; RowInvalidError (nothing stored) if it breaks a rule."""
-        return self.add_many([(raw, source)])[0]
+        return self.add_many([(self._filled(raw), source)])[0]
+
+    def _filled(self, raw: Mapping[str, Any], row_id: int | None = None) -> Mapping[str, Any]:
+        """The row with what the centre fills in (`centre_fill`), once its own rules pass."""
+        if self.centre_fill is None:
+            return raw
+        local = self.check(raw, row_id=row_id)
+        if not local.ok:
+            raise RowInvalidError(local.errors)
+        return self.centre_fill(local.values)
 
     def add_many(
         self,
@@ -93,6 +102,7 @@ class PendingEditing(PendingStore):
             ]
 
     def update(self, row_id: int, raw: Mapping[str, Any]) -> RowView:
+        raw = self._filled(raw, row_id)
         with self.store.session() as session:
             row = self._row(session, row_id)
             result = check_row(

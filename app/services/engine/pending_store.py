@@ -73,6 +73,7 @@ class PendingStore:
         policy: Callable[[], CentrePolicy],
         today: Callable[[], date] = date.today,
         centre_check: CentreCheck | None = None,
+        centre_fill: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None,
     ) -> None:
         self.store = store
         self.spec = spec
@@ -81,6 +82,9 @@ class PendingStore:
         self._today = today
         # What the centre knows and the local rules cannot (e.g. an account open elsewhere).
         self.centre_check = centre_check
+        # Asked before a row typed in is stored, once its local rules pass: what only the centre
+        # knows (内部转移: the 转出单位). Raises a KnownError (offline, refused): nothing stored.
+        self.centre_fill = centre_fill
 
     def _open_list(self, session: Session) -> PendingList:
         found = session.scalar(

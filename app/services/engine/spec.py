@@ -147,6 +147,13 @@ class BusinessSpec:
     # What the centre knows and local rules cannot (online only): given the way to reach the
     # centre's API, a check of the list's keys (e.g. `centre_check.open_account_check`).
     centre_check: Callable[[Any], CentreCheck] | None = None
+    # Asked before a typed row is stored, once its local rules pass (online only): given the way
+    # to reach the centre's API, a function returning the row with what only the centre knows
+    # filled in (内部转移: the 转出单位), or raising a KnownError (offline, refused): no row.
+    centre_fill: Callable[[Any], Callable[[Mapping[str, Any]], dict[str, Any]]] | None = None
+    # Before 全部提交, send the list's rows to the centre's own row checks
+    # (POST /submissions/check, engine/centre_rows.py) and mark each row it would refuse.
+    centre_row_checks: bool = False
     # A submitted row's 个人账号 from the row and the centre's review result (开户: the new
     # account the approval gave); None: the row's own `account_no`.
     account_of: Callable[[Mapping[str, Any], Mapping[str, Any] | None], str] | None = None

@@ -1,7 +1,8 @@
-"""开户查询's 中心记录 tab: every opening of the unit at the centre, details, export to .xlsx."""
+"""A 查询 page's 中心记录 tab: the unit's records at the centre, details, 重新修改, export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +23,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import KnownError
-from app.services.engine.centre_records import EXPORT, CentreRecord, CentreRecords, export
+from app.services.engine.centre_records import CentreRecord, CentreRecords, export
 from app.views import file_dialogs
 from app.views.list_model import ListTableModel
 from app.views.ops import Op
 
-COLUMNS = tuple(column.header for column in EXPORT.columns)
 THIS_PC = QColor("#e8f0fe")  # rows this PC submitted
+# Brings a 退回 submission of this PC back into its 清册: (business, outbox id) → the list's name.
+Reopen = Callable[[str, int], str]
 
 
 class CentreRecordModel(ListTableModel[CentreRecord]):
-    def __init__(self) -> None:
-        super().__init__(COLUMNS)
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        super().__init__(columns)
 
     def cell(self, item: CentreRecord, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -46,9 +48,9 @@ class CentreRecordModel(ListTableModel[CentreRecord]):
 class RecordDialog(QDialog):
     """详情: every field of one centre record."""
 
-    def __init__(self, record: CentreRecord, parent: QWidget | None = None) -> None:
+    def __init__(self, record: CentreRecord, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"开户记录 — {record.name}")
+        self.setWindowTitle(f"{title}记录 — {record['name']}")
         form = QFormLayout()
         for label, text in record.fields():
             value = QLabel(text or "—")
@@ -66,24 +68,42 @@ class RecordDialog(QDialog):
 class CentreRecordsPanel(QWidget):
     """Fetched on demand (the centre is asked only when the clerk says 刷新)."""
 
-    def __init__(self, records: CentreRecords, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        records: CentreRecords,
+        parent: QWidget | None = None,
+        *,
+        reopen: Reopen | None = None,
+    ) -> None:
         super().__init__(parent)
         self.records = records
+        self.title = records.kind.title
+        self.reopen = reopen
         self.op: Op[list[CentreRecord]] | None = None
         self.dialog: RecordDialog | None = None
         self.fetch_button = QPushButton("从中心读取")
         self.fetch_button.setObjectName("fetchCentreRecords")
-        self.fetch_button.setToolTip("读取中心登记的本单位全部开户记录（需联网并已登录）")
+        self.fetch_button.setToolTip(f"读取中心登记的本单位全部{self.title}记录（需联网并已登录）")
         self.fetch_button.clicked.connect(self.fetch)
         self.detail_button = QPushButton("详情")
         self.detail_button.clicked.connect(self.show_detail)
+        self.reopen_button = QPushButton("重新修改")
+        self.reopen_button.setToolTip("把中心退回的本机申报取回清册，修改后重新提交")
+        self.reopen_button.clicked.connect(self.reopen_selected)
+        self.reopen_button.setVisible(reopen is not None)
         self.export_button = QPushButton("导出 Excel…")
         self.export_button.clicked.connect(lambda: self.export_to())
         buttons = QHBoxLayout()
-        for button in (self.fetch_button, self.detail_button, self.export_button):
+        for button in (
+            self.fetch_button,
+            self.detail_button,
+            self.reopen_button,
+            self.export_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.model = CentreRecordModel()
+        columns = tuple(column.header for column in records.kind.export.columns)
+        self.model = CentreRecordModel(columns)
         self.table = QTableView()
         self.table.setObjectName("centreRecordsTable")
         self.table.setModel(self.model)
@@ -95,7 +115,7 @@ class CentreRecordsPanel(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.show_detail())
         self.table.selectionModel().selectionChanged.connect(self._selection)
         self.message = QLabel(
-            "点击“从中心读取”查看中心登记的本单位全部开户记录；浅蓝色为本机提交。"
+            f"点击“从中心读取”查看中心登记的本单位全部{self.title}记录；浅蓝色为本机提交。"
         )
         self.message.setObjectName("centreRecordsMessage")
         self.message.setWordWrap(True)
@@ -106,8 +126,25 @@ class CentreRecordsPanel(QWidget):
         self._selection()
 
     def _selection(self) -> None:
-        self.detail_button.setEnabled(self.selected() is not None)
+        selected = self.selected()
+        self.detail_button.setEnabled(selected is not None)
+        self.reopen_button.setEnabled(selected is not None and selected.reopenable)
         self.export_button.setEnabled(self.model.rowCount() > 0)
+
+    def reopen_selected(self) -> None:
+        """重新修改: the 退回 submission holding the row goes back into its 清册."""
+        record = self.selected()
+        if record is None or self.reopen is None or record.outbox_id is None:
+            return
+        if not record.reopenable:
+            self.message.setText("只有中心退回的本机申报可以重新修改。")
+            return
+        try:
+            list_name = self.reopen(record.business, record.outbox_id)
+        except KnownError as error:
+            self.message.setText(error.message)
+            return
+        self.message.setText(f"已取回到{list_name}，请修改后重新提交。")
 
     def selected(self) -> CentreRecord | None:
         rows = self.table.selectionModel().selectedRows()
@@ -126,7 +163,7 @@ class CentreRecordsPanel(QWidget):
             self.table.resizeColumnsToContents()
             ours = sum(r.from_this_pc for r in records)
             self.message.setText(
-                f"中心共有本单位开户记录 {len(records)} 条，其中本机提交 {ours} 条。"
+                f"中心共有本单位{self.title}记录 {len(records)} 条，其中本机提交 {ours} 条。"
             )
             self._selection()
 
@@ -149,7 +186,7 @@ class CentreRecordsPanel(QWidget):
         record = self.selected()
         if record is None:
             return
-        self.dialog = RecordDialog(record, self)
+        self.dialog = RecordDialog(record, self.title, self)
         self.dialog.open()
 
     def export_to(self, path: str | None = None) -> Path | None:
@@ -157,8 +194,8 @@ class CentreRecordsPanel(QWidget):
         if path is None:
             path, _ = file_dialogs.get_save_file_name(
                 self,
-                "导出开户中心记录",
-                "开户中心记录.xlsx",
+                f"导出{self.title}中心记录",
+                f"{self.title}中心记录.xlsx",
                 "Excel 工作簿 (*.xlsx)",
                 purpose="export",
             )
@@ -166,7 +203,7 @@ class CentreRecordsPanel(QWidget):
                 return None
         records = [self.model.item(i) for i in range(self.model.rowCount())]
         try:
-            saved = export(records, Path(path))
+            saved = export(records, Path(path), self.records.kind.export)
         except KnownError as error:
             self.message.setText(error.message)
             return None

@@ -7,6 +7,7 @@ import logging
 import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -215,7 +216,9 @@ def test_concurrent_resends_of_one_key_record_once(
     centre_url: str, client: CentreClient, tokens: MemoryTokenStore
 ) -> None:
     client.login(DEMO_UNIT_CODE, DEMO_PASSWORD)
-    rows = [{"account_no": "x", "reason": "离职"}]
+    person = next(p for p in client.roster(page_size=50).items if p.status == "正常")
+    month = datetime.now(UTC).strftime("%Y-%m")
+    rows = [{"account_no": person.account_no, "reason": "离职", "month": month}]
 
     def send(_: int) -> int:
         with CentreClient(centre_url, token_store=tokens) as own:
