@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from app.errors import AuthError, KnownError, OfflineError
 from app.services import catalog
-from app.services.attachments import AttachmentService
 from app.services.changes import Changes
 from app.services.context import AppServices
 from app.services.demo import DEMO_UNIT_CODE
@@ -304,6 +303,8 @@ class MainWindow(QMainWindow):
         unit = self.services.units.current()
         if unit is None:
             return
+        from app.services.attachments import AttachmentService  # PDF libraries: not at start
+
         attachments = AttachmentService(self.services.store, unit.id)
         self.originals_dialog = OriginalsDialog(attachments, self)
         self.originals_dialog.open()

@@ -1,33 +1,32 @@
-"""Which page each menu entry opens, for the current unit (wiring by constructor)."""
+"""Which page each menu entry opens, for the current unit (wiring by constructor).
+
+The pages' modules (and what they need: spreadsheets, PDFs, the centre's client) are imported
+when a page is first built, not when the window starts: the window shows first.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.errors import AuthError
 from app.services import catalog
-from app.services.api.client import CentreClient
-from app.services.attachments import AttachmentService
-from app.services.businesses import SPECS
 from app.services.changes import Changes
 from app.services.context import AppServices
-from app.services.engine.centre_check import open_account_check
-from app.services.engine.centre_records import CentreRecords
-from app.services.engine.history import SubmissionHistory
-from app.services.engine.pending import PendingLists
-from app.services.outbox import requeue_failed
-from app.services.policy import CentrePolicy
-from app.services.scanning import Scanner, default_scanner
 from app.services.session import CentreSession
 from app.services.units import UnitInfo
-from app.views.business.centre_records import CentreRecordsPanel
-from app.views.business.import_page import ImportPage
-from app.views.business.pending_page import PendingPage
-from app.views.business.query_page import QueryPage
 from app.views.changes import ChangeHub
+
+if TYPE_CHECKING:
+    from app.services.api.client import CentreClient
+    from app.services.engine.pending import PendingLists
+    from app.services.policy import CentrePolicy
+    from app.services.scanning import Scanner
+    from app.views.business.import_page import ImportPage
+    from app.views.business.pending_page import PendingPage
 
 PageFactory = Callable[[], QWidget]
 
@@ -65,6 +64,8 @@ class Pages:
     def scanner(self) -> Scanner:
         """The scanners of this PC, found once (WIA/TWAIN/SANE discovery is slow)."""
         if self._scanner is None:
+            from app.services.scanning import default_scanner
+
             self._scanner = default_scanner()
         return self._scanner
 
@@ -72,6 +73,10 @@ class Pages:
         return lambda: self.services.units.policy(unit.id)  # read at each use
 
     def _pending(self, unit: UnitInfo, code: str) -> PendingLists:
+        from app.services.businesses import SPECS
+        from app.services.engine.centre_check import open_account_check
+        from app.services.engine.pending import PendingLists
+
         check = open_account_check(self._client(unit)) if code == "open-account" else None
         return PendingLists(
             self.services.store, SPECS[code], unit.id, self._policy(unit), centre_check=check
@@ -116,6 +121,9 @@ class Pages:
         self, code: str, *, template_title: str | None = None, batch_entry: str | None = None
     ) -> PageFactory:
         def build(unit: UnitInfo) -> QWidget:
+            from app.services.attachments import AttachmentService
+            from app.views.business.pending_page import PendingPage
+
             attachments = AttachmentService(self.services.store, unit.id)
             page = PendingPage(
                 self._pending(unit, code),
@@ -132,6 +140,9 @@ class Pages:
 
     def import_page(self, code: str, template_title: str) -> PageFactory:
         def build(unit: UnitInfo) -> QWidget:
+            from app.services.attachments import AttachmentService
+            from app.views.business.import_page import ImportPage
+
             page = ImportPage(
                 self._pending(unit, code),
                 self._policy(unit),
@@ -150,6 +161,13 @@ class Pages:
         entry = catalog.entry(key)
 
         def build(unit: UnitInfo) -> QWidget:
+            from app.services.businesses import SPECS
+            from app.services.engine.centre_records import CentreRecords
+            from app.services.engine.history import SubmissionHistory
+            from app.services.outbox import requeue_failed
+            from app.views.business.centre_records import CentreRecordsPanel
+            from app.views.business.query_page import QueryPage
+
             def reopen(code: str, outbox_id: int) -> str:
                 self._pending(unit, code).reopen(outbox_id)
                 self.hub.publish(Changes(reviews=True, pending=frozenset({code})))
