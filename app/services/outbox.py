@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.errors import AuthError, Cancelled, OfflineError, ServerError, ServerRejectedError
+from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
 from app.models import Attachment, OutboxItem, Unit
 from app.models.base import utcnow
 from app.services.api.models import SubmissionPage, SubmissionRecord
@@ -31,6 +31,7 @@ from app.services.engine.states import (
     UploadState,
     accepts_centre_state,
 )
+from app.services.outbox_pool import DEFAULT_SENDERS, PoolRun, person_keys
 from app.services.outbox_report import (
     CentreApi,
     ClientFactory,
@@ -118,6 +119,7 @@ class OutboxSync:
         clock: Clock = utcnow,
         rng: random.Random | None = None,
         max_failures_in_a_row: int = MAX_FAILURES_IN_A_ROW,
+        senders: int = DEFAULT_SENDERS,
     ) -> None:
         self.store = store
         self.unit_id = unit_id
@@ -125,6 +127,7 @@ class OutboxSync:
         self.clock = clock
         self.rng = rng or random.Random()
         self.max_failures_in_a_row = max_failures_in_a_row
+        self.senders = senders
 
     # --- reading ---------------------------------------------------------------------------
     def due(self, *, now_anyway: bool = False) -> list[int]:
@@ -305,10 +308,6 @@ class OutboxSync:
             raise KeyError(item_id)
         return item
 
-    def retry(self, item_id: int) -> None:
-        """Put a 失败 item back in the queue (after the clerk fixed what was wrong)."""
-        requeue_failed(self.store, self.unit_id, item_id)
-
     def run(
         self,
         progress: Progress | None = None,
@@ -316,10 +315,11 @@ class OutboxSync:
         *,
         now_anyway: bool = False,
     ) -> RunCounts:
-        """Send everything due, one item at a time (one writer for SQLite).
+        """Send everything due, a few at a time (`senders`), each item exactly once.
 
-        Stops early, leaving the rest queued, when the centre cannot be reached or keeps
-        failing, or when cancelled; AuthError stops the run and propagates. `now_anyway`
+        Items touching the same person go in the order they were queued (app.services.
+        outbox_pool). Stops early, leaving the rest queued, when the centre cannot be reached or
+        keeps failing, or when cancelled; AuthError stops the run and propagates. `now_anyway`
         sends items waiting out their backoff too (the clerk asked for it).
         """
         counts = RunCounts()
@@ -327,43 +327,30 @@ class OutboxSync:
         if not due:
             return counts
         api = self.client_factory()
-        in_a_row = 0
-        try:
-            # Below the centre's minimum client version nothing is sent: the items wait.
-            if (refused := refusal_to_send(api)) is not None:
-                counts.stopped = refused
-                return counts
-            for done, item_id in enumerate(due):
-                if cancelled is not None and cancelled():
-                    counts.cancelled, counts.stopped = True, Cancelled().message
-                    break
-                try:
-                    state, replayed = self._send(item_id, api)
-                except OfflineError as exc:
-                    counts.retry_later += 1
-                    in_a_row += 1
-                    if exc.code != "timeout" or in_a_row >= self.max_failures_in_a_row:
-                        counts.stopped = exc.message
-                        break
-                except ServerError as exc:
-                    counts.retry_later += 1
-                    in_a_row += 1
-                    if in_a_row >= self.max_failures_in_a_row:
-                        counts.stopped = exc.message
-                        break
-                else:
-                    in_a_row = 0
-                    if state == SENT:
-                        counts.sent += 1
-                        counts.replayed += replayed
-                    else:
-                        counts.failed += 1
-                        counts.failures.append((item_id, self._error_of(item_id)))
-                if progress is not None:
-                    progress(done + 1, len(due))
-        finally:
+        try:  # below the centre's minimum client version nothing is sent: the items wait
+            refused = refusal_to_send(api)
+        except BaseException:
             api.close()
-        return counts
+            raise
+        if refused is not None:
+            api.close()
+            counts.stopped = refused
+            return counts
+        pool = PoolRun(
+            self._send,
+            self._person_keys,
+            self.client_factory,
+            first_client=api,  # closed with the pool's own
+            senders=self.senders,
+            max_failures_in_a_row=self.max_failures_in_a_row,
+            error_of=self._error_of,
+            sent_state=SENT,
+        )
+        return pool.run(due, progress, cancelled)
+
+    def _person_keys(self, item_id: int) -> frozenset[str]:
+        with self.store.session() as session:
+            return person_keys(self._item(session, item_id).rows)
 
     def _error_of(self, item_id: int) -> str:
         with self.store.session() as session:
@@ -449,7 +436,17 @@ class OutboxSync:
         report.pulled = True
         with self.store.session() as session:
             session.get_one(Unit, self.unit_id).last_synced_at = self.clock()
+        # Review states are fresh: the originals of accepted work that are due may go, whoever
+        # syncs (the window or `gjj-desk sync`).
+        report.originals_removed = self.clean_originals()
         return report
+
+    def clean_originals(self) -> int:
+        """Remove the originals of accepted submissions kept long enough; how many went."""
+        from app.services.attachments import AttachmentService  # PDF libraries: only here
+
+        attachments = AttachmentService(self.store, self.unit_id)
+        return len(attachments.cleanup(attachments.accepted_submissions()))
 
 
 def _apply_review(

@@ -20,6 +20,7 @@ from app.services.outbox import (
     BACKOFF_CAP,
     OutboxSync,
     backoff_seconds,
+    requeue_failed,
 )
 
 RESUBMITTED = SubmissionState.RESUBMITTED
@@ -294,7 +295,7 @@ def test_a_4xx_fails_with_the_centres_reason_and_is_not_retried(
     assert "重新录入并提交" in failed.last_error  # says what the clerk can do
     clock.advance(24 * 3600)
     assert outbox.due() == [] and outbox.counts()["失败"] == 1
-    outbox.retry(item_id)  # after the clerk fixed it
+    requeue_failed(services.store, unit_id, item_id)  # after the clerk fixed it
     assert outbox.due() == [item_id]
 
 
