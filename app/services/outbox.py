@@ -15,23 +15,18 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
 from app.models import Attachment, OutboxItem, Unit
 from app.models.base import utcnow
-from app.services.api.models import SubmissionPage, SubmissionRecord
-from app.services.engine.states import (
-    CENTRE_REVIEW_STATES,
-    UploadState,
-    accepts_centre_state,
-)
+from app.services.api.models import SubmissionRecord
+from app.services.engine.states import UploadState
 from app.services.outbox_pool import DEFAULT_SENDERS, PoolRun, person_keys
+from app.services.outbox_queries import STATE_LABELS, OutboxQueries, waiting_count
 from app.services.outbox_report import (
     CentreApi,
     ClientFactory,
@@ -42,7 +37,7 @@ from app.services.outbox_report import (
     SyncReport,
     waiting_note,
 )
-from app.services.roster import RosterService, SyncCounts, fetch_from
+from app.services.outbox_reviews import ReviewPuller, apply_review
 from app.services.store import Store
 from app.services.versions import refusal_to_send
 
@@ -53,10 +48,12 @@ __all__ = [
     "OutboxSync",
     "OutboxView",
     "Progress",
+    "STATE_LABELS",
     "RunCounts",
     "SyncReport",
     "backoff_seconds",
     "requeue_failed",
+    "waiting_count",
     "waiting_note",
 ]
 
@@ -68,8 +65,6 @@ QUEUED, SENDING, SENT, FAILED = (
     UploadState.SENT,
     UploadState.FAILED,
 )
-STATE_LABELS = {state.value: state.label for state in UploadState}
-REVIEW_STATES = tuple(state.value for state in CENTRE_REVIEW_STATES)
 
 BACKOFF_BASE = 2.0  # seconds before the first retry
 BACKOFF_CAP = 300.0  # never wait more than five minutes
@@ -107,7 +102,7 @@ def requeue_failed(store: Store, unit_id: int, item_id: int) -> bool:
         return True
 
 
-class OutboxSync:
+class OutboxSync(OutboxQueries, ReviewPuller):
     """The outbox of one unit: what is due, sending it, and pulling review states back."""
 
     def __init__(
@@ -128,73 +123,6 @@ class OutboxSync:
         self.rng = rng or random.Random()
         self.max_failures_in_a_row = max_failures_in_a_row
         self.senders = senders
-
-    # --- reading ---------------------------------------------------------------------------
-    def due(self, *, now_anyway: bool = False) -> list[int]:
-        """Items to send now, oldest first: queued and due, or left "sending" by a crash.
-
-        `now_anyway` (the clerk asked: 立即同步, `gjj-desk sync`) also takes items still
-        waiting out their backoff.
-        """
-        now = self.clock()
-        waited = OutboxItem.next_attempt_at.is_(None) | (OutboxItem.next_attempt_at <= now)
-        queued = (
-            (OutboxItem.state == QUEUED) if now_anyway else (OutboxItem.state == QUEUED) & waited
-        )
-        with self.store.session() as session:
-            return list(
-                session.scalars(
-                    select(OutboxItem.id)
-                    .where(
-                        OutboxItem.unit_id == self.unit_id, or_(OutboxItem.state == SENDING, queued)
-                    )
-                    .order_by(OutboxItem.id)
-                )
-            )
-
-    def idle_reason(self) -> str:
-        """Why a sync asked for by the clerk had nothing to send, in Chinese."""
-        counts = self.counts()
-        failed = counts[FAILED.label]
-        if failed:
-            return (
-                f"没有待上传的申报；{failed} 笔上传失败，需在查询页“重新修改”或“重新上传”后"
-                "才会再次发送。"
-            )
-        return "没有待上传的申报。"
-
-    def counts(self) -> dict[str, int]:
-        """Items by state label (待上传 / 上传中 / 已提交 / 失败), every label present."""
-        with self.store.session() as session:
-            found = dict(
-                session.execute(
-                    select(OutboxItem.state, func.count())
-                    .where(OutboxItem.unit_id == self.unit_id)
-                    .group_by(OutboxItem.state)
-                ).all()
-            )
-        return {label: int(found.get(state, 0)) for state, label in STATE_LABELS.items()}
-
-    def review_counts(self) -> dict[str, int]:
-        """Sent items by review state (待审核 / 审核通过 / 退回 / …), only those present."""
-        with self.store.session() as session:
-            rows = session.execute(
-                select(OutboxItem.review_state, func.count())
-                .where(OutboxItem.unit_id == self.unit_id, OutboxItem.review_state.is_not(None))
-                .group_by(OutboxItem.review_state)
-            ).all()
-        return {str(state): int(count) for state, count in rows}
-
-    def items(self, *, state: str | None = None) -> list[OutboxView]:
-        with self.store.session() as session:
-            query = select(OutboxItem).where(OutboxItem.unit_id == self.unit_id)
-            if state is not None:
-                query = query.where(OutboxItem.state == state)
-            return [_view(i) for i in session.scalars(query.order_by(OutboxItem.id))]
-
-    def last_synced_at(self) -> datetime | None:
-        with self.store.session() as session:
-            return session.get_one(Unit, self.unit_id).last_synced_at
 
     # --- sending ---------------------------------------------------------------------------
     def send_one(self, item_id: int, client: CentreApi | None = None) -> str:
@@ -276,7 +204,7 @@ class OutboxSync:
             item = self._item(session, item_id)
             item.state, item.server_id, item.sent_at = SENT, str(record.id), self.clock()
             item.last_error, item.next_attempt_at = None, None
-            _apply_review(item, record.state, record.reason, record.result)
+            apply_review(item, record.state, record.reason, record.result)
         logger.info(
             "outbox %d sent as submission %d%s", item_id, record.id, " (replay)" * record.replayed
         )
@@ -356,57 +284,6 @@ class OutboxSync:
         with self.store.session() as session:
             return self._item(session, item_id).last_error or ""
 
-    # --- review states ---------------------------------------------------------------------
-    def pull_reviews(self, client: CentreApi | None = None, *, page_size: int = 200) -> int:
-        """Bring back review states changed since the unit's cursor; how many items changed.
-
-        Each page's changes and the cursor move in one transaction, so the cursor never passes
-        a change that is not stored.
-        """
-        own = client is None
-        api = self.client_factory() if client is None else client
-        changed = 0
-        try:
-            with self.store.session() as session:
-                since = session.get_one(Unit, self.unit_id).submissions_version
-            for _page in range(100_000):  # bounded: each page moves the cursor forward
-                page = api.submissions(since, page_size=page_size)
-                with self.store.session() as session:
-                    changed += self._apply_page(session, page)
-                    session.get_one(Unit, self.unit_id).submissions_version = max(
-                        since, page.version
-                    )
-                if not page.has_more or page.version <= since:
-                    break
-                since = page.version
-        finally:
-            if own:
-                api.close()
-        return changed
-
-    def _apply_page(self, session: Session, page: SubmissionPage) -> int:
-        by_server_id = {str(record.id): record for record in page.items}
-        if not by_server_id:
-            return 0
-        changed = 0
-        items = session.scalars(
-            select(OutboxItem).where(
-                OutboxItem.unit_id == self.unit_id, OutboxItem.server_id.in_(by_server_id)
-            )
-        )
-        for item in items:
-            record = by_server_id[str(item.server_id)]
-            changed += _apply_review(item, record.state, record.reason, record.result)
-        return changed
-
-    def pull_roster(self) -> SyncCounts:
-        """The roster's changes since the cached version (approvals add and change people)."""
-        api = self.client_factory()
-        try:
-            return RosterService(self.store, self.unit_id).sync(fetch_from(api))
-        finally:
-            api.close()
-
     def sync(
         self,
         progress: Progress | None = None,
@@ -447,31 +324,3 @@ class OutboxSync:
 
         attachments = AttachmentService(self.store, self.unit_id)
         return len(attachments.cleanup(attachments.accepted_submissions()))
-
-
-def _apply_review(
-    item: OutboxItem, state: str, reason: str | None, result: dict[str, Any] | None
-) -> int:
-    """Store the centre's review state on an item; 1 if anything changed."""
-    if not accepts_centre_state(item.review_state, state):
-        return 0  # e.g. the clerk already took a 退回's rows back for correction
-    new = (state, reason, result)
-    if (item.review_state, item.review_reason, item.review_result) == new:
-        return 0
-    item.review_state, item.review_reason, item.review_result = new
-    return 1
-
-
-def _view(item: OutboxItem) -> OutboxView:
-    return OutboxView(
-        item.id,
-        item.business,
-        item.state,
-        STATE_LABELS.get(item.state, item.state),
-        item.attempts,
-        item.last_error,
-        item.server_id,
-        item.review_state,
-        item.review_reason,
-        item.next_attempt_at,
-    )

@@ -98,6 +98,9 @@ class PoolRun:
         self.judging = threading.Lock()
         self.in_a_row = 0
         self.stopped: str | None = None  # why the run stopped early (the centre's trouble)
+        self.cancelled: Callable[[], bool] | None = None
+        self.was_cancelled = False
+        self.counted: list[threading.Event] = []
 
     def run(
         self,
@@ -106,32 +109,46 @@ class PoolRun:
         cancelled: Callable[[], bool] | None = None,
     ) -> RunCounts:
         counts = RunCounts()
+        self.cancelled = cancelled
+        # An item waits for its predecessors to be counted (and their progress told), not
+        # just sent: a cancel or a stop decided on an item is seen by the items after it.
+        self.counted = [threading.Event() for _ in due]
         futures: list[Future[_Outcome]] = []
         try:
             with ThreadPoolExecutor(self.senders, thread_name_prefix="outbox-send") as pool:
-                last_by_key: dict[str, Future[_Outcome]] = {}
-                barrier: list[Future[_Outcome]] = []  # everything so far, for a keyless item
-                for item_id in due:
-                    keys = self.keys_of(item_id)
-                    if keys:
-                        after = [last_by_key[k] for k in keys if k in last_by_key] + barrier[-1:]
-                    else:
-                        after = list(futures)
-                    future = pool.submit(self._one, item_id, after)
-                    futures.append(future)
-                    for key in keys:
-                        last_by_key[key] = future
-                    if not keys:
-                        barrier.append(future)
-                self._count(futures, counts, progress, cancelled)
+                try:
+                    last_by_key: dict[str, int] = {}
+                    barrier = -1  # the last item naming no person: everything waits for it
+                    for position, item_id in enumerate(due):
+                        keys = self.keys_of(item_id)
+                        if keys:
+                            after = [last_by_key[k] for k in keys if k in last_by_key]
+                            after += [barrier] if barrier >= 0 else []
+                        else:
+                            after, barrier = list(range(position)), position
+                        futures.append(pool.submit(self._one, item_id, after))
+                        last_by_key.update(dict.fromkeys(keys, position))
+                    self._count(futures, counts, progress)
+                except BaseException:
+                    self._release()
+                    raise
         finally:
-            self.stop.set()
+            self._release()
             self.clients.close()
         return counts
 
-    def _one(self, item_id: int, after: list[Future[_Outcome]]) -> _Outcome:
+    def _release(self) -> None:
+        """No item waits any more, and none not yet started will start."""
+        self.stop.set()
+        for event in self.counted:
+            event.set()
+
+    def _one(self, item_id: int, after: list[int]) -> _Outcome:
         for earlier in after:  # always earlier items: started before this one (FIFO pool)
-            earlier.result()
+            self.counted[earlier].wait()
+        if self.cancelled is not None and self.cancelled():
+            self.was_cancelled = True
+            self.stop.set()
         if self.stop.is_set():
             return _Outcome(item_id, skipped=True)
         try:
@@ -159,23 +176,16 @@ class PoolRun:
                 self.stop.set()
 
     def _count(
-        self,
-        futures: list[Future[_Outcome]],
-        counts: RunCounts,
-        progress: Progress | None,
-        cancelled: Callable[[], bool] | None,
+        self, futures: list[Future[_Outcome]], counts: RunCounts, progress: Progress | None
     ) -> None:
-        """Counts the outcomes in item order, stopping the pool where the one-by-one run did."""
+        """Counts the outcomes in item order, telling the progress of each."""
         raised: BaseException | None = None
         for done, future in enumerate(futures):
-            if cancelled is not None and cancelled() and not self.stop.is_set():
-                self.stop.set()
-                counts.cancelled = True
             outcome = future.result()
-            if outcome.skipped:
-                continue
             error = outcome.error
-            if isinstance(error, OfflineError | ServerError):
+            if outcome.skipped:
+                pass
+            elif isinstance(error, OfflineError | ServerError):
                 counts.retry_later += 1
             elif error is not None:
                 raised = raised or error
@@ -185,8 +195,10 @@ class PoolRun:
             else:
                 counts.failed += 1
                 counts.failures.append((outcome.item_id, self.error_of(outcome.item_id)))
-            if progress is not None:
+            if progress is not None and not outcome.skipped:
                 progress(done + 1, len(futures))
-        counts.stopped = self.stopped or (Cancelled().message if counts.cancelled else None)
+            self.counted[done].set()
+        counts.cancelled = self.was_cancelled
+        counts.stopped = self.stopped or (Cancelled().message if self.was_cancelled else None)
         if raised is not None:
             raise raised
