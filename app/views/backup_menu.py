@@ -19,8 +19,8 @@ from app.services.backup import (
     restore,
 )
 from app.services.context import AppServices
-from app.services.documents import human_size
 from app.services.settings import Settings
+from app.services.sizes import human_size
 from app.views import file_dialogs
 from app.views.ops import Op, OpContext
 

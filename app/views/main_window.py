@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -33,13 +34,15 @@ from app.views.changes import ChangeHub
 from app.views.home_page import HomePage
 from app.views.login_dialog import LoginDialog, demo_hint
 from app.views.ops import Op, OpContext
-from app.views.originals_dialog import OriginalsDialog
 from app.views.pages import PageFactories
 from app.views.person_dialog import PersonDialog
 from app.views.status_bar import StatusLabels
 from app.views.sync_controller import SyncController, current_unit_outbox
 from app.views.unit_dialog import AddUnitDialog
 from app.views.unit_pages import UnitPages
+
+if TYPE_CHECKING:
+    from app.views.originals_dialog import OriginalsDialog
 
 logger = logging.getLogger(__name__)
 
@@ -304,6 +307,7 @@ class MainWindow(QMainWindow):
         if unit is None:
             return
         from app.services.attachments import AttachmentService  # PDF libraries: not at start
+        from app.views.originals_dialog import OriginalsDialog
 
         attachments = AttachmentService(self.services.store, unit.id)
         self.originals_dialog = OriginalsDialog(attachments, self)
