@@ -37,8 +37,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check app fundserver tests bench
 	$(BIN)/mypy
 
+# Every bench script, each printing its figure beside its comparison and the ratio (issue 12);
+# the README's development section shows the latest figures.
 bench: $(STAMP)
-	for b in bench/*_bench.py; do $(BIN)/python $$b || exit 1; done
+	for b in bench/*_bench.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$b || exit 1; echo; done
 
 # make dist       — the one-folder bundle for this platform (dist/gjj-desk/) and, where NSIS's
 #                   makensis exists, the setup program (installer/; see README 安装与升级)

@@ -7,42 +7,63 @@ Every command takes `--json` (for machines) and `--data-dir`; exit code 0 when a
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
+from collections.abc import Sequence
+from types import ModuleType
 
 from app import __version__, paths
-from app.cli import (
-    add_cmds,
-    adjust_cmds,
-    argparse_zh,
-    backup_cmds,
-    business_cmds,
-    payment_cmds,
-    policy_cmds,
-    rules_cmds,
-    scan_cmds,
-    session_cmds,
-    sync_cmds,
-    unit_cmds,
-)
+from app.cli import argparse_zh
 from app.cli.output import error
 from app.errors import BadInputError, KnownError
-from app.services.store import storage_trouble
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_TROUBLE = 0, 1, 2
+# The command modules (app.cli.<name>), in the order `gjj-desk -h` lists their commands.
 COMMAND_MODULES = (
-    add_cmds,
-    rules_cmds,
-    policy_cmds,
-    unit_cmds,
-    business_cmds,
-    payment_cmds,
-    adjust_cmds,  # after business_cmds: routes its validate/import for base-change
-    session_cmds,
-    sync_cmds,
-    scan_cmds,
-    backup_cmds,
+    "add_cmds",
+    "rules_cmds",
+    "policy_cmds",
+    "unit_cmds",
+    "business_cmds",
+    "payment_cmds",
+    "adjust_cmds",  # after business_cmds: routes its validate/import for base-change
+    "session_cmds",
+    "sync_cmds",
+    "scan_cmds",
+    "backup_cmds",
 )
+# Which module registers each command: a start imports only the module of the command asked
+# for (none for the window or --version). A command missing here still works — every module
+# is then registered — only slower; a test keeps this table complete.
+COMMAND_MODULE_OF: dict[str, str | tuple[str, ...]] = {
+    "add": "add_cmds",
+    "assess": "payment_cmds",
+    "print": "payment_cmds",
+    "export": "adjust_cmds",
+    "review": "adjust_cmds",
+    "check-id": "rules_cmds",
+    "calc": "rules_cmds",
+    "policy": "policy_cmds",
+    "unit": "unit_cmds",
+    "template": "business_cmds",
+    "validate": ("business_cmds", "adjust_cmds"),  # adjust routes base-change's own
+    "import": ("business_cmds", "adjust_cmds"),
+    "pending": "business_cmds",
+    "submit": "business_cmds",
+    "history": "business_cmds",
+    "login": "session_cmds",
+    "logout": "session_cmds",
+    "roster": "session_cmds",
+    "lookup": "session_cmds",
+    "sync": "sync_cmds",
+    "status": "sync_cmds",
+    "scanners": "scan_cmds",
+    "scan": "scan_cmds",
+    "backup": "backup_cmds",
+    "restore": "backup_cmds",
+}
+_TOP_OPTIONS_WITH_VALUE = {"--data-dir"}
 
 
 def _common_options(*, top: bool) -> argparse.ArgumentParser:
@@ -64,7 +85,29 @@ def _common_options(*, top: bool) -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_module(name: str) -> ModuleType:
+    return importlib.import_module(f"app.cli.{name}")
+
+
+def modules_for(argv: Sequence[str]) -> list[str]:
+    """The command modules parsing `argv` needs: none for the window or --version, the one of
+    the command asked for, every one for -h or a command this table does not know."""
+    words = iter(argv)
+    for word in words:
+        if word in ("-h", "--help"):
+            return list(COMMAND_MODULES)
+        if word in _TOP_OPTIONS_WITH_VALUE:
+            next(words, None)
+        elif not word.startswith("-"):
+            module = COMMAND_MODULE_OF.get(word)
+            if module is None:
+                return list(COMMAND_MODULES)
+            return [module] if isinstance(module, str) else list(module)
+    return []
+
+
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+    """The parser, with the commands of `modules` (default: every command)."""
     argparse_zh.install()  # usage, -h and argparse's own errors in Chinese
     parser = argparse.ArgumentParser(
         prog="gjj-desk",
@@ -80,8 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--smoke", action="store_true", help="打开窗口、输出自检信息后退出（安装包检查用）"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        module.register(commands, common)
+    for name in modules:
+        _command_module(name).register(commands, common)
     return parser
 
 
@@ -94,7 +137,7 @@ def _use_utf8_console() -> None:
 
 
 def run(argv: list[str]) -> int:
-    parser = build_parser()
+    parser = build_parser(modules_for(argv))
     args = parser.parse_args(argv)
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
@@ -117,6 +160,8 @@ def run(argv: list[str]) -> int:
         error(exc.message)
         return EXIT_TROUBLE
     except Exception as exc:
+        from app.services.store import storage_trouble
+
         trouble = storage_trouble(exc)  # the disk or the database file, met outside a service
         if trouble is None:
             raise

@@ -10,7 +10,7 @@ from app import paths
 from app.cli.output import print_json
 from app.cli.services import open_services
 from app.services.backup import BackupInfo, BackupService, default_name, restore
-from app.services.documents import human_size
+from app.services.sizes import human_size
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:

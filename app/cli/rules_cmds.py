@@ -8,7 +8,6 @@ import sys
 from typing import Any
 
 from app.cli.output import print_json, print_table
-from app.cli.services import current_policy
 from app.services.rules.contribution import compute_contribution
 from app.services.rules.idnumber import IdCheck, check_resident_id
 from app.services.rules.money import format_money, format_ratio, parse_money, parse_ratio
@@ -86,6 +85,8 @@ def check_ids(args: argparse.Namespace) -> int:
 
 
 def calc_amounts(args: argparse.Namespace) -> int:
+    from app.cli.services import current_policy  # the store: not for check-id
+
     policy = current_policy()
     base = parse_money(args.base, what="缴存基数")
     unit_ratio = parse_ratio(args.unit_ratio, what="单位缴存比例")

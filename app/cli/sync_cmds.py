@@ -113,6 +113,7 @@ def _report(
                 "roster_added": report.roster.added if report.roster else 0,
                 "roster_changed": report.roster.changed if report.roster else 0,
                 "idle_reason": report.idle_reason,
+                "originals_removed": report.originals_removed,
                 "error": trouble,
                 "outbox": counts,
             }
@@ -129,6 +130,8 @@ def _report(
             line += f"；审核状态更新 {report.reviews_updated} 笔"
         if report.roster is not None:
             line += f"；名册新增 {report.roster.added} 人、变更 {report.roster.changed} 人"
+        if report.originals_removed:
+            line += f"；已清理 {report.originals_removed} 份审核通过且已到期的原件"
         print(line + "。")
         for item_id, why in run.failures:
             print(f"失败（提交 {item_id}）：{why}")

@@ -27,6 +27,7 @@ from pypdf.errors import PyPdfError
 
 from app.errors import BadInputError, storage_error
 from app.services.scanning.base import ColourMode
+from app.services.sizes import human_size as human_size  # known from here too
 
 logger = logging.getLogger(__name__)
 
@@ -83,12 +84,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def human_size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    return f"{max(1, round(size / 1024))} KB"
 
 
 # -- the units of a document -------------------------------------------------------------------

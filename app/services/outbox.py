@@ -15,23 +15,18 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.errors import AuthError, Cancelled, OfflineError, ServerError, ServerRejectedError
+from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
 from app.models import Attachment, OutboxItem, Unit
 from app.models.base import utcnow
-from app.services.api.models import SubmissionPage, SubmissionRecord
-from app.services.engine.states import (
-    ACCEPTED,
-    CENTRE_REVIEW_STATES,
-    UploadState,
-    accepts_centre_state,
-)
+from app.services.api.models import SubmissionRecord
+from app.services.engine.states import UploadState
+from app.services.outbox_pool import DEFAULT_SENDERS, PoolRun, person_keys
+from app.services.outbox_queries import STATE_LABELS, OutboxQueries, waiting_count
 from app.services.outbox_report import (
     CentreApi,
     ClientFactory,
@@ -42,8 +37,7 @@ from app.services.outbox_report import (
     SyncReport,
     waiting_note,
 )
-from app.services.roster import RosterService, SyncCounts, fetch_from
-from app.services.session import profile_dict
+from app.services.outbox_reviews import ReviewPuller, apply_review
 from app.services.store import Store
 from app.services.versions import refusal_to_send
 
@@ -54,10 +48,12 @@ __all__ = [
     "OutboxSync",
     "OutboxView",
     "Progress",
+    "STATE_LABELS",
     "RunCounts",
     "SyncReport",
     "backoff_seconds",
     "requeue_failed",
+    "waiting_count",
     "waiting_note",
 ]
 
@@ -69,8 +65,6 @@ QUEUED, SENDING, SENT, FAILED = (
     UploadState.SENT,
     UploadState.FAILED,
 )
-STATE_LABELS = {state.value: state.label for state in UploadState}
-REVIEW_STATES = tuple(state.value for state in CENTRE_REVIEW_STATES)
 
 BACKOFF_BASE = 2.0  # seconds before the first retry
 BACKOFF_CAP = 300.0  # never wait more than five minutes
@@ -108,7 +102,7 @@ def requeue_failed(store: Store, unit_id: int, item_id: int) -> bool:
         return True
 
 
-class OutboxSync:
+class OutboxSync(OutboxQueries, ReviewPuller):
     """The outbox of one unit: what is due, sending it, and pulling review states back."""
 
     def __init__(
@@ -120,6 +114,7 @@ class OutboxSync:
         clock: Clock = utcnow,
         rng: random.Random | None = None,
         max_failures_in_a_row: int = MAX_FAILURES_IN_A_ROW,
+        senders: int = DEFAULT_SENDERS,
     ) -> None:
         self.store = store
         self.unit_id = unit_id
@@ -127,73 +122,7 @@ class OutboxSync:
         self.clock = clock
         self.rng = rng or random.Random()
         self.max_failures_in_a_row = max_failures_in_a_row
-
-    # --- reading ---------------------------------------------------------------------------
-    def due(self, *, now_anyway: bool = False) -> list[int]:
-        """Items to send now, oldest first: queued and due, or left "sending" by a crash.
-
-        `now_anyway` (the clerk asked: 立即同步, `gjj-desk sync`) also takes items still
-        waiting out their backoff.
-        """
-        now = self.clock()
-        waited = OutboxItem.next_attempt_at.is_(None) | (OutboxItem.next_attempt_at <= now)
-        queued = (
-            (OutboxItem.state == QUEUED) if now_anyway else (OutboxItem.state == QUEUED) & waited
-        )
-        with self.store.session() as session:
-            return list(
-                session.scalars(
-                    select(OutboxItem.id)
-                    .where(
-                        OutboxItem.unit_id == self.unit_id, or_(OutboxItem.state == SENDING, queued)
-                    )
-                    .order_by(OutboxItem.id)
-                )
-            )
-
-    def idle_reason(self) -> str:
-        """Why a sync asked for by the clerk had nothing to send, in Chinese."""
-        counts = self.counts()
-        failed = counts[FAILED.label]
-        if failed:
-            return (
-                f"没有待上传的申报；{failed} 笔上传失败，需在查询页“重新修改”或“重新上传”后"
-                "才会再次发送。"
-            )
-        return "没有待上传的申报。"
-
-    def counts(self) -> dict[str, int]:
-        """Items by state label (待上传 / 上传中 / 已提交 / 失败), every label present."""
-        with self.store.session() as session:
-            found = dict(
-                session.execute(
-                    select(OutboxItem.state, func.count())
-                    .where(OutboxItem.unit_id == self.unit_id)
-                    .group_by(OutboxItem.state)
-                ).all()
-            )
-        return {label: int(found.get(state, 0)) for state, label in STATE_LABELS.items()}
-
-    def review_counts(self) -> dict[str, int]:
-        """Sent items by review state (待审核 / 审核通过 / 退回 / …), only those present."""
-        with self.store.session() as session:
-            rows = session.execute(
-                select(OutboxItem.review_state, func.count())
-                .where(OutboxItem.unit_id == self.unit_id, OutboxItem.review_state.is_not(None))
-                .group_by(OutboxItem.review_state)
-            ).all()
-        return {str(state): int(count) for state, count in rows}
-
-    def items(self, *, state: str | None = None) -> list[OutboxView]:
-        with self.store.session() as session:
-            query = select(OutboxItem).where(OutboxItem.unit_id == self.unit_id)
-            if state is not None:
-                query = query.where(OutboxItem.state == state)
-            return [_view(i) for i in session.scalars(query.order_by(OutboxItem.id))]
-
-    def last_synced_at(self) -> datetime | None:
-        with self.store.session() as session:
-            return session.get_one(Unit, self.unit_id).last_synced_at
+        self.senders = senders
 
     # --- sending ---------------------------------------------------------------------------
     def send_one(self, item_id: int, client: CentreApi | None = None) -> str:
@@ -275,7 +204,7 @@ class OutboxSync:
             item = self._item(session, item_id)
             item.state, item.server_id, item.sent_at = SENT, str(record.id), self.clock()
             item.last_error, item.next_attempt_at = None, None
-            _apply_review(item, record.state, record.reason, record.result)
+            apply_review(item, record.state, record.reason, record.result)
         logger.info(
             "outbox %d sent as submission %d%s", item_id, record.id, " (replay)" * record.replayed
         )
@@ -307,10 +236,6 @@ class OutboxSync:
             raise KeyError(item_id)
         return item
 
-    def retry(self, item_id: int) -> None:
-        """Put a 失败 item back in the queue (after the clerk fixed what was wrong)."""
-        requeue_failed(self.store, self.unit_id, item_id)
-
     def run(
         self,
         progress: Progress | None = None,
@@ -318,10 +243,11 @@ class OutboxSync:
         *,
         now_anyway: bool = False,
     ) -> RunCounts:
-        """Send everything due, one item at a time (one writer for SQLite).
+        """Send everything due, a few at a time (`senders`), each item exactly once.
 
-        Stops early, leaving the rest queued, when the centre cannot be reached or keeps
-        failing, or when cancelled; AuthError stops the run and propagates. `now_anyway`
+        Items touching the same person go in the order they were queued (app.services.
+        outbox_pool). Stops early, leaving the rest queued, when the centre cannot be reached or
+        keeps failing, or when cancelled; AuthError stops the run and propagates. `now_anyway`
         sends items waiting out their backoff too (the clerk asked for it).
         """
         counts = RunCounts()
@@ -329,118 +255,34 @@ class OutboxSync:
         if not due:
             return counts
         api = self.client_factory()
-        in_a_row = 0
-        try:
-            # Below the centre's minimum client version nothing is sent: the items wait.
-            if (refused := refusal_to_send(api)) is not None:
-                counts.stopped = refused
-                return counts
-            for done, item_id in enumerate(due):
-                if cancelled is not None and cancelled():
-                    counts.cancelled, counts.stopped = True, Cancelled().message
-                    break
-                try:
-                    state, replayed = self._send(item_id, api)
-                except OfflineError as exc:
-                    counts.retry_later += 1
-                    in_a_row += 1
-                    if exc.code != "timeout" or in_a_row >= self.max_failures_in_a_row:
-                        counts.stopped = exc.message
-                        break
-                except ServerError as exc:
-                    counts.retry_later += 1
-                    in_a_row += 1
-                    if in_a_row >= self.max_failures_in_a_row:
-                        counts.stopped = exc.message
-                        break
-                else:
-                    in_a_row = 0
-                    if state == SENT:
-                        counts.sent += 1
-                        counts.replayed += replayed
-                    else:
-                        counts.failed += 1
-                        counts.failures.append((item_id, self._error_of(item_id)))
-                if progress is not None:
-                    progress(done + 1, len(due))
-        finally:
+        try:  # below the centre's minimum client version nothing is sent: the items wait
+            refused = refusal_to_send(api)
+        except BaseException:
             api.close()
-        return counts
+            raise
+        if refused is not None:
+            api.close()
+            counts.stopped = refused
+            return counts
+        pool = PoolRun(
+            self._send,
+            self._person_keys,
+            self.client_factory,
+            first_client=api,  # closed with the pool's own
+            senders=self.senders,
+            max_failures_in_a_row=self.max_failures_in_a_row,
+            error_of=self._error_of,
+            sent_state=SENT,
+        )
+        return pool.run(due, progress, cancelled)
+
+    def _person_keys(self, item_id: int) -> frozenset[str]:
+        with self.store.session() as session:
+            return person_keys(self._item(session, item_id).rows)
 
     def _error_of(self, item_id: int) -> str:
         with self.store.session() as session:
             return self._item(session, item_id).last_error or ""
-
-    # --- review states ---------------------------------------------------------------------
-    def pull_reviews(self, client: CentreApi | None = None, *, page_size: int = 200) -> int:
-        """Bring back review states changed since the unit's cursor; how many items changed.
-
-        Each page's changes and the cursor move in one transaction, so the cursor never passes
-        a change that is not stored.
-        """
-        own = client is None
-        api = self.client_factory() if client is None else client
-        changed = 0
-        try:
-            with self.store.session() as session:
-                since = session.get_one(Unit, self.unit_id).submissions_version
-            for _page in range(100_000):  # bounded: each page moves the cursor forward
-                page = api.submissions(since, page_size=page_size)
-                with self.store.session() as session:
-                    changed += self._apply_page(session, page)
-                    session.get_one(Unit, self.unit_id).submissions_version = max(
-                        since, page.version
-                    )
-                if not page.has_more or page.version <= since:
-                    break
-                since = page.version
-        finally:
-            if own:
-                api.close()
-        return changed
-
-    def _apply_page(self, session: Session, page: SubmissionPage) -> int:
-        by_server_id = {str(record.id): record for record in page.items}
-        if not by_server_id:
-            return 0
-        changed = 0
-        items = session.scalars(
-            select(OutboxItem).where(
-                OutboxItem.unit_id == self.unit_id, OutboxItem.server_id.in_(by_server_id)
-            )
-        )
-        for item in items:
-            record = by_server_id[str(item.server_id)]
-            changed += _apply_review(item, record.state, record.reason, record.result)
-        return changed
-
-    def pull_roster(self) -> SyncCounts:
-        """The roster's changes since the cached version (approvals add and change people)."""
-        api = self.client_factory()
-        try:
-            return RosterService(self.store, self.unit_id).sync(fetch_from(api))
-        finally:
-            api.close()
-
-    def pull_profile_after_base_change(self) -> None:
-        """The unit's profile again once a base change is approved: it puts new ratios in force."""
-        with self.store.session() as session:
-            approved = session.scalar(
-                select(OutboxItem.id).where(
-                    OutboxItem.unit_id == self.unit_id,
-                    OutboxItem.business == "base-change",
-                    OutboxItem.review_state.in_([s.value for s in ACCEPTED]),
-                )
-            )
-            if approved is None:
-                return
-        api = self.client_factory()
-        try:
-            profile = profile_dict(api.unit_profile())
-        finally:
-            api.close()
-        with self.store.session() as session:
-            session.get_one(Unit, self.unit_id).profile = profile
 
     def sync(
         self,
@@ -465,39 +307,21 @@ class OutboxSync:
             report.reviews_updated = self.pull_reviews()
             if report.reviews_updated:
                 report.roster = self.pull_roster()
-                self.pull_profile_after_base_change()
+                self.pull_profile()
         except (OfflineError, ServerError) as exc:
             report.pull_error = exc.message  # what arrived is kept; the next sync goes on
             return report
         report.pulled = True
         with self.store.session() as session:
             session.get_one(Unit, self.unit_id).last_synced_at = self.clock()
+        # Review states are fresh: the originals of accepted work that are due may go, whoever
+        # syncs (the window or `gjj-desk sync`).
+        report.originals_removed = self.clean_originals()
         return report
 
+    def clean_originals(self) -> int:
+        """Remove the originals of accepted submissions kept long enough; how many went."""
+        from app.services.attachments import AttachmentService  # PDF libraries: only here
 
-def _apply_review(
-    item: OutboxItem, state: str, reason: str | None, result: dict[str, Any] | None
-) -> int:
-    """Store the centre's review state on an item; 1 if anything changed."""
-    if not accepts_centre_state(item.review_state, state):
-        return 0  # e.g. the clerk already took a 退回's rows back for correction
-    new = (state, reason, result)
-    if (item.review_state, item.review_reason, item.review_result) == new:
-        return 0
-    item.review_state, item.review_reason, item.review_result = new
-    return 1
-
-
-def _view(item: OutboxItem) -> OutboxView:
-    return OutboxView(
-        item.id,
-        item.business,
-        item.state,
-        STATE_LABELS.get(item.state, item.state),
-        item.attempts,
-        item.last_error,
-        item.server_id,
-        item.review_state,
-        item.review_reason,
-        item.next_attempt_at,
-    )
+        attachments = AttachmentService(self.store, self.unit_id)
+        return len(attachments.cleanup(attachments.accepted_submissions()))

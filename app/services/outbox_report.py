@@ -75,6 +75,7 @@ class SyncReport:
     pull_error: str | None = None  # why the pull failed (offline, 5xx), in Chinese
     roster: SyncCounts | None = None  # the roster delta pulled after review states changed
     idle_reason: str | None = None  # a manual sync that had nothing to send says why
+    originals_removed: int = 0  # materials whose originals went (accepted, kept long enough)
 
     @property
     def changes(self) -> Changes:

@@ -9,17 +9,14 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,12 +34,49 @@ from app.errors import (
     storage_error,
 )
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "models" / "migrations"
+# Alembic (≈0.3 s to import) is loaded only when the database is not at the code's revision;
+# the usual start reads both revisions without it.
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.M)
+_QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
+
+
+def code_head() -> str | None:
+    """The code's head revision, read from the migration files' `revision = "…"` lines without
+    Alembic; None when they do not name exactly one head (Alembic then decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        for name, value in _REVISION_LINE.findall(script.read_text(encoding="utf-8")):
+            found = set(_QUOTED.findall(value))
+            if name == "revision":
+                revisions |= found
+            else:
+                parents |= found
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The revision recorded in the database (Alembic's table, read with plain SQL)."""
+    with engine.connect() as conn:
+        table = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).first()
+        if table is None:
+            return None
+        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+    return None if row is None else str(row[0])
 
 
 def _alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
@@ -51,6 +85,8 @@ def _alembic_config(engine: Engine) -> Config:
 
 def head_revision() -> str:
     """The schema revision this version of the client writes."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(_alembic_config(create_engine("sqlite://")))
     head = script.get_current_head()
     assert head is not None
@@ -59,6 +95,8 @@ def head_revision() -> str:
 
 def known_revisions() -> set[str]:
     """Every schema revision this client can open (and upgrade from)."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(_alembic_config(create_engine("sqlite://")))
     return {rev.revision for rev in script.walk_revisions()}
 
@@ -143,8 +181,7 @@ class Store:
             session.close()
 
     def revision(self) -> str | None:
-        with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+        return stored_revision(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -244,10 +281,14 @@ def _make_private(path: Path) -> None:
 
 
 def _upgrade(engine: Engine, path: Path, target: str) -> None:
+    current = stored_revision(engine)
+    if target == "head" and current is not None and current == code_head():
+        return  # the usual start: nothing to upgrade, Alembic not even imported
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     cfg = _alembic_config(engine)
     script = ScriptDirectory.from_config(cfg)
-    with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
     known = {rev.revision for rev in script.walk_revisions()}
     if current is not None and current not in known:
         raise DatabaseTooNewError(

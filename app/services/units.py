@@ -13,6 +13,7 @@ from app.models import OutboxItem, Unit
 from app.models.base import utcnow
 from app.services import audit
 from app.services.engine.states import WAITING_UPLOAD, UploadState
+from app.services.outbox_queries import waiting_count
 from app.services.policy import CentrePolicy, load_default
 from app.services.settings import Settings
 from app.services.store import Store
@@ -91,18 +92,7 @@ class UnitService:
         The one count of "waiting" work: the status bar, the home page and the closing warning
         all read it here.
         """
-        with self.store.session() as session:
-            return (
-                session.scalar(
-                    select(func.count())
-                    .select_from(OutboxItem)
-                    .where(
-                        OutboxItem.unit_id == unit_id,
-                        OutboxItem.state.in_([s.value for s in WAITING_UPLOAD]),
-                    )
-                )
-                or 0
-            )
+        return waiting_count(self.store, unit_id)
 
     def outbox_waiting(self, unit_id: int) -> dict[UploadState, int]:
         """The submissions the centre does not have yet, by upload state (only those present)."""

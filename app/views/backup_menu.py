@@ -17,8 +17,8 @@ from app.services.backup import (
     default_name,
 )
 from app.services.context import AppServices
-from app.services.documents import human_size
 from app.services.settings import Settings
+from app.services.sizes import human_size
 from app.views import file_dialogs
 from app.views.messages import LONG_MS, StatusMessages
 from app.views.operations import backups as operations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AuthError, KnownError, OfflineError
-from app.services.attachments import AttachmentService
 from app.services.changes import Changes
 from app.services.context import AppServices
 from app.services.demo import DEMO_UNIT_CODE
@@ -35,7 +35,6 @@ from app.views.login_dialog import LoginDialog, demo_hint
 from app.views.messages import LONG_MS, NORMAL_MS, SHORT_MS, StatusMessages
 from app.views.operations import account as operations
 from app.views.ops import Op
-from app.views.originals_dialog import OriginalsDialog
 from app.views.pages import PageFactories
 from app.views.person_dialog import PersonDialog
 from app.views.status_bar import StatusLabels
@@ -43,6 +42,9 @@ from app.views.sync_controller import SyncController, current_unit_outbox
 from app.views.unit_dialog import AddUnitDialog
 from app.views.unit_pages import UnitPages
 from app.views.unit_toolbar import UnitToolbar
+
+if TYPE_CHECKING:
+    from app.views.originals_dialog import OriginalsDialog
 
 logger = logging.getLogger(__name__)
 
@@ -240,6 +242,9 @@ class MainWindow(QMainWindow):
         unit = self.services.units.current()
         if unit is None:
             return
+        from app.services.attachments import AttachmentService  # PDF libraries: not at start
+        from app.views.originals_dialog import OriginalsDialog
+
         attachments = AttachmentService(self.services.store, unit.id)
         self.originals_dialog = OriginalsDialog(attachments, self)
         self.originals_dialog.open()

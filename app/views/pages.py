@@ -1,37 +1,34 @@
-"""Which page each menu entry opens, for the current unit (wiring by constructor)."""
+"""Which page each menu entry opens, for the current unit (wiring by constructor).
+
+The pages' modules (and what they need: spreadsheets, PDFs, the centre's client) are imported
+when a page is first built, not when the window starts: the window shows first.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.errors import AuthError
 from app.services import catalog
-from app.services.adjustments.service import BaseChangeService
-from app.services.api.client import CentreClient
-from app.services.attachments import AttachmentService
-from app.services.businesses import SPECS
 from app.services.changes import Changes
 from app.services.context import AppServices
-from app.services.engine.centre_records import OPENINGS, CentreRecords, RecordKind
-from app.services.engine.centre_rows import centre_rows_check
-from app.services.engine.history import SubmissionHistory
-from app.services.engine.pending import BusinessList
-from app.services.outbox import requeue_failed
-from app.services.policy import CentrePolicy
-from app.services.roster import RosterService
-from app.services.scanning import Scanner, default_scanner
 from app.services.session import CentreSession
 from app.services.units import UnitInfo
-from app.views.adjustments.base_change_page import BaseChangePage, with_states_sentence
-from app.views.business.centre_records import CentreRecordsPanel
-from app.views.business.import_page import ImportPage
-from app.views.business.pending_page import PendingPage
-from app.views.business.query_page import QueryPage
 from app.views.changes import ChangeHub
-from app.views.payments import factories as payment_pages
+
+if TYPE_CHECKING:
+    from app.services.api.client import CentreClient
+    from app.services.engine.centre_records import RecordKind
+    from app.services.engine.pending import BusinessList
+    from app.services.policy import CentrePolicy
+    from app.services.scanning import Scanner
+    from app.views.adjustments.base_change_page import BaseChangePage
+    from app.views.business.import_page import ImportPage
+    from app.views.business.pending_page import PendingPage
 
 PageFactory = Callable[[], QWidget]
 
@@ -69,6 +66,8 @@ class Pages:
     def scanner(self) -> Scanner:
         """The scanners of this PC, found once (WIA/TWAIN/SANE discovery is slow)."""
         if self._scanner is None:
+            from app.services.scanning import default_scanner
+
             self._scanner = default_scanner()
         return self._scanner
 
@@ -76,6 +75,10 @@ class Pages:
         return lambda: self.services.units.policy(unit.id)  # read at each use
 
     def _pending(self, unit: UnitInfo, code: str) -> BusinessList:
+        from app.services.businesses import SPECS
+        from app.services.engine.centre_rows import centre_rows_check
+        from app.services.engine.pending import BusinessList
+
         spec = SPECS[code]
         client = self._client(unit)
         pending = BusinessList(
@@ -132,6 +135,10 @@ class Pages:
         self, code: str, *, template_title: str | None = None, batch_entry: str | None = None
     ) -> PageFactory:
         def build(unit: UnitInfo) -> QWidget:
+            from app.services.attachments import AttachmentService
+            from app.services.roster import RosterService
+            from app.views.business.pending_page import PendingPage
+
             attachments = AttachmentService(self.services.store, unit.id)
             page = PendingPage(
                 self._pending(unit, code),
@@ -149,6 +156,9 @@ class Pages:
 
     def import_page(self, code: str, template_title: str) -> PageFactory:
         def build(unit: UnitInfo) -> QWidget:
+            from app.services.attachments import AttachmentService
+            from app.views.business.import_page import ImportPage
+
             page = ImportPage(
                 self._pending(unit, code),
                 self._policy(unit),
@@ -165,10 +175,20 @@ class Pages:
 
     def ratio_change_page(self) -> PageFactory:
         single = self.pending_page("ratio-change")
-        return lambda: with_states_sentence(single())
+
+        def build() -> QWidget:
+            from app.views.adjustments.base_change_page import with_states_sentence
+
+            return with_states_sentence(single())
+
+        return build
 
     def base_change_page(self) -> PageFactory:
         def build(unit: UnitInfo) -> QWidget:
+            from app.services.adjustments.service import BaseChangeService
+            from app.services.attachments import AttachmentService
+            from app.views.adjustments.base_change_page import BaseChangePage
+
             service = BaseChangeService(self.services.store, unit.id, self._policy(unit))
             attachments = AttachmentService(self.services.store, unit.id)
             page = BaseChangePage(service, attachments, self._policy(unit), scanner=self.scanner)
@@ -181,6 +201,13 @@ class Pages:
         entry = catalog.entry(key)
 
         def build(unit: UnitInfo) -> QWidget:
+            from app.services.businesses import SPECS
+            from app.services.engine.centre_records import CentreRecords
+            from app.services.engine.history import SubmissionHistory
+            from app.services.outbox import requeue_failed
+            from app.views.business.centre_records import CentreRecordsPanel
+            from app.views.business.query_page import QueryPage
+
             def reopen(code: str, outbox_id: int) -> str:
                 self._pending(unit, code).reopen(outbox_id)
                 self.hub.publish(Changes(reviews=True, pending=frozenset({code})))
@@ -211,16 +238,37 @@ class Pages:
 
 # A business that needs a page of its own (e.g. 汇缴核定) registers its factory here by menu
 # key, one line each; every other entry gets the engine's page for its kind.
+def _payments(name: str) -> Callable[[Pages], PageFactory]:
+    """A 缴存业务 page factory, its module imported only when the window asks for it."""
+
+    def factory(pages: Pages) -> PageFactory:
+        from app.views.payments import factories
+
+        built: PageFactory | None = None
+
+        def make() -> QWidget:
+            nonlocal built
+            if built is None:
+                built = getattr(factories, name)(pages)
+            return built()
+
+        return make
+
+    return factory
+
+
 CUSTOM_PAGES: dict[str, Callable[[Pages], PageFactory]] = {
-    "remittance": payment_pages.remittance,
-    "back-payment": payment_pages.back_payment,
-    "assessment-query": payment_pages.assessment_query,
+    "remittance": _payments("remittance"),
+    "back-payment": _payments("back_payment"),
+    "assessment-query": _payments("assessment_query"),
     "ratio-change": Pages.ratio_change_page,
     "base-change": Pages.base_change_page,
 }
 
 
 def _factory(pages: Pages, entry: catalog.MenuEntry) -> PageFactory:
+    from app.services.businesses import SPECS
+
     custom = CUSTOM_PAGES.get(entry.key)
     if custom is not None:
         return custom(pages)
@@ -238,9 +286,12 @@ def _factory(pages: Pages, entry: catalog.MenuEntry) -> PageFactory:
 
 def record_kind(entry: catalog.MenuEntry) -> RecordKind:
     """What a query page's 中心记录 tab lists: every opening, or the rows of its businesses."""
+    from app.services.engine.centre_records import OPENINGS
+    from app.services.engine.centre_records import RecordKind as Kind
+
     if "open-account" in entry.businesses:
         return OPENINGS
-    return RecordKind.rows_of(entry.label.removesuffix("查询"), entry.businesses)
+    return Kind.rows_of(entry.label.removesuffix("查询"), entry.businesses)
 
 
 def page_factories(
@@ -252,19 +303,12 @@ def page_factories(
     The pages publish what they change on `hub` (a new one if none is given); the main window
     listens to the same hub (`PageFactories.hub`).
     """
+    from app.services.businesses import SPECS
+
     pages = Pages(services, hub or ChangeHub(), session)
     factories = PageFactories(pages.hub)
     for entry in catalog.all_entries():
         if entry.key in CUSTOM_PAGES or all(code in SPECS for code in entry.businesses):
             factories[entry.key] = _factory(pages, entry)
 
-    factories["open-account"] = pages.pending_page(
-        "open-account", template_title="身份证批量开户模版", batch_entry="open-account-batch"
-    )
-    factories["open-account-batch"] = pages.import_page("open-account", "身份证批量开户模版")
-    factories["open-account-query"] = pages.query_page("open-account-query")
-    factories["transfer"] = pages.pending_page("transfer", template_title="内部转移模版")
-    for key in ("seal-query", "transfer-query"):  # once every business they list is here
-        if all(code in SPECS for code in catalog.entry(key).businesses):
-            factories[key] = pages.query_page(key)
     return factories

@@ -24,7 +24,6 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from app.errors import AuthError, KnownError
 from app.services import versions
-from app.services.attachments import AttachmentService
 from app.services.changes import Changes
 from app.services.context import AppServices
 from app.services.outbox import OutboxSync, SyncReport
@@ -142,15 +141,11 @@ class SyncController(QObject):
         self._manual = manual
 
         def work(ctx: OpContext) -> SyncReport:
-            report = outbox.sync(
+            return outbox.sync(  # also removes the originals of accepted work that are due
                 progress=lambda done, total: ctx.report(done, total),
                 cancelled=lambda: ctx.cancelled,
                 manual=manual,
             )
-            if report.pulled:  # review states are fresh: originals of accepted work may go
-                attachments = AttachmentService(outbox.store, outbox.unit_id)
-                attachments.cleanup(attachments.accepted_submissions())
-            return report
 
         op: Op[SyncReport] = Op(None, work).success(self._done).failure(self._failed)
         op.signals.failed.connect(self._maybe_bug)  # a bug skips `failure`; still end the run

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from app.cli import run
-from app.models import OutboxItem, Unit
+from app.models import Attachment, OutboxItem, Unit
 from app.models.base import utcnow
 from app.services.api import CentreClient
 from app.services.api.tokens import TokenPair
@@ -229,3 +229,31 @@ def test_sync_exits_2_when_offline_or_logged_out_and_keeps_the_outbox(
     code, out, _ = cli(capsys, "status", "--json")
     assert json.loads(out)["logged_in"] is False
     assert json.loads(out)["outbox"]["待上传"] == 1
+
+
+def test_sync_command_removes_the_originals_of_accepted_work_that_are_due(
+    clerk: Clerk,
+    fundserver: FundServerProcess,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """Issue 14 point 1: only the window's sync cleaned up; `gjj-desk sync` never did."""
+    item_id = submit_one(clerk, tmp_path, "慕容雪", resident_id("41020319910101008"))
+    assert cli(capsys, "sync")[0] == 0
+    server_id = str(outbox_item(clerk, item_id).server_id)
+    assert fundserver.review("approve", server_id).returncode == 0
+    code, out, err = cli(capsys, "sync", "--json")
+    assert code == 0, err
+    assert json.loads(out)["originals_removed"] == 0  # accepted just now: kept 30 days
+    with clerk.services.store.session() as session:
+        session.get_one(OutboxItem, item_id).updated_at = utcnow() - timedelta(days=31)
+        document = Path(
+            session.get_one(Attachment, outbox_item(clerk, item_id).attachment_ids[0]).path
+        )
+    assert document.is_file()
+
+    code, out, err = cli(capsys, "sync")
+
+    assert code == 0, err
+    assert "已清理 1 份审核通过且已到期的原件" in out
+    assert not document.exists()

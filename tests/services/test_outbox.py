@@ -6,6 +6,7 @@ import random
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +14,14 @@ import pytest
 
 from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
 from app.models import Attachment, OutboxItem, Unit
-from app.services.api.models import AttachmentInfo, SubmissionPage, SubmissionRecord
+from app.services.api.models import AttachmentInfo, SubmissionPage, SubmissionRecord, UnitProfile
 from app.services.context import AppServices
 from app.services.engine.states import SubmissionState
 from app.services.outbox import (
     BACKOFF_CAP,
     OutboxSync,
     backoff_seconds,
+    requeue_failed,
 )
 
 RESUBMITTED = SubmissionState.RESUBMITTED
@@ -61,6 +63,7 @@ class FakeCentre:
         self.roster_pages: list[dict[str, Any]] = []  # what /roster answers, in order
         self.roster_calls: list[int] = []
         self.closed = 0
+        self.profile_calls = 0
 
     def upload_attachment(
         self, path: str | Path, sha256: str, material: str, business: str
@@ -115,6 +118,13 @@ class FakeCentre:
         if self.roster_pages:
             return self.roster_pages.pop(0)
         return {"items": [], "version": since, "has_more": False}
+
+    def unit_profile(self) -> UnitProfile:
+        self.profile_calls += 1
+        return UnitProfile(
+            "100001", "示范厂", "开封市住房公积金管理中心", Decimal("0.12"), Decimal("0.12"),
+            "2026-10", Decimal("0"), {"正常": 0},
+        )  # fmt: skip
 
     def close(self) -> None:
         self.closed += 1
@@ -289,7 +299,7 @@ def test_a_4xx_fails_with_the_centres_reason_and_is_not_retried(
     assert "重新录入并提交" in failed.last_error  # says what the clerk can do
     clock.advance(24 * 3600)
     assert outbox.due() == [] and outbox.counts()["失败"] == 1
-    outbox.retry(item_id)  # after the clerk fixed it
+    requeue_failed(services.store, unit_id, item_id)  # after the clerk fixed it
     assert outbox.due() == [item_id]
 
 

@@ -22,6 +22,7 @@ from app.views.main_window import MainWindow
 from app.views.sync_controller import SyncController, current_unit_outbox
 from fundserver.demo import DemoCredentials
 from fundserver.process import FundServerProcess
+from tests.stall_probe import MAX_GAP, StallProbe
 
 OFFLINE = "无法连接公积金中心服务器，请检查网络后重试"
 
@@ -230,3 +231,22 @@ def test_the_window_shows_the_outbox_emptying_against_a_real_server(
     assert window.outbox_label.text() == "待上传：0"
     assert window.online_label.text() == "● 在线"
     controller.stop()
+
+
+def test_a_sync_of_100_submissions_never_blocks_the_window(
+    qtbot: QtBot, services: AppServices, unit_id: int, pool: QThreadPool
+) -> None:
+    """Issue 12 point 6: the sending runs on a worker; the UI thread only hears the progress."""
+    items = [queue(services, unit_id) for _ in range(100)]
+    centre = ScriptedCentre()
+    controller = controller_for(qtbot, services, unit_id, centre, pool)
+    runs: list[None] = []
+    controller.finished.connect(lambda: runs.append(None))
+
+    with StallProbe() as probe:
+        assert controller.sync_now() is True
+        qtbot.waitUntil(lambda: bool(runs) and not controller.running, timeout=60_000)
+
+    assert centre.calls == 100
+    assert {state_of(services, item_id) for item_id in items} == {"sent"}
+    assert probe.largest_gap < MAX_GAP, probe

@@ -1,0 +1,141 @@
+"""`gjj-desk sync` at wire speed: queued one-person 开户, each with a 12 KB scan, loopback.
+
+    .venv/bin/python bench/sync_bench.py [--items 300] [--senders 4]
+
+fundserver runs as its own process (the demo centre, SQLite); the client logs in to the demo
+unit, queues `--items` submissions (as 全部提交 does: committed, 待上传) each carrying its own
+12 KB page, and times `OutboxSync.run()` — once one at a time (senders=1, how it was), once
+with the bounded pool (`--senders`). Each run uses its own people, so the centre accepts both.
+Prints submissions per second of each and the ratio, and checks the centre holds each
+submission once. Target (issue 12): ≥ 100 per second, exactly once. No assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def resident_id(n: int) -> str:
+    first17 = f"410203{19700101 + (n % 28) + 100 * (n % 12):08d}{n % 1000:03d}"
+    first17 = f"4102{(n // 1000) % 100:02d}" + first17[6:]  # a county per thousand: unique
+    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
+    return first17 + "10X98765432"[total % 11]
+
+
+def scan_page(path: Path, rng: random.Random) -> Path:
+    """A PNG of noise: about 12 KB, as a small scanned page is."""
+    from PIL import Image
+
+    image = Image.frombytes("RGB", (64, 64), rng.randbytes(64 * 64 * 3))
+    image.save(path)
+    return path
+
+
+def queue(services: object, unit_id: int, folder: Path, first: int, count: int) -> None:
+    from app.models import Attachment, OutboxItem
+    from app.services.context import AppServices
+
+    assert isinstance(services, AppServices)
+    rng = random.Random(first)
+    with services.store.session() as session:
+        for n in range(first, first + count):
+            page = scan_page(folder / f"page-{n}.png", rng)
+            row = Attachment(
+                unit_id=unit_id,
+                business="open-account",
+                material="身份证复印件",
+                path=str(page),
+                sha256=hashlib.sha256(page.read_bytes()).hexdigest(),
+                size=page.stat().st_size,
+            )
+            session.add(row)
+            session.flush()
+            rows = [{"name": f"测试{n:04d}", "id_number": resident_id(n), "base": "5000.00"}]
+            session.add(
+                OutboxItem(
+                    unit_id=unit_id,
+                    business="open-account",
+                    idempotency_key=uuid.uuid4().hex,
+                    rows=rows,
+                    attachment_ids=[row.id],
+                    state="queued",
+                )
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=300)
+    parser.add_argument("--senders", type=int, default=4)
+    args = parser.parse_args()
+
+    from app import paths
+    from app.services.context import AppServices
+    from app.services.outbox import OutboxSync
+    from app.services.session import CentreSession
+    from fundserver.demo import DemoCredentials
+    from fundserver.process import FundServerProcess
+
+    with tempfile.TemporaryDirectory(prefix="sync-bench-") as tmp:
+        folder = Path(tmp)
+        paths.set_data_dir(folder / "client")
+        server = FundServerProcess(folder / "centre")
+        try:
+            services = AppServices.open()
+            session = CentreSession(services)
+            demo = DemoCredentials()
+            unit = session.login(server.url, demo.unit_code, demo.password).unit
+            pages = folder / "pages"
+            pages.mkdir()
+            results = []
+            for run, senders in enumerate((1, args.senders)):
+                queue(services, unit.id, pages, run * args.items, args.items)
+                outbox = OutboxSync(
+                    services.store, unit.id, lambda: session.client(unit), senders=senders
+                )
+                started = time.perf_counter()
+                counts = outbox.run()
+                seconds = time.perf_counter() - started
+                results.append((senders, counts.sent, seconds))
+            with session.client(unit) as client:
+                refs: list[str | None] = []
+                since = 0
+                while True:
+                    page = client.submissions(since, page_size=500)
+                    refs += [record.client_ref for record in page.items]
+                    if not page.has_more:
+                        break
+                    since = page.version
+            services.close()
+        finally:
+            server.stop()
+    print(f"sync of {args.items} queued one-person 开户, a 12 KB scan each, loopback")
+    for senders, sent, seconds in results:
+        print(
+            f"  {senders} at a time   {sent:4d} sent in {seconds:6.2f} s = "
+            f"{sent / seconds:6.1f} per second"
+        )
+    (_, _, one), (_, _, pool) = results
+    print(f"  ratio pool / one at a time: {one / pool:.1f}×  (target ≥ 100 per second)")
+    print(
+        f"  on the centre: {len(refs)} submissions, {len(set(refs))} distinct "
+        f"(exactly once: {'yes' if len(refs) == len(set(refs)) == 2 * args.items else 'NO'})"
+    )
+
+
+if __name__ == "__main__":
+    main()
