@@ -15,6 +15,7 @@ from app.cli import (
     argparse_zh,
     backup_cmds,
     business_cmds,
+    idcard_cmds,
     policy_cmds,
     rules_cmds,
     scan_cmds,
@@ -36,6 +37,7 @@ COMMAND_MODULES = (
     sync_cmds,
     scan_cmds,
     backup_cmds,
+    idcard_cmds,
 )
 
 
