@@ -65,6 +65,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--cards", type=Path, help="reuse a card folder (with truth.json)")
     parser.add_argument("--failures", action="store_true", help="list each miss")
+    parser.add_argument("--verbose", action="store_true", help="one line per card, as it goes")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.cards or Path(tmp)
@@ -83,6 +84,15 @@ def main(argv: list[str]) -> int:
             if args.failures and (reading.number is None or not reading.number.trusted):
                 name = reading.fields.get("name")
                 print(f"  flagged {card['file']} {card['kind']} name: {name and name.value}")
+            if args.verbose:
+                number, name = reading.number, reading.fields.get("name")
+                print(
+                    f"card {card['file']} {card['kind']} {time.perf_counter() - began:.2f}"
+                    f" id_exact={bool(number and number.number == card['id_number'])}"
+                    f" trusted={bool(number and number.trusted)}"
+                    f" name_exact={bool(name and name.value == card['name'])}",
+                    flush=True,
+                )
     _report(stats)
     return 0
 

@@ -47,7 +47,6 @@ class CardReading:
         values = {FORM_KEYS[k]: f.value for k, f in self.fields.items() if k in FORM_KEYS}
         if self.number is not None and self.number.trusted:
             values["id_number"] = self.number.number
-            values["id_type"] = "居民身份证"
         return values
 
 

@@ -55,7 +55,6 @@ def test_a_level_card_gives_every_field() -> None:
         "birth_date": "1985-12-24",
         "address": "河南省开封市龙亭区西门大街12号",
         "id_number": NUMBER,
-        "id_type": "居民身份证",
     }
 
 
