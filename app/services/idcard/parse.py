@@ -90,7 +90,8 @@ def _after(text: str, label: str) -> str | None:
 
 def _clean_name(text: str) -> str:
     text = re.sub(rf"(?<=[{_CJK}])[{re.escape(_DOTS)}]+(?=[{_CJK}])", "·", text)
-    return re.sub(rf"[^{_CJK}·]", "", text)
+    # A stray dot before or after the name is the label's spacing or the card's pattern.
+    return re.sub(rf"[^{_CJK}·]", "", text).strip("·")
 
 
 def _birth(text: str) -> date | None:

@@ -77,6 +77,12 @@ def test_a_dot_read_as_a_full_stop_becomes_the_middle_dot() -> None:
     assert read_lines(lines, TODAY).fields["name"].value == "买买提·艾力"
 
 
+def test_a_stray_dot_before_the_name_is_not_part_of_it() -> None:
+    lines = card_lines()
+    lines[1] = line(150, 44, "·艾尔肯·吾斯曼")  # seen on the synthetic set: the label's spacing
+    assert read_lines(lines, TODAY).fields["name"].value == "艾尔肯·吾斯曼"
+
+
 def test_a_misread_number_is_not_among_the_values_to_fill() -> None:
     lines = card_lines()
     bad = NUMBER[:10] + ("3" if NUMBER[10] != "3" else "8") + NUMBER[11:]
