@@ -1,15 +1,17 @@
 """`read-id`: read 身份证复印件 (card fronts) from images or a scanned PDF, offline.
 
-    gjj-desk read-id card.jpg [more.png stack.pdf …] [--json]
+    gjj-desk read-id card.jpg [more.png stack.pdf 文件夹 …] [--json] [--xlsx 开户模版.xlsx]
 
 Prints each page's fields with their confidence and whether the 公民身份号码 passed its checks
 (GB 11643 and the card's printed birth date and sex). Exit 0 when every number passed, 1 when
-one did not (or a page was no card), 2 when the OCR component is missing.
+one did not (or a page was no card), 2 when the OCR component is missing. `--xlsx` writes the
+people whose number passed into the 个人开户 import template (batch 开户 from a stack of cards).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +35,15 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         help="识别身份证复印件（正面）",
         description="离线识别身份证正面图片或扫描的PDF，输出各项内容、可信度和号码校验结果。",
     )
-    read.add_argument("files", nargs="+", type=Path, metavar="IMAGE|PDF", help="图片或PDF文件")
+    read.add_argument(
+        "files", nargs="+", type=Path, metavar="IMAGE|PDF", help="图片、PDF文件或文件夹"
+    )
+    read.add_argument(
+        "--xlsx",
+        type=Path,
+        metavar="OUT",
+        help="把号码校验通过的人写入个人开户导入模版（再补手机号码、缴存基数后导入）",
+    )
     read.set_defaults(handler=read_ids)
 
 
@@ -78,14 +88,25 @@ def _print_reading(reading: CardReading) -> None:
     print()
 
 
+def _write_template(path: Path, readings: list[CardReading]) -> None:
+    from app.cli.services import current_policy
+    from app.services.businesses import SPECS
+    from app.services.idcard.batch import write_stack_template
+
+    outcome = write_stack_template(path, readings, SPECS["open-account"], current_policy())
+    print(f"已写入 {path}：{len(outcome.rows)} 人", file=sys.stderr)
+    for page, why in outcome.flagged:
+        print(f"  未写入 {page}：{why}", file=sys.stderr)
+
+
 def read_ids(args: argparse.Namespace) -> int:
+    from app.services.idcard.batch import read_stack
     from app.services.idcard.engine import default_engine  # the OCR engine only when asked
-    from app.services.idcard.reader import read_card_file
 
     engine = default_engine()
-    readings: list[CardReading] = []
-    for path in args.files:
-        readings.extend(read_card_file(path, engine))
+    readings = read_stack(args.files, engine)
+    if args.xlsx:
+        _write_template(args.xlsx, readings)
     if args.json:
         print_json([reading_json(r) for r in readings])
     else:
