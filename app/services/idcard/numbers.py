@@ -125,7 +125,7 @@ def judge_number(
     if check.valid and _agrees(number, birth, sex):
         return NumberVerdict(number, True)
     if check.valid:
-        problem = "号码中的出生日期或性别与证件上印的不一致"
+        problem = "号码中的出生日期或性别与证件上印的不一致，请与证件原件核对"
     else:
         problem = check.message or "号码校验未通过"
     fixes = _single_fixes(number, birth, sex, today)
@@ -137,5 +137,5 @@ def judge_number(
     likely = [f for f in fixes if len(_diff(number, f)) > 1 or _rank(number, f) == 0] or fixes
     likely = likely[:4]
     suspects = tuple(sorted({p for f in likely for p in _diff(number, f)}))
-    message = f"识别的号码可能有误读：{problem}。标出的数字请与证件原件核对后再确认"
+    message = f"识别的号码可能有误读（标出的数字）：{problem}"
     return NumberVerdict(number, False, message, suspects, tuple(likely))

@@ -202,6 +202,8 @@ class BusinessForm(QWidget):
                 filled.append(key)
             elif current != value:
                 conflicts[key] = value
+        if any(not self.editors[k].spec.basic for k in filled):
+            self.more_button.setChecked(True)  # a filled field to confirm is never out of sight
         if filled:
             self.changed.emit()
         return filled, conflicts

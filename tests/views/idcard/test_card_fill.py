@@ -152,6 +152,8 @@ def test_a_number_that_fails_its_check_is_not_filled_and_its_misread_digit_is_ma
 
     assert text(page, "id_number") == ""
     assert text(page, "name") == "张三"
+    address = page.form.editors["address"].widget  # under 更多信息: opened to be checked
+    assert address.isVisible() and marked(page, "address")
     assert "未通过校验" in page.message.text()
     assert action.dialog is not None
     assert 14 in action.dialog.suspect_digits()
