@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "sync_cmds",
     "scan_cmds",
     "backup_cmds",
+    "idcard_cmds",
 )
 # Which module registers each command: a start imports only the module of the command asked
 # for (none for the window or --version). A command missing here still works — every module
@@ -62,6 +63,7 @@ COMMAND_MODULE_OF: dict[str, str | tuple[str, ...]] = {
     "scan": "scan_cmds",
     "backup": "backup_cmds",
     "restore": "backup_cmds",
+    "read-id": "idcard_cmds",
 }
 _TOP_OPTIONS_WITH_VALUE = {"--data-dir"}
 

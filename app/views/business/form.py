@@ -212,6 +212,33 @@ class BusinessForm(QWidget):
         if any(values.get(f.key) for f in self.spec.fields if not f.basic and not f.derived):
             self.more_button.setChecked(True)
 
+    def fill_from_card(self, values: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+        """Fill the empty fields with values read from an ID card (issue 16).
+
+        Returns (the keys filled, {key: card value} where the clerk typed something else);
+        a typed value is never overwritten here — the clerk chooses.
+        """
+        filled: list[str] = []
+        conflicts: dict[str, str] = {}
+        for key, value in values.items():
+            editor = self.editors.get(key)
+            if editor is None or editor.spec.derived or not value:
+                continue
+            current = editor.value()
+            if editor.spec.auto and current == self._auto.get(key):
+                current = ""  # the rules filled it; the card is the better source
+            if not current:
+                editor.set_value(value)
+                self._auto.pop(key, None)
+                filled.append(key)
+            elif current != value:
+                conflicts[key] = value
+        if any(not self.editors[k].spec.basic for k in filled):
+            self.more_button.setChecked(True)  # a filled field to confirm is never out of sight
+        if filled:
+            self.changed.emit()
+        return filled, conflicts
+
     def show_derived(self, values: dict[str, str]) -> None:
         """Fill the read-only fields, and the blank ones the rules fill in (性别 from the ID).
 

@@ -36,6 +36,7 @@ from app.views.business.list_values import ListValuesBar
 from app.views.business.pending_list import PendingListPanel
 from app.views.business.submit_dialog import SubmitDialog
 from app.views.business.template_download import save_template
+from app.views.idcard.action import CardReadAction
 from app.views.looks import set_role, set_state
 from app.views.ops import Op
 
@@ -165,6 +166,12 @@ class PendingPage(QWidget):
         self.form_scroll.viewport().installEventFilter(self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
+        self.card_reader: CardReadAction | None = None
+        if {"name", "id_number"} <= self.form.editors.keys():  # a form about one person's card
+            self.card_reader = CardReadAction(self, self.form)
+            self.card_reader.said.connect(lambda text, error: self._say(text, error=error))
+            buttons.addWidget(self.card_reader.button)
+            buttons.addWidget(self.card_reader.confirm_button)
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.cancel_edit_button)
         buttons.addWidget(self.add_button)
@@ -279,6 +286,8 @@ class PendingPage(QWidget):
 
     def reset_form(self, *, keep_message: bool = False) -> None:
         self.form.clear()
+        if self.card_reader is not None:
+            self.card_reader.clear_marks()
         self._marked = False
         self.editing = None
         self.add_button.setText("添加")
