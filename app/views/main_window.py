@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -35,7 +35,7 @@ from app.views.login_dialog import LoginDialog, demo_hint
 from app.views.messages import LONG_MS, NORMAL_MS, SHORT_MS, StatusMessages
 from app.views.operations import account as operations
 from app.views.ops import Op
-from app.views.pages import PageFactories
+from app.views.pages import PageFactories, PageFactory
 from app.views.person_dialog import PersonDialog
 from app.views.status_bar import StatusLabels
 from app.views.sync_controller import SyncController, current_unit_outbox
@@ -47,9 +47,6 @@ if TYPE_CHECKING:
     from app.views.originals_dialog import OriginalsDialog
 
 logger = logging.getLogger(__name__)
-
-PageFactory = Callable[[], QWidget]
-
 
 class MainWindow(QMainWindow):
     """Hosts the tree menu of PRODUCT.md and the page of the chosen entry."""
