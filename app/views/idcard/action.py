@@ -107,9 +107,10 @@ class CardReadAction(QObject):
         """Read the card in `path` in the background, then fill the form."""
         from app.services.idcard.reader import read_card_file
 
+        make_engine = self._engine  # the worker gets the engine's factory, never the widget
+
         def work(ctx: OpContext) -> CardReading:
-            engine = self._engine()
-            readings = read_card_file(path, engine, cancelled=lambda: ctx.cancelled)
+            readings = read_card_file(path, make_engine(), cancelled=lambda: ctx.cancelled)
             if not readings:
                 raise KnownError(f"{path.name} 中没有可识别的页面")
             return readings[0]
