@@ -19,13 +19,11 @@ from typing import Any
 from app.cli.business_cmds import NO_UNIT
 from app.cli.output import print_json, print_table
 from app.cli.services import open_services
-from app.errors import BadInputError, KnownError
+from app.errors import KnownError
 from app.services.adjustments.importer import AdjustmentImport
 from app.services.adjustments.review import DifferenceReview
 from app.services.adjustments.service import BaseChangeService
 from app.services.businesses import SPECS
-from app.services.engine.pending import PendingLists
-from app.services.engine.spec import BusinessSpec
 from app.services.rules.yearmonth import YearMonth
 
 BASE_CHANGE = "base-change"
@@ -33,12 +31,6 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    if "add" not in commands.choices:  # the engine's generic `add` takes precedence when present
-        add = commands.add_parser("add", parents=[common], help="在清册中添加一条记录")
-        add.add_argument("business", choices=sorted(SPECS), metavar="BUSINESS", help="业务")
-        add.add_argument("values", nargs="*", metavar="项目=值", help="如 调整年月=2027-01")
-        add.set_defaults(handler=add_row)
-
     export = commands.add_parser("export", parents=[common], help="缴存职工数据导出")
     export.add_argument("business", choices=[BASE_CHANGE], metavar="BUSINESS", help="base-change")
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="保存为（.xlsx）")
@@ -49,7 +41,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     review.set_defaults(handler=show_review)
 
     for name, handler in (("validate", validate_file), ("import", import_file)):
-        parser = commands.choices[name]
+        parser = commands.choices.get(name)  # present when business_cmds registered it first
+        if parser is None:
+            continue
         parser.add_argument("--month", metavar="YYYY-MM", help="调整年月（仅 base-change）")
         _route(parser, handler)
 
@@ -62,41 +56,6 @@ def _route(parser: argparse.ArgumentParser, handler: Handler) -> None:
         return handler(args) if args.business == BASE_CHANGE else generic(args)
 
     parser.set_defaults(handler=route)
-
-
-def _fields(spec: BusinessSpec, pairs: list[str]) -> dict[str, str]:
-    by_name = {f.label: f.key for f in spec.input_fields} | {f.key: f.key for f in spec.fields}
-    values: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        key = by_name.get(name.strip())
-        if not sep or key is None:
-            known = "、".join(f.label for f in spec.input_fields)
-            raise BadInputError(f"“{pair}”应写成 项目=值，项目为以下之一：{known}")
-        values[key] = value.strip()
-    return values
-
-
-def add_row(args: argparse.Namespace) -> int:
-    spec = SPECS[args.business]
-    values = _fields(spec, args.values)
-    services = open_services()
-    try:
-        unit = services.units.current()
-        if unit is None:
-            raise KnownError(NO_UNIT, code="no-unit")
-        pending = PendingLists(
-            services.store, spec, unit.id, lambda: services.units.policy(unit.id)
-        )
-        row = pending.add(values, source="命令行")
-    finally:
-        services.close()
-    if args.json:
-        print_json({"id": row.id, "values": row.values})
-    else:
-        shown = "，".join(f"{f.label} {row.values.get(f.key, '')}" for f in spec.list_fields())
-        print(f"已添加到{spec.list_name}（编号 {row.id}）：{shown}")
-    return 0
 
 
 def _service(run: Callable[[BaseChangeService], Any]) -> Any:

@@ -242,13 +242,13 @@ def _payments(name: str) -> Callable[[Pages], PageFactory]:
     """A 缴存业务 page factory, its module imported only when the window asks for it."""
 
     def factory(pages: Pages) -> PageFactory:
-        from app.views.payments import factories
-
         built: PageFactory | None = None
 
         def make() -> QWidget:
             nonlocal built
             if built is None:
+                from app.views.payments import factories
+
                 built = getattr(factories, name)(pages)
             return built()
 

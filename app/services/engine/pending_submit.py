@@ -12,7 +12,6 @@ from app.errors import BadInputError
 from app.models import Attachment, OutboxItem, PendingList, PendingRow
 from app.models.base import utcnow
 from app.services import audit
-from app.services.attachments import AttachmentService
 from app.services.engine import states
 from app.services.engine.history import rejected_rows
 from app.services.engine.pending_edit import PendingEditing
@@ -146,5 +145,7 @@ class PendingSubmitting(PendingEditing):
             )
             list_id, documents = plist.id, list(item.attachment_ids or [])
         # The documents come along: the clerk removes or rescans only what must change.
+        from app.services.attachments import AttachmentService  # the PDF libraries: not at start
+
         AttachmentService(self.store, self.unit_id).carry_over(documents, list_id)
         return list_id
