@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+
 class MainWindow(QMainWindow):
     """Hosts the tree menu of PRODUCT.md and the page of the chosen entry."""
 

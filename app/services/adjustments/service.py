@@ -18,6 +18,7 @@ from app.services.adjustments.review import DifferenceReview, build_review
 from app.services.businesses import base_change
 from app.services.engine.pending import PendingLists
 from app.services.engine.spec import Roster, RosterEntry
+from app.services.engine.states import ListState
 from app.services.policy import CentrePolicy
 from app.services.rules.yearmonth import YearMonth
 from app.services.store import Store
@@ -154,7 +155,7 @@ class BaseChangeService:
             lists = select(PendingList.id).where(
                 PendingList.unit_id == self.unit_id,
                 PendingList.business == base_change.SPEC.code,
-                PendingList.state == "open",
+                PendingList.state == ListState.OPEN.value,
             )
             session.execute(
                 update(PendingRow)

@@ -22,13 +22,14 @@ from app.errors import Cancelled
 from app.models import OutboxItem
 from app.services.api.models import OpeningsPage
 from app.services.api.records import CentreRow, CentreRowsPage
+from app.services.engine.states import SubmissionState
 from app.services.spreadsheet.spec import ColumnSpec, TableSpec
 from app.services.spreadsheet.writer import write_rows
 from app.services.store import Store
 
 PAGE_SIZE = 500
 MAX_PAGES = 10_000  # a guard: the server's pages always end
-REJECTED = "退回"
+REJECTED = SubmissionState.REJECTED.value
 
 
 class RecordsSource(Protocol):
