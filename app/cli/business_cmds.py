@@ -117,9 +117,8 @@ def open_business(code: str) -> Iterator[_Business]:
         if unit is None:
             raise KnownError(NO_UNIT, code="no-unit")
         spec = SPECS[code]
-        pending = PendingLists(
-            services.store, spec, unit.id, lambda: services.units.policy(unit.id)
-        )
+        # The business's own list class where it has one (补缴: 起缴年月, months already paid).
+        pending = spec.open_list(services.store, unit.id, lambda: services.units.policy(unit.id))
         yield _Business(services, unit, spec, pending)
     finally:
         services.close()
@@ -165,9 +164,7 @@ def validate_command(args: argparse.Namespace) -> int:
             target: PendingLists | RowContext = batch_import.standalone_context(load_default())
             notes = ["（未添加单位：按中心默认政策校验，不核对本单位花名册和清册。）"]
         else:
-            target = PendingLists(
-                services.store, spec, unit.id, lambda: services.units.policy(unit.id)
-            )
+            target = spec.open_list(services.store, unit.id, lambda: services.units.policy(unit.id))
             notes = []
         check = batch_import.validate_file(args.file, spec, target)
     finally:

@@ -77,13 +77,11 @@ class Pages:
     def _pending(self, unit: UnitInfo, code: str) -> BusinessList:
         from app.services.businesses import SPECS
         from app.services.engine.centre_rows import centre_rows_check
-        from app.services.engine.pending import BusinessList
 
         spec = SPECS[code]
         client = self._client(unit)
-        pending = BusinessList(
+        pending = spec.open_list(  # the business's own list class where it has one (补缴)
             self.services.store,
-            spec,
             unit.id,
             self._policy(unit),
             centre_check=spec.centre_check(client) if spec.centre_check else None,
@@ -259,7 +257,6 @@ def _payments(name: str) -> Callable[[Pages], PageFactory]:
 
 CUSTOM_PAGES: dict[str, Callable[[Pages], PageFactory]] = {
     "remittance": _payments("remittance"),
-    "back-payment": _payments("back_payment"),
     "assessment-query": _payments("assessment_query"),
     "ratio-change": Pages.ratio_change_page,
     "base-change": Pages.base_change_page,

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -117,17 +118,6 @@ def derive(values: dict[str, str], ctx: RowContext, errors: dict[str, str]) -> N
         values["amount"] = values["proposed_amount"]
 
 
-SPEC = BusinessSpec(
-    code=CODE,
-    name="补缴核定",
-    list_name="待补缴清册",
-    fields=FIELDS,
-    derive=derive,
-    unique_key="id_number",  # one row per person; a range covers their months
-    totals=("amount",),
-)
-
-
 def evidence_material(policy: CentrePolicy) -> str | None:
     """The material that backs a large 补缴: 补缴情况说明, else the first optional one."""
     materials = policy.materials_for(CODE)
@@ -147,8 +137,9 @@ class BackPaymentLists(PendingLists):
         unit_id: int,
         policy: Callable[[], CentrePolicy],
         today: Callable[[], date] = date.today,
+        **options: Any,  # BusinessList's keyword arguments (centre_check, centre_fill)
     ) -> None:
-        super().__init__(store, SPEC, unit_id, policy, today)
+        super().__init__(store, SPEC, unit_id, policy, today, **options)
 
     def context(self, session: Session, plist: PendingList | None = None) -> RowContext:
         base = super().context(session, plist)
@@ -212,3 +203,27 @@ class BackPaymentLists(PendingLists):
             threshold = self._policy().backpay_evidence_threshold
             raise BadInputError(f"补缴金额超过 {threshold} 元的，须上传影像资料：{material}")
         return super().submit()
+
+
+def _open_list(
+    store: Store,
+    _spec: BusinessSpec,
+    unit_id: int,
+    policy: Callable[[], CentrePolicy],
+    **options: Any,
+) -> BackPaymentLists:
+    """`BusinessSpec.lists`: every 待补缴清册 (window, command line) knows the rules above."""
+    return BackPaymentLists(store, unit_id, policy, **options)
+
+
+SPEC = BusinessSpec(
+    code=CODE,
+    name="补缴核定",
+    list_name="待补缴清册",
+    fields=FIELDS,
+    derive=derive,
+    unique_key="id_number",  # one row per person; a range covers their months
+    totals=("amount",),
+    template_title="补缴核定模版",
+    lists=_open_list,
+)

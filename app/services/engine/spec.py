@@ -14,12 +14,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.services.engine.centre_check import CentreCheck
 from app.services.policy import CentrePolicy
 from app.services.roster_entry import Roster as Roster  # re-exported: callers import it here
 from app.services.roster_entry import RosterEntry as RosterEntry
+
+if TYPE_CHECKING:  # pending.py imports this module: no import of it at run time here
+    from app.services.engine.pending import BusinessList
+    from app.services.store import Store
 
 
 class FieldKind(StrEnum):
@@ -157,6 +161,19 @@ class BusinessSpec:
     # A submitted row's 个人账号 from the row and the centre's review result (开户: the new
     # account the approval gave); None: the row's own `account_no`.
     account_of: Callable[[Mapping[str, Any], Mapping[str, Any] | None], str] | None = None
+    # The 清册's class when its rules need more than the row and the roster (补缴: 起缴年月 and
+    # the months already back-paid), called as `BusinessList` is; None: `BusinessList`. Every
+    # list of the business (window, command line) is built through `open_list`.
+    lists: Callable[..., BusinessList] | None = None
+
+    def open_list(
+        self, store: Store, unit_id: int, policy: Callable[[], CentrePolicy], **options: Any
+    ) -> BusinessList:
+        """The business's 清册 for a unit (`options`: BusinessList's keyword arguments)."""
+        from app.services.engine.pending import BusinessList
+
+        make = self.lists or BusinessList
+        return make(store, self, unit_id, policy, **options)
 
     @functools.cached_property
     def person_bound(self) -> bool:

@@ -8,13 +8,11 @@ from PySide6.QtWidgets import QWidget
 
 from app.services.api.models import UnitProfile
 from app.services.attachments import AttachmentService
-from app.services.businesses.back_payment import BackPaymentLists
 from app.services.changes import Changes
 from app.services.payments.assessment import RemittanceAssessments, RemittanceCentre
 from app.services.payments.query import AssessmentQuery
 from app.services.session import profile_dict
 from app.services.units import UnitInfo
-from app.views.business.pending_page import PendingPage
 from app.views.payments.query_page import AssessmentQueryPage
 from app.views.payments.remittance_page import RemittancePage
 
@@ -54,24 +52,6 @@ def remittance(pages: Pages) -> PageFactory:
         page.submitted.connect(
             lambda _id: pages.hub.publish(Changes(queued=True, pending=frozenset({"remittance"})))
         )
-        return page
-
-    return pages._for_unit(build)
-
-
-def back_payment(pages: Pages) -> PageFactory:
-    """补缴核定: the engine's 清册 page over `BackPaymentLists` (起缴年月, months already
-    back-paid and the evidence material are in its rules)."""
-
-    def build(unit: UnitInfo) -> QWidget:
-        page = PendingPage(
-            BackPaymentLists(pages.services.store, unit.id, pages._policy(unit)),
-            AttachmentService(pages.services.store, unit.id),
-            pages._policy(unit),
-            scanner=pages.scanner,
-            template_title="补缴核定模版",
-        )
-        pages._on_hub(page, "back-payment", page.refresh)
         return page
 
     return pages._for_unit(build)

@@ -39,6 +39,7 @@ def test_the_payment_entries_open_their_pages(qtbot: QtBot, services: AppService
     back = factories["back-payment"]()
     qtbot.addWidget(back)
     assert isinstance(back, PendingPage) and isinstance(back.pending, BackPaymentLists)
+    assert back.template_button.text() == "补缴核定模版下载"  # the generic page, its title
     added = back.pending.add(
         {"id_number": ZHANG, "reason": "漏缴", "start_month": "2024-01", "end_month": "2024-02"}
     )
