@@ -63,7 +63,8 @@ class ThrottledSearch(QObject):
             return
         text, asked = self._wanted, self._asked
         self._running = True
-        Op(self._widget, lambda _ctx: self._search(text)).success(
+        search = self._search  # the worker gets the search and the text, never this object
+        Op(self._widget, lambda _ctx: search(text)).success(
             lambda result: self._done(asked, text, result)
         ).failure(lambda error: self._failed(asked, error)).run()
 

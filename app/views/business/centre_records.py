@@ -173,8 +173,9 @@ class CentreRecordsPanel(QWidget):
             text = error.message if isinstance(error, KnownError) else str(error)
             self.message.setText(f"未能读取中心记录：{text}")
 
+        service = self.records  # the worker gets the service, never the widget
         self.op = (
-            Op(self, lambda ctx: self.records.fetch(lambda: ctx.cancelled))
+            Op(self, lambda ctx: service.fetch(lambda: ctx.cancelled))
             .success(done)
             .failure(failed)
             .with_progress("正在读取中心记录…")

@@ -197,8 +197,9 @@ class PendingListPanel(QGroupBox):
             return None
         self.buttons["submit"].setEnabled(False)
         self.said.emit("正在检查清册…", False)
+        pending = self.pending  # the worker gets the service, never the list
         self.checking = (
-            Op(self, lambda _ctx: self.pending.recheck())
+            Op(self, lambda _ctx: pending.recheck())
             .success(self._checked)
             .failure(self._check_failed)
             .with_progress("正在检查清册…")

@@ -134,8 +134,9 @@ class SubmitDialog(QDialog):
             self.outbox_id = outbox_id
             self.accept()
 
+        pending = self.pending  # the worker gets the service, never the dialog
         self.submitting = (
-            Op(self, lambda _ctx: self.pending.submit())
+            Op(self, lambda _ctx: pending.submit())
             .success(done)
             .failure(failed)
             .with_progress("正在检查清册并提交…")
