@@ -125,7 +125,8 @@ class PersonLookupField(QWidget):
             lambda index, k=key: self._suggestion_picked(k, index)
         )
         edit.setCompleter(completer)
-        search = ThrottledSearch(lambda text: self.roster.search(text, SUGGESTION_LIMIT), self)
+        roster = self.roster  # the search runs on a worker: it gets the service, not the widget
+        search = ThrottledSearch(lambda text: roster.search(text, SUGGESTION_LIMIT), self)
         search.answered.connect(lambda text, found, k=key: self._show_suggestions(k, text, found))
         self.searches[key] = search
         edit.textEdited.connect(lambda text, k=key: self._edited(k, text))
