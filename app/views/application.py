@@ -80,7 +80,8 @@ def run_gui(argv: list[str] | None = None, *, demo: bool = False, smoke: bool = 
     install_translations(app)
     install_fonts(app)
     install_style(app)
-    install_excepthook()
+    if not smoke:  # the installer's start check must fail fast, not wait on an error dialog
+        install_excepthook()
     logger.info("gjj-desk %s starting; log at %s", __version__, log_file)
     demo_server = None
     try:
