@@ -234,8 +234,6 @@ class Pages:
         return self._for_unit(build)
 
 
-# A business that needs a page of its own (e.g. 汇缴核定) registers its factory here by menu
-# key, one line each; every other entry gets the engine's page for its kind.
 def _payments(name: str) -> Callable[[Pages], PageFactory]:
     """A 缴存业务 page factory, its module imported only when the window asks for it."""
 
@@ -255,6 +253,8 @@ def _payments(name: str) -> Callable[[Pages], PageFactory]:
     return factory
 
 
+# A business that needs a page of its own (e.g. 汇缴核定) registers its factory here by menu
+# key, one line each; every other entry gets the engine's page for its kind.
 CUSTOM_PAGES: dict[str, Callable[[Pages], PageFactory]] = {
     "remittance": _payments("remittance"),
     "assessment-query": _payments("assessment_query"),
@@ -307,5 +307,4 @@ def page_factories(
     for entry in catalog.all_entries():
         if entry.key in CUSTOM_PAGES or all(code in SPECS for code in entry.businesses):
             factories[entry.key] = _factory(pages, entry)
-
     return factories
