@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from app.services.businesses.amounts import fill_amounts
 from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec, RosterEntry, RowContext
-from app.services.rules.contribution import compute_contribution, total_for_base
+from app.services.rules.contribution import total_for_base
 
 K = FieldKind
 PAYING = "正常"
@@ -62,19 +63,7 @@ def _person(values: dict[str, str], ctx: RowContext, errors: dict[str, str]) -> 
 
 def derive(values: dict[str, str], ctx: RowContext, errors: dict[str, str]) -> None:
     _person(values, ctx, errors)
-    if any(k in errors or not values.get(k) for k in ("base", "unit_ratio", "personal_ratio")):
-        return
-    result = compute_contribution(
-        Decimal(values["base"]),
-        Decimal(values["unit_ratio"]),
-        Decimal(values["personal_ratio"]),
-        ctx.policy,
-    )
-    values["unit_amount"] = f"{result.unit_amount:.2f}"
-    values["personal_amount"] = f"{result.personal_amount:.2f}"
-    values["monthly_amount"] = f"{result.total:.2f}"
-    for part, problem in result.problems_by_part.items():
-        errors.setdefault("base" if part == "total" else part, problem)
+    fill_amounts(values, ctx, errors)
 
 
 SPEC = BusinessSpec(

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
+from app.services.businesses.amounts import fill_amounts
 from app.services.engine.centre_check import open_account_check
 from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec, RowContext
-from app.services.rules.contribution import compute_contribution
 from app.services.rules.idnumber import IdType, check_id_text
 from app.services.rules.yearmonth import YearMonth
 
@@ -128,20 +127,7 @@ def _amounts(values: dict[str, str], ctx: RowContext, errors: dict[str, str]) ->
                 errors[key] = RATIO_UNKNOWN.format(label=SPEC_FIELDS[key].label)
             else:
                 values[key] = str(unit_default)
-    if any(k in errors or not values.get(k) for k in ("base", "unit_ratio", "personal_ratio")):
-        return
-    result = compute_contribution(
-        Decimal(values["base"]),
-        Decimal(values["unit_ratio"]),
-        Decimal(values["personal_ratio"]),
-        ctx.policy,
-    )
-    values["unit_amount"] = f"{result.unit_amount:.2f}"
-    values["personal_amount"] = f"{result.personal_amount:.2f}"
-    values["monthly_amount"] = f"{result.total:.2f}"
-    for part, problem in result.problems_by_part.items():
-        # The total is fixed by changing the base (or a ratio): say it beside the base.
-        errors.setdefault("base" if part == "total" else part, problem)
+    fill_amounts(values, ctx, errors)
 
 
 def _not_in_roster(values: dict[str, str], ctx: RowContext, errors: dict[str, str]) -> None:
