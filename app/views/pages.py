@@ -155,6 +155,7 @@ class Pages:
     def import_page(self, code: str, template_title: str) -> PageFactory:
         def build(unit: UnitInfo) -> QWidget:
             from app.services.attachments import AttachmentService
+            from app.services.roster import RosterService
             from app.views.business.import_page import ImportPage
 
             page = ImportPage(
@@ -163,6 +164,7 @@ class Pages:
                 template_title=template_title,
                 attachments=AttachmentService(self.services.store, unit.id),
                 scanner=self.scanner,
+                roster=RosterService(self.services.store, unit.id),
             )
             page.imported.connect(lambda _count: self.refresh_single(code))
             page.list_changed.connect(lambda: self.refresh_single(code))

@@ -26,6 +26,12 @@ K = FieldKind
 CENTRE_FIELDS = ("from_unit_name", "from_unit_code", "account_status")
 FROM_CENTRE = "由中心根据姓名和证件号码查询填写"
 
+
+def _from_centre(key: str, label: str) -> FieldSpec:
+    """A field only the centre's answer fills: read-only in the form and the 修改 dialog."""
+    return FieldSpec(key, label, K.TEXT, auto=True, centre_filled=True, note=FROM_CENTRE)
+
+
 FIELDS = (
     FieldSpec("name", "姓名", K.NAME, required=True, aliases=("职工姓名", "个人姓名")),
     FieldSpec(
@@ -45,9 +51,9 @@ FIELDS = (
         note="请将该列设为文本格式，避免科学计数法",
     ),
     FieldSpec("month", "转入年月", K.MONTH, auto=True, aliases=("转移年月",), note="默认本月"),
-    FieldSpec("from_unit_name", "转出单位名称", K.TEXT, auto=True, note=FROM_CENTRE),
-    FieldSpec("from_unit_code", "转出单位账号", K.TEXT, auto=True, note=FROM_CENTRE),
-    FieldSpec("account_status", "账户状态", K.TEXT, auto=True, note=FROM_CENTRE),
+    _from_centre("from_unit_name", "转出单位名称"),
+    _from_centre("from_unit_code", "转出单位账号"),
+    _from_centre("account_status", "账户状态"),
 )
 
 

@@ -53,6 +53,8 @@ class FieldSpec:
     basic: bool = True  # shown before 添加更多信息
     derived: bool = False  # computed by the business from other fields; read-only in forms
     auto: bool = False  # filled in by the rules when left blank (性别 from the ID); editable
+    # Filled only by the centre's answer (`centre_fill`, 内部转移's 转出单位): read-only in forms.
+    centre_filled: bool = False
     choices: tuple[str, ...] = ()
     choices_from: Callable[[CentrePolicy], tuple[str, ...]] | None = None
     in_list: bool = True  # a column of the pending list table

@@ -18,6 +18,7 @@ from app.services.engine.pending import PendingLists, RowInvalidError, RowView
 from app.services.engine.rows import check_row
 from app.services.engine.spec import BusinessSpec
 from app.services.policy import CentrePolicy
+from app.services.roster import RosterService
 from app.views.business.form import BusinessForm
 from app.views.business.pending_model import display_value
 from app.views.looks import set_state
@@ -65,13 +66,16 @@ class RowEditDialog(QDialog):
         policy: CentrePolicy,
         row: RowView,
         parent: QWidget | None = None,
+        *,
+        roster: RosterService | None = None,
     ) -> None:
         super().__init__(parent)
         self.pending = pending
         self.row_id = row.id
         self.saved: RowView | None = None
         self.setWindowTitle(f"修改 — {pending.spec.name}")
-        self.form = BusinessForm(pending.spec, policy)
+        # The same 反显 person lookup as the entry form: any one of 姓名 / 个人账号 / 证件号码.
+        self.form = BusinessForm(pending.spec, policy, roster=roster)
         self.form.set_values(row.values)
         self.form.show_errors(row.errors)
         self._context = pending.snapshot()

@@ -45,6 +45,8 @@ class FieldEditor:
 
     def __init__(self, spec: FieldSpec, policy: CentrePolicy, parent: QWidget) -> None:
         self.spec = spec
+        # Derived values follow the input; centre-filled ones come only from the centre's answer.
+        self.read_only = spec.derived or spec.centre_filled
         self.label = QLabel(("* " if spec.required else "") + spec.label + "：", parent)
         self.widget: QLineEdit | QComboBox
         if spec.kind in (FieldKind.CHOICE, FieldKind.ID_TYPE) and not spec.derived:
@@ -56,12 +58,12 @@ class FieldEditor:
             self.widget = combo
         else:
             edit = QLineEdit(parent)
-            hint = "自动计算" if spec.derived else _hint(spec)
-            edit.setPlaceholderText(hint)
-            edit.setReadOnly(spec.derived)
-            if spec.derived:
+            edit.setPlaceholderText(_hint(spec))
+            edit.setReadOnly(self.read_only)
+            if self.read_only:  # shown, grey, never typed into nor visited by Tab
                 set_role(edit, "derived")
                 edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                edit.setToolTip(spec.note or "由系统自动计算")
             if spec.kind in MIN_CHARS:  # an 18-digit ID is never cut, whatever the scaling
                 sample = "0" * MIN_CHARS[spec.kind]
                 edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(sample) + 24)
@@ -90,7 +92,7 @@ class FieldEditor:
     def set_error(self, message: str | None) -> None:
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
-        if not self.spec.derived:
+        if not self.read_only:
             set_state(self.widget, "error" if message else "plain")
 
     def set_visible(self, visible: bool) -> None:
@@ -198,7 +200,7 @@ class BusinessForm(QWidget):
         typed = {
             k: "" if e.spec.auto and e.value() == self._auto.get(k) else e.value()
             for k, e in self.editors.items()
-            if not e.spec.derived
+            if not e.read_only  # the centre fills its fields again when the row is stored
         }
         if self.person is not None:
             typed.update({key.value: edit.text() for key, edit in self.person.edits.items()})
@@ -222,7 +224,7 @@ class BusinessForm(QWidget):
         conflicts: dict[str, str] = {}
         for key, value in values.items():
             editor = self.editors.get(key)
-            if editor is None or editor.spec.derived or not value:
+            if editor is None or editor.read_only or not value:
                 continue
             current = editor.value()
             if editor.spec.auto and current == self._auto.get(key):
@@ -248,6 +250,8 @@ class BusinessForm(QWidget):
             new = _shown(editor.spec, values.get(key, ""))
             if editor.spec.derived:
                 editor.set_value(new)
+            elif editor.read_only:
+                continue  # the centre's answer, shown as stored: a preview has none
             elif editor.spec.auto and editor.value() in ("", self._auto.get(key)):
                 editor.set_value(new)
                 self._auto[key] = new
@@ -265,7 +269,7 @@ class BusinessForm(QWidget):
         if hidden:
             self.more_button.setChecked(True)
         first = next((self.editors[k] for k in self.editors if k in errors), None)
-        if first is not None and not first.spec.derived:
+        if first is not None and not first.read_only:
             first.widget.setFocus()
 
     def recheck(self, errors: dict[str, str]) -> int:
@@ -315,11 +319,15 @@ class BusinessForm(QWidget):
         return person + [
             e.widget
             for e in self.editors.values()
-            if not e.spec.derived and (e.spec.basic or self.more_box.isVisibleTo(self))
+            if not e.read_only and (e.spec.basic or self.more_box.isVisibleTo(self))
         ]
 
 
 def _hint(spec: FieldSpec) -> str:
+    if spec.derived:
+        return "自动计算"
+    if spec.centre_filled:
+        return "添加时由中心查询填写"
     # An ID's note speaks of Excel columns (it is for the template); the form says what to type.
     if spec.kind is FieldKind.ID_NUMBER:
         return PLACEHOLDERS[spec.kind]

@@ -36,6 +36,7 @@ from app.services.attachments import AttachmentService
 from app.services.engine.pending import PendingLists, RowView
 from app.services.import_session import ImportSession, Verdict
 from app.services.policy import CentrePolicy
+from app.services.roster import RosterService
 from app.services.scanning import Scanner
 from app.views import file_dialogs
 from app.views.business.detail_dialog import RowEditDialog
@@ -72,10 +73,12 @@ class ImportPage(QWidget):
         template_title: str | None = None,
         attachments: AttachmentService | None = None,
         scanner: Scanner | None = None,
+        roster: RosterService | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.pending = pending
+        self.roster = roster  # the 修改 dialog's person lookup
         self.policy = policy
         self.spec = pending.spec
         self.session = ImportSession(pending)  # the checked file waits there, not here
@@ -185,7 +188,7 @@ class ImportPage(QWidget):
 
     def modify_row(self, row: RowView) -> RowEditDialog:
         """修改 from the batch page: the row in a dialog with the same form as the single page."""
-        dialog = RowEditDialog(self.pending, self.policy(), row, self)
+        dialog = RowEditDialog(self.pending, self.policy(), row, self, roster=self.roster)
         dialog.accepted.connect(lambda: self._modified(dialog))
         self.edit_dialog = dialog
         dialog.open()
