@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from app.services.businesses.amounts import fill_amounts
+from app.services.businesses.identity import identity_fields
 from app.services.engine.centre_check import open_account_check
 from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec, RowContext
 from app.services.rules.idnumber import IdType, check_id_text
@@ -16,23 +17,7 @@ K = FieldKind
 
 FIELDS = (
     # 基本信息 — what the web hall's form asks first.
-    FieldSpec("name", "姓名", K.NAME, required=True, aliases=("职工姓名", "个人姓名")),
-    FieldSpec(
-        "id_type",
-        "证件类型",
-        K.ID_TYPE,
-        choices_from=lambda policy: policy.accepted_id_types,
-        note="默认为居民身份证",
-    ),
-    FieldSpec(
-        "id_number",
-        "证件号码",
-        K.ID_NUMBER,
-        required=True,
-        aliases=("身份证号", "身份证号码", "证件号"),
-        checked_with="id_type",
-        note="请将该列设为文本格式，避免科学计数法",
-    ),
+    *identity_fields(),
     FieldSpec("sex", "性别", K.CHOICE, choices=("男", "女"), auto=True),
     FieldSpec("birth_date", "出生日期", K.DATE, auto=True, note="居民身份证可自动识别"),
     FieldSpec("mobile", "手机号码", K.MOBILE, required=True, aliases=("手机", "手机号")),

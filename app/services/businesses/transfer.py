@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from app.errors import AuthError, OfflineError, ServerRejectedError
 from app.services.api.models import PersonLookup
+from app.services.businesses.identity import identity_fields
 from app.services.engine.pending import RowInvalidError
 from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec, RowContext
 from app.services.rules.idnumber import IdType
@@ -33,23 +34,7 @@ def _from_centre(key: str, label: str) -> FieldSpec:
 
 
 FIELDS = (
-    FieldSpec("name", "姓名", K.NAME, required=True, aliases=("职工姓名", "个人姓名")),
-    FieldSpec(
-        "id_type",
-        "证件类型",
-        K.ID_TYPE,
-        choices_from=lambda policy: policy.accepted_id_types,
-        in_list=False,
-        note="默认为居民身份证",
-    ),
-    FieldSpec(
-        "id_number",
-        "证件号码",
-        K.ID_NUMBER,
-        required=True,
-        aliases=("身份证号", "身份证号码", "证件号"),
-        note="请将该列设为文本格式，避免科学计数法",
-    ),
+    *identity_fields(id_type_in_list=False),
     FieldSpec("month", "转入年月", K.MONTH, auto=True, aliases=("转移年月",), note="默认本月"),
     _from_centre("from_unit_name", "转出单位名称"),
     _from_centre("from_unit_code", "转出单位账号"),

@@ -128,6 +128,14 @@ def test_the_edit_dialog_changes_the_person_through_the_lookup(
     assert pending.rows()[0].values["name"] == "钱二"
 
 
+def test_a_transfer_by_passport_checks_the_number_as_a_passport(services: AppServices) -> None:
+    pending = _lists(services, "transfer")
+    passport = pending.check({"name": "JOHN SMITH", "id_type": "护照", "id_number": "E12345678"})
+    assert "id_number" not in passport.errors  # was refused as a bad resident ID
+    wrong = pending.check({"name": "赵敏", "id_number": "410203198805160010"})
+    assert "id_number" in wrong.errors  # a resident ID is still checked as one
+
+
 def test_the_batch_pages_modify_uses_the_lookup(qtbot: QtBot, services: AppServices) -> None:
     pending = _lists(services, "seal")
     row = pending.add({"account_no": ZHAO.account_no, "reason": "离职"})
