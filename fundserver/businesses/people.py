@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fundserver.businesses.registry import CheckContext, EffectError
+from fundserver.businesses.registry import CheckContext, EffectError, RowProblem
 from fundserver.db import Person, Submission
 
 BUSINESS_NAMES = {
@@ -104,6 +105,31 @@ def _id_of_account(ctx: CheckContext, account_no: Any) -> str:
         select(Person.id_number).where(Person.account_no == str(account_no).strip())
     )
     return id_key(number)
+
+
+# A row's problem given the people pending elsewhere (证件号码 → (编号, business)) and the
+# rows seen so far (证件号码 → row number): the row number is filled in by `check_each`.
+RowCheck = Callable[[dict[str, Any], dict[str, tuple[int, str]], dict[str, int]], RowProblem | None]
+
+
+def check_each(
+    ctx: CheckContext,
+    rows: list[dict[str, Any]],
+    problem_of: RowCheck,
+    key_of: Callable[[dict[str, Any]], str],
+) -> list[RowProblem]:
+    """Every row's problem, numbered from 1; a person twice in the list is named by `key_of`."""
+    pending = pending_people(ctx, STATE_CHANGES)
+    seen: dict[str, int] = {}
+    problems: list[RowProblem] = []
+    for index, row in enumerate(rows, 1):
+        problem = problem_of(row, pending, seen)
+        if problem is not None:
+            problems.append(RowProblem(index, problem.field, problem.message))
+        key = key_of(row)
+        if key:
+            seen.setdefault(key, index)
+    return problems
 
 
 def pending_message(found: tuple[int, str]) -> str:

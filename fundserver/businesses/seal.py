@@ -14,12 +14,12 @@ from sqlalchemy import select
 
 from fundserver.businesses.accounts import previous_month
 from fundserver.businesses.people import (
-    STATE_CHANGES,
+    check_each,
     earliest_month,
     id_key,
     month_problem,
     pending_message,
-    pending_people,
+    person_in_unit,
 )
 from fundserver.businesses.registry import (
     CheckContext,
@@ -126,17 +126,16 @@ def _row_problem(
 def check_rows(
     ctx: CheckContext, change: StateChange, rows: list[dict[str, Any]]
 ) -> list[RowProblem]:
-    pending = pending_people(ctx, STATE_CHANGES)
-    seen: dict[str, int] = {}
-    problems: list[RowProblem] = []
-    for index, row in enumerate(rows, 1):
-        problem = _row_problem(ctx, change, row, pending, seen)
-        if problem is not None:
-            problems.append(RowProblem(index, problem.field, problem.message))
+    def key_of(row: dict[str, Any]) -> str:
         person, _ = find_in_unit(ctx, row)
-        if person is not None:
-            seen.setdefault(person.id_number.upper(), index)
-    return problems
+        return person.id_number.upper() if person is not None else ""
+
+    return check_each(
+        ctx,
+        rows,
+        lambda row, pending, seen: _row_problem(ctx, change, row, pending, seen),
+        key_of,
+    )
 
 
 @register_check("seal")
@@ -152,16 +151,7 @@ def check_unseal(ctx: CheckContext, rows: list[dict[str, Any]]) -> list[RowProbl
 def _apply(session: Any, submission: Submission, change: StateChange) -> dict[str, Any]:
     changed = []
     for index, row in enumerate(submission.rows, 1):
-        query = select(Person).where(Person.unit_id == submission.unit_id)
-        if row.get("account_no"):
-            query = query.where(Person.account_no == str(row["account_no"]).strip())
-        elif row.get("id_number"):
-            query = query.where(Person.id_number == id_key(row["id_number"]))
-        else:
-            raise EffectError(f"第 {index} 行缺少个人账号或证件号码")
-        person = session.scalar(query.order_by(Person.version.desc()))
-        if person is None:
-            raise EffectError(f"第 {index} 行的职工不在本单位")
+        person = person_in_unit(session, submission.unit_id, row, index)
         if person.status != change.before:
             raise EffectError(
                 f"第 {index} 行 {person.name} 的账户状态为{person.status}，应为{change.before}"

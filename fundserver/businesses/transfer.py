@@ -15,12 +15,11 @@ from sqlalchemy.orm import Session
 
 from fundserver.businesses.accounts import previous_month
 from fundserver.businesses.people import (
-    STATE_CHANGES,
+    check_each,
     earliest_month,
     id_key,
     month_problem,
     pending_message,
-    pending_people,
 )
 from fundserver.businesses.registry import (
     CheckContext,
@@ -93,15 +92,12 @@ def _row_problem(
 
 @register_check("transfer")
 def check_transfer(ctx: CheckContext, rows: list[dict[str, Any]]) -> list[RowProblem]:
-    pending = pending_people(ctx, STATE_CHANGES)
-    seen: dict[str, int] = {}
-    problems: list[RowProblem] = []
-    for index, row in enumerate(rows, 1):
-        problem = _row_problem(ctx, row, pending, seen)
-        if problem is not None:
-            problems.append(RowProblem(index, problem.field, problem.message))
-        seen.setdefault(id_key(row.get("id_number")), index)
-    return problems
+    return check_each(
+        ctx,
+        rows,
+        lambda row, pending, seen: _row_problem(ctx, row, pending, seen),
+        lambda row: id_key(row.get("id_number")),
+    )
 
 
 def _snapshot(person: Person) -> dict[str, Any]:
