@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,14 @@ from test_server_review import review
 from test_server_submissions import submit
 
 from fundserver.db import Person, Unit
+
+Reviewer = Callable[..., tuple[int, str]]
+
+
+@pytest.fixture
+def reviewer(database_url: str, capsys: pytest.CaptureFixture[str]) -> Reviewer:
+    """The reviewer's command line over this test's centre: `reviewer("approve", "3")`."""
+    return lambda *args: review(capsys, database_url, *args)
 
 
 def _people(sessions: Session, unit_code: str, status: str) -> list[Person]:
@@ -123,16 +132,13 @@ def test_per_row_rejection_seals_only_the_rows_kept_and_records_show_both(
     client: TestClient,
     auth: dict[str, str],
     sessions: Session,
-    database_url: str,
-    capsys: pytest.CaptureFixture[str],
+    reviewer: Reviewer,
 ) -> None:
     kept, sent_back = _people(sessions, "100001", "正常")[:2]
     created = submit(
         client, auth, business="seal", rows=[_seal_row(kept), _seal_row(sent_back)]
     ).json()
-    code, out = review(
-        capsys, database_url, "approve", str(created["id"]), "--reject-row", "2=缺离职证明"
-    )
+    code, out = reviewer("approve", str(created["id"]), "--reject-row", "2=缺离职证明")
     assert code == 0, out
     sessions.expire_all()
     assert (sessions.get(Person, kept.id) or kept).status == "封存"
@@ -153,8 +159,7 @@ def test_unseal_needs_a_sealed_account_and_takes_the_new_base(
     client: TestClient,
     auth: dict[str, str],
     sessions: Session,
-    database_url: str,
-    capsys: pytest.CaptureFixture[str],
+    reviewer: Reviewer,
 ) -> None:
     normal = _people(sessions, "100001", "正常")[0]
     sealed = _people(sessions, "100001", "封存")[0]
@@ -169,7 +174,7 @@ def test_unseal_needs_a_sealed_account_and_takes_the_new_base(
 
     before = _roster(client, auth)["version"]
     created = submit(client, auth, business="unseal", rows=[row]).json()
-    assert review(capsys, database_url, "approve", str(created["id"]))[0] == 0
+    assert reviewer("approve", str(created["id"]))[0] == 0
     [person] = _roster(client, auth, before)["items"]
     assert (person["status"], person["base"], person["paid_to"]) == ("正常", "5200.00", "2025-05")
 
@@ -255,15 +260,14 @@ def test_approved_transfer_moves_the_account_between_the_rosters(
     client: TestClient,
     auth: dict[str, str],
     sessions: Session,
-    database_url: str,
-    capsys: pytest.CaptureFixture[str],
+    reviewer: Reviewer,
 ) -> None:
     person = _people(sessions, "100002", "封存")[0]
     old_unit = login(client, "100002")
     new_since, old_since = _roster(client, auth)["version"], _roster(client, old_unit)["version"]
     row = _transfer_row(person, from_unit_code="100002", from_unit_name="开封市汴梁食品有限公司")
     created = submit(client, auth, business="transfer", rows=[row]).json()
-    code, out = review(capsys, database_url, "approve", str(created["id"]))
+    code, out = reviewer("approve", str(created["id"]))
     assert code == 0, out
 
     [arrived] = _roster(client, auth, new_since)["items"]
@@ -298,14 +302,13 @@ def test_reviewer_reads_a_transfer_and_finds_it_by_json(
     client: TestClient,
     auth: dict[str, str],
     sessions: Session,
-    database_url: str,
-    capsys: pytest.CaptureFixture[str],
+    reviewer: Reviewer,
 ) -> None:
     person = _people(sessions, "100002", "封存")[0]
     row = _transfer_row(person, from_unit_name="开封市汴梁食品有限公司")
     created = submit(client, auth, business="transfer", rows=[row]).json()
     submit(client, auth, key="2", business="base-change", rows=[{"account_no": "x"}])
-    code, out = review(capsys, database_url, "list", "--business", "transfer", "--json")
+    code, out = reviewer("list", "--business", "transfer", "--json")
     assert code == 0
     [listed] = json.loads(out)
     assert (listed["id"], listed["unit_code"], listed["state"]) == (
@@ -313,7 +316,7 @@ def test_reviewer_reads_a_transfer_and_finds_it_by_json(
         "100001",
         "待审核",
     )
-    code, out = review(capsys, database_url, "show", str(created["id"]))
+    code, out = reviewer("show", str(created["id"]))
     assert code == 0
     assert "内部转移" in out and "待审核" in out
     assert f"第 1 行  姓名 {person.name}" in out and "转出单位 开封市汴梁食品有限公司" in out
@@ -324,15 +327,14 @@ def test_records_tell_apart_two_transferred_people_of_one_name(
     client: TestClient,
     auth: dict[str, str],
     sessions: Session,
-    database_url: str,
-    capsys: pytest.CaptureFixture[str],
+    reviewer: Reviewer,
 ) -> None:
     first, second = _people(sessions, "100002", "封存")[:2]
     second.name = first.name  # 同名不同人
     sessions.commit()
     rows = [_transfer_row(first), _transfer_row(second)]
     created = submit(client, auth, business="transfer", rows=rows).json()
-    assert review(capsys, database_url, "approve", str(created["id"]))[0] == 0
+    assert reviewer("approve", str(created["id"]))[0] == 0
     items = client.get(f"{API}/records", params={"business": "transfer"}, headers=auth).json()
     assert [i["account_no"] for i in items["items"]] == [first.account_no, second.account_no]
 
