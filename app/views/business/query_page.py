@@ -101,7 +101,11 @@ class QueryPage(QWidget):
         self.person.setObjectName("personFilter")
         self.person.setPlaceholderText("姓名、证件号码或个人账号")
         self.person.setClearButtonEnabled(True)
-        self.person.setMinimumWidth(220)
+        # Room for a whole 18-digit ID number, and no more: the page must fit a scaled screen.
+        digits = self.person.fontMetrics().horizontalAdvance("0" * 18)
+        self.person.setMinimumWidth(digits + 32)
+        hint = self.person.fontMetrics().horizontalAdvance(self.person.placeholderText())
+        self.person.setMaximumWidth(max(digits, hint) + 48)  # grows until the hint shows whole
         refresh = QPushButton("查询")
         refresh.clicked.connect(self.refresh)
         self.reopen_button = QPushButton("重新修改")
@@ -124,11 +128,9 @@ class QueryPage(QWidget):
         )
         for label, widget in labelled:
             filters.addWidget(QLabel(label))
-            filters.addWidget(widget)
+            filters.addWidget(widget, 1 if widget is self.person else 0)
         filters.addWidget(refresh)
         filters.addStretch(1)
-        filters.addWidget(self.retry_button)
-        filters.addWidget(self.reopen_button)
         self.model = HistoryModel()
         self.table = QTableView()
         self.table.setObjectName("historyTable")
@@ -142,13 +144,19 @@ class QueryPage(QWidget):
         self.message = QLabel()
         self.message.setObjectName("queryMessage")
         self.message.setWordWrap(True)
+        # What to do with the chosen row goes below the list, beside what the page says: the
+        # filters and the actions on one line made the page too wide for a scaled 1024×768.
+        actions = QHBoxLayout()
+        actions.addWidget(self.message, 1)
+        actions.addWidget(self.retry_button)
+        actions.addWidget(self.reopen_button)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         own = QWidget() if centre is not None else self
         own_layout = QVBoxLayout(own) if centre is not None else layout
         own_layout.addLayout(filters)
         own_layout.addWidget(self.table)
-        own_layout.addWidget(self.message)
+        own_layout.addLayout(actions)
         self.tabs: QTabWidget | None = None
         if centre is not None:  # this PC's submissions beside the centre's records of the unit
             own_layout.setContentsMargins(0, 0, 0, 0)
