@@ -159,7 +159,7 @@ class QueryPage(QWidget):
         own_layout.addLayout(actions)
         self.tabs: QTabWidget | None = None
         if centre is not None:  # this PC's submissions beside the centre's records of the unit
-            own_layout.setContentsMargins(0, 0, 0, 0)
+            own_layout.setContentsMargins(6, 6, 6, 0)  # the filters clear the tab's frame
             self.tabs = QTabWidget()
             self.tabs.setObjectName("queryTabs")
             self.tabs.addTab(own, "本机提交")
@@ -192,6 +192,10 @@ class QueryPage(QWidget):
         )
         self.model.set_items(rows)
         self.table.resizeColumnsToContents()
+        padding = self.table.fontMetrics().horizontalAdvance("00")  # headers not cramped
+        for column, header in enumerate(COLUMNS[:-1]):  # the last (说明) takes the rest
+            wanted = self.table.fontMetrics().horizontalAdvance(header) + padding
+            self.table.setColumnWidth(column, max(self.table.columnWidth(column), wanted))
         if chosen is not None:
             self._select(chosen)
         self._selection()

@@ -15,7 +15,7 @@ from app.services.context import AppServices
 from app.services.engine.history import SubmissionHistory
 from app.services.engine.pending import PendingLists
 from app.services.outbox import requeue_failed
-from app.views.business.query_page import QueryPage
+from app.views.business.query_page import COLUMNS, QueryPage
 
 
 def person(name: str, id_number: str) -> dict[str, str]:
@@ -173,3 +173,12 @@ def test_a_failed_submission_can_be_corrected_in_the_list(
     assert [r.values["name"] for r in pending.rows()] == ["孙磊"]
     assert shown(page)[0][2] == "已取回修改"
     assert not page.retry_button.isEnabled()  # once in the list, it goes again from there
+
+
+def test_an_empty_list_still_shows_every_header_with_room(page: QueryPage) -> None:
+    page.person.setText("没有这个人")
+    page.refresh()
+    assert page.model.rowCount() == 0
+    metrics = page.table.fontMetrics()
+    for column, header in enumerate(COLUMNS[:-1]):  # 说明, the last, takes what is left
+        assert page.table.columnWidth(column) >= metrics.horizontalAdvance(header + "00")
