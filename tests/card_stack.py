@@ -49,3 +49,13 @@ def feeder(folder: Path) -> StackEngine:
     for i, width in enumerate(pages):
         Image.new("RGB", (width, 320), (200, 200, 200)).save(folder / f"page{i + 1}.png")
     return StackEngine(pages)
+
+
+class FeederEngine:
+    """Gives the cards in order, one per page read, then nothing (the rest are no card fronts)."""
+
+    def __init__(self, cards: list[list[OcrLine]]) -> None:
+        self.cards = list(cards)
+
+    def lines(self, image: Image.Image) -> list[OcrLine]:
+        return self.cards.pop(0) if self.cards else []

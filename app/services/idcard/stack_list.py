@@ -22,10 +22,15 @@ from app.services.idcard.autoread import is_card_material
 from app.services.idcard.batch import stack_files, stack_rows
 from app.services.idcard.engine import TextEngine
 from app.services.idcard.reader import CardReading, page_images, read_card_image
+from app.services.scanning import ColourMode, ScanFailedError, Scanner, ScanSettings, Source
 
 logger = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff"}
+SCAN_DPI = 300  # what the reader was measured at; a card needs no more
+NO_FEEDER = (
+    "没有找到带自动进纸器的扫描仪。请连接扫描仪，或把扫描好的图片/PDF放进文件夹后选择文件夹。"
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class StackPreview:
 
     people: list[tuple[CardPage, dict[str, str]]]
     flagged: list[tuple[str, str]]
+    note: str = ""  # how a feeder scan ended, when it ended early
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,34 @@ def read_pages(
             progress(done, len(pages))
     logger.info("read %d card page(s) for the 清册", len(read))
     return read
+
+
+def scan_stack(
+    scanner: Scanner,
+    out_dir: Path,
+    *,
+    cancelled: Callable[[], bool] = lambda: False,
+    on_page: Callable[[Path], None] = lambda _page: None,
+) -> tuple[list[Path], str]:
+    """Scan the stack in the first scanner with a feeder: (the pages, a note on how it ended).
+
+    A scan that stops with trouble (a jam) keeps the pages that arrived, with the scanner's
+    message as the note; KnownError when there is no feeder or no page at all.
+    """
+    device = next((d for d in scanner.list_devices() if Source.ADF in d.sources), None)
+    if device is None:
+        raise KnownError(NO_FEEDER, code="no-feeder")
+    settings = ScanSettings(device.id, Source.ADF, SCAN_DPI, ColourMode.COLOUR)
+    try:
+        pages, note = scanner.scan(settings, out_dir, on_page, cancelled), ""
+    except ScanFailedError as exc:
+        if not exc.pages:
+            raise
+        pages, note = exc.pages, f"扫描中断（{exc.message}），只识别已扫描的 {len(exc.pages)} 页。"
+    if cancelled():
+        raise Cancelled()
+    logger.info("scanned %d card page(s) from %s", len(pages), device.display_name)
+    return pages, note
 
 
 def preview(pages: Sequence[CardPage], in_list: set[str]) -> StackPreview:

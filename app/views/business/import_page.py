@@ -112,7 +112,9 @@ class ImportPage(QWidget):
         if self.spec.code == "open-account":  # a stack of ID cards into the 清册 (issue 16)
             from app.views.idcard.stack_action import CardStackAction
 
-            self.card_stack = CardStackAction(self, pending, self.list.attachments)
+            self.card_stack = CardStackAction(
+                self, pending, self.list.attachments, scanner=self.list.scanner
+            )
             self.card_stack.said.connect(lambda text, error: self.status.say(text, error=error))
             self.card_stack.added.connect(lambda _count: self.list.refresh())
             self.card_stack.added.connect(self.imported)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QMenu, QPushButton
 from app.errors import Cancelled, KnownError
 from app.services.attachments import AttachmentService
 from app.services.engine.pending import PendingLists
+from app.services.scanning import Scanner
 from app.views import file_dialogs
 from app.views.idcard.action import CARD_FILTER
 from app.views.ops import Op, OpContext
@@ -48,10 +50,11 @@ class CardStackAction(QObject):
         pending: PendingLists,
         attachments: AttachmentService,
         engine: Callable[[], TextEngine] = _default_engine,
+        scanner: Scanner | None = None,
     ) -> None:
         super().__init__(parent)
         self.parent_widget, self.pending, self.attachments = parent, pending, attachments
-        self._engine = engine
+        self._engine, self.scanner = engine, scanner
         self.op: Op[StackPreview] | Op[StackAdded] | None = None
         self.dialog: CardStackDialog | None = None
         self._work_dir: Path | None = None
@@ -60,6 +63,7 @@ class CardStackAction(QObject):
         menu = QMenu(self.button)
         menu.addAction("选择文件夹…", self.choose_folder)
         menu.addAction("选择图片或PDF文件…", self.choose_files)
+        menu.addAction("从扫描仪进纸器扫描…", self.scan)
         self.button.setMenu(menu)
         hint = QLabel(
             "一叠身份证（进纸器扫描存成的图片或PDF，一页一张正面）：识别后直接加入清册，"
@@ -86,7 +90,37 @@ class CardStackAction(QObject):
             self.read([Path(f) for f in files])
 
     def read(self, paths: Sequence[Path]) -> Op[StackPreview] | None:
-        """Read every page in the background, then show the preview."""
+        """Read every page of these files/folders in the background, then show the preview."""
+        return self._start(lambda _ctx, _work_dir: (list(paths), ""))
+
+    def scan(self) -> Op[StackPreview] | None:
+        """Scan the stack from the scanner's feeder, then read it (one worker, one 取消)."""
+        from app.services.idcard.stack_list import scan_stack
+
+        given = self.scanner
+
+        def gather(ctx: OpContext, work_dir: Path) -> tuple[list[Path], str]:
+            from app.services.scanning import default_scanner
+
+            count = 0
+
+            def arrived(_page: Path) -> None:
+                nonlocal count
+                count += 1
+                ctx.report(0, None, f"正在扫描：已扫描 {count} 页")
+
+            return scan_stack(
+                given or default_scanner(),
+                work_dir / "scan",
+                cancelled=lambda: ctx.cancelled,
+                on_page=arrived,
+            )
+
+        return self._start(gather)
+
+    def _start(
+        self, gather: Callable[[OpContext, Path], tuple[list[Path], str]]
+    ) -> Op[StackPreview] | None:
         if self.op is not None:
             return None
         from app.services.idcard.stack_list import preview, read_pages
@@ -99,11 +133,12 @@ class CardStackAction(QObject):
             def progress(done: int, total: int) -> None:
                 ctx.report(done, total, f"正在识别身份证：第 {done} / {total} 页")
 
+            paths, note = gather(ctx, work_dir)
             pages = read_pages(
                 paths, make_engine(), work_dir, cancelled=lambda: ctx.cancelled, progress=progress
             )
             in_list = {str(r.values.get(key, "")).upper() for r in pending.rows()}
-            return preview(pages, in_list)
+            return replace(preview(pages, in_list), note=note)
 
         self.button.setEnabled(False)
         self.said.emit("正在识别身份证…", False)
@@ -121,9 +156,8 @@ class CardStackAction(QObject):
         dialog.accepted.connect(lambda: self.add(stack))
         dialog.rejected.connect(lambda: self._done("已取消，未加入任何记录。", False))
         dialog.open()
-        self.said.emit(
-            f"识别完成：{len(stack.people)} 人可加入，{len(stack.flagged)} 页未通过。", False
-        )
+        counts = f"识别完成：{len(stack.people)} 人可加入，{len(stack.flagged)} 页未加入。"
+        self.said.emit(" ".join(filter(None, (stack.note, counts))), bool(stack.note))
 
     def add(self, stack: StackPreview) -> Op[StackAdded]:
         """加入待开户清册, in the background (the pages are copied and the PDF made)."""

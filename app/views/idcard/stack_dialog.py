@@ -47,6 +47,11 @@ class CardStackDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        if stack.note:  # a feeder scan that stopped early: say so before the list
+            note = QLabel(stack.note)
+            note.setWordWrap(True)
+            set_state(note, "warning")
+            layout.addWidget(note)
         self.table = QTableWidget(len(stack.people), len(COLUMNS))
         self.table.setObjectName("cardStackTable")
         self.table.setHorizontalHeaderLabels([label for _key, label in COLUMNS])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import run
-from app.errors import BadInputError
+from app.errors import BadInputError, KnownError
 from app.models import Unit
 from app.services.attachments import AttachmentService
 from app.services.batch_import import import_rows, validate_file
@@ -17,8 +17,10 @@ from app.services.businesses import SPECS
 from app.services.context import AppServices
 from app.services.engine.pending import PendingLists
 from app.services.idcard import engine as engine_module
-from app.services.idcard.stack_list import add_to_list, preview, read_pages
-from tests.card_stack import LI, WANG, feeder
+from app.services.idcard.stack_list import add_to_list, preview, read_pages, scan_stack
+from app.services.scanning import DeviceInfo
+from app.services.scanning.sane import SaneScanner
+from tests.card_stack import LI, WANG, FeederEngine, card, feeder
 from tests.ids import resident_id
 
 
@@ -94,3 +96,33 @@ def test_read_id_add_puts_the_stack_into_the_current_units_list(
     assert "已加入待开户清册：2 人" in err and "2 页放入“身份证复印件”" in err
     assert "未加入 page3.png" in err
     assert [r.values["name"] for r in pending.rows()] == ["王建国", "李秀英"]
+
+
+@pytest.mark.sane
+def test_a_feeder_scan_is_read_page_by_page(sane_test_device: str, tmp_path: Path) -> None:
+    """SANE's test device: its feeder gives ten sheets; two read as cards, the rest not."""
+    pages, note = scan_stack(SaneScanner(), tmp_path / "scan")
+    assert len(pages) == 10 and note == ""
+
+    engine = FeederEngine(
+        [card("王建国", "男", "1988年5月16日", WANG), card("李秀英", "女", "1992年3月8日", LI)]
+    )
+    stack = preview(read_pages(pages, engine, tmp_path / "work"), set())
+
+    assert [values["name"] for _page, values in stack.people] == ["王建国", "李秀英"]
+    assert len(stack.flagged) == 8
+    assert all("没有识别到公民身份号码" in why for _page, why in stack.flagged)
+
+
+def test_no_feeder_says_what_to_do(tmp_path: Path) -> None:
+    class NoScanner:
+        kind = "none"
+
+        def list_devices(self) -> list[DeviceInfo]:
+            return []
+
+        def scan(self, *args: object) -> list[Path]:
+            raise AssertionError("nothing to scan with")
+
+    with pytest.raises(KnownError, match="没有找到带自动进纸器的扫描仪"):
+        scan_stack(NoScanner(), tmp_path / "scan")  # type: ignore[arg-type]
