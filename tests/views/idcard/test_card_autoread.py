@@ -3,6 +3,7 @@ only when shaped like a card, differences offered behind 核对差异 rather tha
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,35 @@ def test_a_card_that_differs_from_what_was_typed_waits_behind_compare_without_a_
     reader.dialog.choices["name"].setChecked(True)
     reader.dialog.accept()
     assert text(page, "name") == "张三" and marked(page, "name")
+
+
+class HeldEngine:
+    """Holds the read until the test lets it go (so 取消识别 lands while it runs); finds nothing."""
+
+    def __init__(self) -> None:
+        self.started, self.release = threading.Event(), threading.Event()
+
+    def lines(self, image: Image.Image) -> list[OcrLine]:
+        self.started.set()
+        self.release.wait(OCR_WAIT / 1000)  # a cap only: the test releases it at once
+        return []
+
+
+def test_cancel_stops_an_automatic_read_and_leaves_the_form_alone(
+    qtbot: QtBot, page: PendingPage, tmp_path: Path
+) -> None:
+    engine = HeldEngine()
+    page.card_reader = reader = CardReadAction(page, page.form, lambda: engine)
+    reader.said.connect(lambda t, e: page._say(t, error=e))
+
+    reader.pages_received("身份证复印件", [picture(tmp_path / "card.png", (856, 540))])
+    qtbot.waitUntil(engine.started.is_set)
+    assert reader.cancel_button.isVisibleTo(page) and not reader.button.isEnabled()
+    assert "正在自动识别" in page.message.text()
+    reader.cancel_button.click()
+    engine.release.set()
+    qtbot.waitUntil(lambda: reader.auto_op is None, timeout=OCR_WAIT)
+
+    assert page.message.text() == "已取消身份证识别，表单未改动。"
+    assert not reader.cancel_button.isVisibleTo(page) and reader.button.isEnabled()
+    assert text(page, "name") == "" and text(page, "id_number") == ""
