@@ -7,6 +7,7 @@ the reason, so the clerk handles them by hand. No full doubtful number is shown.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -60,9 +61,12 @@ class CardStackDialog(QDialog):
             for column, (key, _label) in enumerate(COLUMNS):
                 self.table.setItem(row, column, QTableWidgetItem(values.get(key, "")))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         self.flagged = QListWidget()
         self.flagged.setObjectName("cardStackFlagged")
+        self.flagged.setWordWrap(True)  # the reason is read whole, never cut at the edge
+        self.flagged.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for page, why in stack.flagged:
             self.flagged.addItem(f"{page}：{why}")
         if stack.flagged:
