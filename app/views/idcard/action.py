@@ -289,9 +289,12 @@ class CardReadAction(QObject):
         self.said.emit("已确认身份证识别结果。", False)
 
     def clear_marks(self) -> None:
-        """The form was cleared or another row is being modified: no mark outlives its value."""
+        """The form was cleared or another row is being modified: no mark outlives its value,
+        and no 核对差异 waits for values that are gone."""
         for key in list(self.marked):
             self._unmark(key)
+        self._compare = None
+        self.compare_button.hide()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         """Enter in a marked field confirms that field (and moves on, as the form does)."""

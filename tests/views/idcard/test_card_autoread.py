@@ -148,6 +148,11 @@ def test_a_card_that_differs_from_what_was_typed_waits_behind_compare_without_a_
     assert reader.dialog is None  # nothing popped up over the clerk's typing
     assert reader.compare_button.isVisible()
     assert "姓名与已填写的不一致" in page.message.text()
+    page.reset_form()  # 清空: the waiting comparison goes with the values
+    assert not reader.compare_button.isVisible()
+    type_text(qtbot, line_edit(page, "name"), "张山")
+    reader.pages_received("身份证复印件", [picture(tmp_path / "again.png", (860, 540))])
+    qtbot.waitUntil(lambda: text(page, "id_number") == ZHANG, timeout=OCR_WAIT)
     qtbot.mouseClick(reader.compare_button, Qt.MouseButton.LeftButton)
     assert reader.dialog is not None and reader.dialog.isVisible()
     assert reader.dialog.choices["name"].text() == "张三"
