@@ -6,6 +6,8 @@ Per kind of card (clean, tilted, rot90, rot180, blurred, photocopy, jpeg) prints
 exact 公民身份号码 and 姓名, how many numbers were wrong *and* would have been filled without a
 warning (must be 0), how many were flagged, and the time per card. Issue 16's targets: ≥ 98 %
 exact numbers on clean cards, ≥ 90 % on degraded ones, 0 wrong numbers filled silently.
+First, the automatic read's gate (`autoread.card_shaped`, before any OCR): every card page must
+pass it (a card it refused would never read itself) and it must cost next to nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.services.idcard.autoread import card_shaped  # noqa: E402
 from app.services.idcard.engine import default_engine  # noqa: E402
 from app.services.idcard.reader import CardReading, read_card_file  # noqa: E402
 from tools.make_id_cards import make_cards  # noqa: E402
@@ -59,6 +62,22 @@ def _report(stats: Stats) -> None:
         )
 
 
+def _gate(folder: Path, truth: list[dict[str, str]]) -> None:
+    """The shape check every page added to 身份证复印件 goes through: passes and time."""
+    passed, spent = 0, 0.0
+    for card in truth:
+        with Image.open(folder / card["file"]) as image:
+            image.load()
+            began = time.perf_counter()
+            passed += card_shaped(image)
+            spent += time.perf_counter() - began
+    blank = card_shaped(Image.new("RGB", (2480, 3508), "white"))
+    print(
+        f"auto-read gate: {passed}/{len(truth)} card pages pass, "
+        f"{spent / len(truth) * 1000:.1f} ms/page; a blank A4 page passes: {blank}"
+    )
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=200)
@@ -72,6 +91,7 @@ def main(argv: list[str]) -> int:
         if not (folder / "truth.json").exists():
             make_cards(folder, args.count, args.seed)
         truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+        _gate(folder, truth)
         started = time.perf_counter()
         engine = default_engine()
         engine.lines(Image.new("RGB", (64, 32), "white"))

@@ -1,22 +1,29 @@
 """`read-id`: read 身份证复印件 (card fronts) from images or a scanned PDF, offline.
 
     gjj-desk read-id card.jpg [more.png stack.pdf 文件夹 …] [--json] [--xlsx 开户模版.xlsx]
+    gjj-desk read-id 文件夹 --add open-account
 
 Prints each page's fields with their confidence and whether the 公民身份号码 passed its checks
 (GB 11643 and the card's printed birth date and sex). Exit 0 when every number passed, 1 when
 one did not (or a page was no card), 2 when the OCR component is missing. `--xlsx` writes the
-people whose number passed into the 个人开户 import template (batch 开户 from a stack of cards).
+people whose number passed into the 个人开户 import template (batch 开户 from a stack of cards);
+`--add open-account` puts them straight into the current unit's 待开户清册 (待补全: 手机号码 and
+缴存基数 come later) with each page in the list's 身份证复印件, as the batch page does.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.output import print_json, print_table
 from app.services.idcard.reader import CardReading
+
+if TYPE_CHECKING:
+    from app.services.idcard.stack_list import CardPage
 
 LABELS = {
     "name": "姓名",
@@ -43,6 +50,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="OUT",
         help="把号码校验通过的人写入个人开户导入模版（再补手机号码、缴存基数后导入）",
+    )
+    read.add_argument(
+        "--add",
+        choices=["open-account"],
+        metavar="open-account",
+        help="把号码校验通过的人直接加入当前单位的待开户清册（待补全手机号码、缴存基数）",
     )
     read.set_defaults(handler=read_ids)
 
@@ -99,12 +112,45 @@ def _write_template(path: Path, readings: list[CardReading]) -> None:
         print(f"  未写入 {page}：{why}", file=sys.stderr)
 
 
+def _add_to_list(code: str, pages: list[CardPage]) -> None:
+    from app.cli.business_cmds import open_business
+    from app.services.attachments import AttachmentService
+    from app.services.idcard.stack_list import add_to_list, preview
+
+    with open_business(code) as business:
+        key = business.spec.row_key or "id_number"
+        in_list = {str(r.values.get(key, "")).upper() for r in business.pending.rows()}
+        stack = preview(pages, in_list)
+        for page, why in stack.flagged:
+            print(f"  未加入 {page}：{why}", file=sys.stderr)
+        if not stack.people:
+            print(f"没有可加入{business.spec.list_name}的人。", file=sys.stderr)
+            return
+        attachments = AttachmentService(business.services.store, business.unit.id)
+        added = add_to_list(stack, business.pending, attachments)
+        where = f"，{added.attached} 页放入“{added.material}”" if added.material else ""
+        print(
+            f"已加入{business.spec.list_name}：{len(added.rows)} 人（待补全手机号码、缴存基数）"
+            + where,
+            file=sys.stderr,
+        )
+        if added.problem:
+            print(f"  {added.problem}", file=sys.stderr)
+
+
 def read_ids(args: argparse.Namespace) -> int:
     from app.services.idcard.batch import read_stack
     from app.services.idcard.engine import default_engine  # the OCR engine only when asked
+    from app.services.idcard.stack_list import read_pages
 
     engine = default_engine()
-    readings = read_stack(args.files, engine)
+    if args.add:
+        with tempfile.TemporaryDirectory(prefix="gjj-cards-") as work_dir:
+            pages = read_pages(args.files, engine, Path(work_dir))
+            _add_to_list(args.add, pages)
+        readings = [page.reading for page in pages]
+    else:
+        readings = read_stack(args.files, engine)
     if args.xlsx:
         _write_template(args.xlsx, readings)
     if args.json:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from app.errors import BadInputError, Cancelled
 from app.services.engine.pending import PendingLists, RowInvalidError, RowView
-from app.services.engine.rows import check_row
+from app.services.engine.pending_incomplete import check_or_complete
 from app.services.engine.spec import (
     BusinessSpec,
     FieldKind,
@@ -95,6 +95,7 @@ class CheckedRow:
     errors: dict[str, str]
     sheet: SheetRow
     result: RowCheck  # the engine's verdict, normalised values included
+    completes: int | None = None  # the list's 待补全 row (same person) this row fills in
 
     @property
     def ok(self) -> bool:
@@ -115,6 +116,7 @@ class ImportCheck:
     header_row: int = 1
     notes: list[str] = field(default_factory=list)
     context: RowContext | None = None  # what the rows were checked against
+    incomplete: dict[str, RowView] = field(default_factory=dict)  # 待补全 rows by 证件号码
 
     @property
     def file_name(self) -> str:
@@ -224,6 +226,11 @@ def validate_file(
         header_row=read.header_row,
         notes=list(read.notes),
         context=ctx,
+        incomplete=(
+            pending_or_context.incomplete_rows()
+            if isinstance(pending_or_context, PendingLists)
+            else {}
+        ),
     )
     headers = {c.key: c.header for c in table.columns}
     missing_keys = {c.key for c in table.columns if c.header in read.missing_required}
@@ -304,7 +311,8 @@ def _check_rows(
             if progress is not None:
                 progress(done, total, CHECKING)
         sheet = _decoded(read, ctx.policy) if ctx.policy.coded_values else read
-        result = check_row(spec, sheet.values, ctx)
+        # A row naming a 待补全 row's person (read from an ID card) fills it in: no duplicate.
+        result, completes = check_or_complete(spec, sheet.values, ctx, check.incomplete)
         errors: dict[str, str] = {}
         problems: list[ImportProblem] = []
         # The spreadsheet layer saw the cell itself (e.g. an ID in scientific notation): its
@@ -331,7 +339,9 @@ def _check_rows(
                 errors[unique] = message
                 value = sheet.values.get(unique, "")
                 problems.append(ImportProblem(sheet.row_number, label, value, message, unique))
-        check.rows.append(CheckedRow(sheet.row_number, sheet.values, errors, sheet, result))
+        check.rows.append(
+            CheckedRow(sheet.row_number, sheet.values, errors, sheet, result, completes)
+        )
         check.problems.extend(problems)
     if progress is not None:
         progress(total, total, CHECKING)
@@ -357,18 +367,23 @@ def import_rows(check: ImportCheck, pending: PendingLists, *, valid_only: bool) 
     if not chosen:
         raise BadInputError("文件中没有可以导入的正确行。")
     name = check.file_name
+    fills = [(r.completes, r.values) for r in chosen if r.completes is not None]
+    chosen = [row for row in chosen if row.completes is None]
     batch = [(row.values, f"{name} 第{row.row}行") for row in chosen]
+    completed: list[tuple[RowView, RowView]] = []
     try:
+        completed = pending.complete_rows(fills) if fills else []  # the person's 待补全 row
         added = pending.add_many(
             batch, checked=[row.result for row in chosen], checked_with=check.context
         )
     except RowInvalidError as exc:
+        pending.uncomplete([before for _done, before in completed])  # all or none
         raise BadInputError(
             f"导入前复核时发现问题：{exc.message}。可能有人在校验之后修改了{check.spec.list_name}"
             "或单位信息；没有导入任何记录，请重新校验文件。"
         ) from exc
     logger.info("imported %d rows of %s into %s", len(added), check.file_name, check.spec.code)
-    return added
+    return [*added, *(done for done, _before in completed)]
 
 
 def write_report(check: ImportCheck, path: str | PathLike[str]) -> Path:

@@ -54,6 +54,7 @@ class AttachmentPanel(QWidget):
     """The materials of one pending list and their pages; `changed` after anything changes."""
 
     changed = Signal()
+    pages_received = Signal(str, object)  # material, [Path] of the pages just stored (issue 16)
 
     def __init__(
         self,
@@ -330,13 +331,13 @@ class AttachmentPanel(QWidget):
         )
 
     def _imported(self, material: str, imported: Imported) -> None:
-        state = self._states[material]
-        result, pages, problem = imported.result, tuple(imported.pages), imported.problem
-        state.problem = problem
+        state, result, pages = self._states[material], imported.result, tuple(imported.pages)
+        state.problem = problem = imported.problem
         if result.added:
             state.added(pages, f"添加 {len(result.added)} 页")
             if material == self.current:
                 self.select_page(len(pages) - 1)
+            self.pages_received.emit(material, [state.pages.path(p) for p in result.added])
         said = [imported.note] if imported.note else []
         if result.added:
             said.append(f"“{material}”已添加 {len(result.added)} 页。")

@@ -112,6 +112,16 @@ class ImportPage(QWidget):
         self.splitter.addWidget(scroll)
         self.steps = top
         self.splitter.addWidget(self._build_list(attachments, scanner))
+        if self.spec.code == "open-account":  # a stack of ID cards into the 清册 (issue 16)
+            from app.views.idcard.stack_action import CardStackAction
+
+            self.card_stack = CardStackAction(
+                self, pending, self.list.attachments, scanner=self.list.scanner
+            )
+            self.card_stack.said.connect(lambda text, error: self.status.say(text, error=error))
+            self.card_stack.added.connect(lambda _count: self.list.refresh())
+            self.card_stack.added.connect(self.imported)
+            top_layout.insertWidget(2, self.card_stack.box)
         self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(title)

@@ -47,6 +47,7 @@ class PendingListPanel(QGroupBox):
     changed = Signal()  # rows were deleted, restored or submitted
     deleted = Signal(int)  # the id of the deleted row
     submitted = Signal(int)  # the outbox item's id
+    submit_opened = Signal(object)  # the SubmitDialog just opened (its materials panel)
 
     def __init__(
         self,
@@ -230,6 +231,7 @@ class PendingListPanel(QGroupBox):
         )
         dialog.accepted.connect(lambda: self._submitted(dialog, len(rows)))
         self.submit_dialog = dialog
+        self.submit_opened.emit(dialog)
         dialog.open()
 
     def _check_failed(self, error: BaseException) -> None:

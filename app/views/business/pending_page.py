@@ -172,6 +172,9 @@ class PendingPage(QWidget):
             self.card_reader.said.connect(lambda text, error: self._say(text, error=error))
             buttons.addWidget(self.card_reader.button)
             buttons.addWidget(self.card_reader.confirm_button)
+            buttons.addWidget(self.card_reader.compare_button)
+            buttons.addWidget(self.card_reader.cancel_button)
+            self.list.submit_opened.connect(self._read_cards_of)
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.cancel_edit_button)
         buttons.addWidget(self.add_button)
@@ -227,6 +230,19 @@ class PendingPage(QWidget):
         asks_ratios = any(f.kind is FieldKind.RATIO and not f.derived for f in self.spec.fields)
         unknown = unit.unit_ratio is None or unit.personal_ratio is None
         self.notice.setVisible(asks_ratios and unknown)
+
+    def _read_cards_of(self, dialog: SubmitDialog) -> None:
+        """Pages added to 身份证复印件 in 全部提交 fill the form by themselves (issue 16)."""
+        reader = self.card_reader
+        if reader is None:
+            return
+        dialog.panel.pages_received.connect(reader.pages_received)
+
+        def show(text: str, error: bool) -> None:  # what the reading says shows there too
+            dialog.panel.message.say(text, error=error)
+
+        reader.said.connect(show)
+        dialog.finished.connect(lambda _result: reader.said.disconnect(show))
 
     def _list_changed(self) -> None:
         self._context = self.pending.snapshot()

@@ -34,6 +34,7 @@ class CompareDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("cardCompareDialog")
         self.setWindowTitle("核对身份证识别结果")
+        self.setMinimumWidth(440)  # the boxes' titles are read whole, not cut at the edge
         self.choices: dict[str, QRadioButton] = {}  # key → "use the card's value" button
         self.number = number
         self.fill_number: QCheckBox | None = None
