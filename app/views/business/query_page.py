@@ -66,6 +66,8 @@ class HistoryModel(ListTableModel[HistoryRow]):
 class QueryPage(QWidget):
     """Filterable by time, state and person; a 退回 submission can be reopened for correction."""
 
+    model_class: type[HistoryModel] = HistoryModel  # a business's own columns (缴存比例调整)
+
     def __init__(
         self,
         title: str,
@@ -129,7 +131,7 @@ class QueryPage(QWidget):
         filters.addStretch(1)
         filters.addWidget(self.retry_button)
         filters.addWidget(self.reopen_button)
-        self.model = HistoryModel()
+        self.model = self.model_class()
         self.table = QTableView()
         self.table.setObjectName("historyTable")
         self.table.setModel(self.model)
