@@ -68,7 +68,7 @@ def test_ratio_change_is_used_by_the_next_base_change(
         outbox.sync()
 
     cli(capsys, "add", "ratio-change", f"调整年月={month}", "单位缴存比例=10%", "个人缴存比例=8%")
-    resolution = f"单位决议或职代会决议={scan(tmp_path, '决议')}"
+    resolution = f"职工代表大会或工会决议={scan(tmp_path, '决议')}"
     cli(capsys, "submit", "ratio-change", "--attach", resolution)
     approve_latest()
     assert history_state(capsys, "ratio-change") == "已复核"

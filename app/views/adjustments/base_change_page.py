@@ -18,7 +18,7 @@ from app.services.adjustments.importer import AdjustmentImport
 from app.services.adjustments.review import DifferenceReview
 from app.services.adjustments.service import BaseChangeService
 from app.services.attachments import AttachmentService
-from app.services.businesses.ratio_change import STATES_SENTENCE
+from app.services.businesses.ratio_change import STATES_SENTENCE, lowering_sentence
 from app.services.policy import CentrePolicy
 from app.services.scanning import Scanner
 from app.views.adjustments.review_dialog import DifferenceDialog
@@ -211,7 +211,8 @@ def with_states_sentence(page: QWidget) -> QWidget:
     holder = QWidget()
     layout = QVBoxLayout(holder)
     layout.setContentsMargins(0, 0, 0, 0)
-    sentence = QLabel(f"缴存比例调整{STATES_SENTENCE}")
+    lowering = lowering_sentence(page.policy())
+    sentence = QLabel(f"缴存比例调整{STATES_SENTENCE}{lowering}")
     sentence.setObjectName("ratioStates")
     sentence.setWordWrap(True)
     set_state(sentence, "info")
