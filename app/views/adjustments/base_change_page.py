@@ -217,6 +217,7 @@ def with_states_sentence(page: QWidget) -> QWidget:
     sentence = QLabel(f"缴存比例调整{STATES_SENTENCE}{lowering}")
     sentence.setObjectName("ratioStates")
     sentence.setWordWrap(True)
+    sentence.setContentsMargins(9, 6, 9, 0)  # in line with the page's own margins
     set_state(sentence, "info")
     layout.addWidget(sentence)
     layout.addWidget(page, 1)

@@ -76,6 +76,10 @@ class RatioQueryPage(QueryPage):
             if label.text() == "人员：":
                 label.hide()
 
+    def refresh(self, keep_selection: bool = False) -> None:
+        super().refresh(keep_selection)
+        self.message.setText(f"共 {self.model.rowCount()} 笔缴存比例调整")  # not "N 人"
+
     def rows(self) -> list[RatioChangeRow]:
         """The rows shown, for tests and the detail of a selection."""
         found = (self.model.item(i) for i in range(self.model.rowCount()))

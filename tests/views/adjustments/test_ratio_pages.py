@@ -94,6 +94,7 @@ def test_the_query_shows_each_state_with_its_day(
     assert shown[1][5:7] == ["已复核", "2026-11-25"] and "现行比例不变" in shown[1][7]
     assert shown[2][5] == "待审核" and shown[2][7] == "等待中心审核"
     qtmodeltester.check(model)
+    assert page.message.text() == "共 3 笔缴存比例调整"
 
     page.state.setCurrentText("已复核")  # the state filter keeps the days
     assert model.rowCount() == 1 and model.index(0, 6).data() == "2026-11-25"
