@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import insert
 
@@ -109,3 +110,4 @@ def test_opening_the_review_reads_no_row_on_the_ui_thread(
     assert "共 10000 人：调整 9980 人，未变化 20 人" in dialog.summary.text()
     assert dialog.model.index(0, 1).data() == "职工499"  # the largest change first
     assert page.buttons["submit"].isEnabled() and f"{PEOPLE} 人" in page.count.text()
+    assert [b.text() for b in dialog.findChildren(QPushButton)] == ["关闭"]
