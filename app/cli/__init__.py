@@ -52,7 +52,7 @@ COMMAND_MODULE_OF: dict[str, str | tuple[str, ...]] = {
     "import": ("business_cmds", "adjust_cmds"),
     "pending": "business_cmds",
     "submit": "business_cmds",
-    "history": "business_cmds",
+    "history": ("business_cmds", "adjust_cmds"),  # adjust shows ratio-change's days
     "login": "session_cmds",
     "logout": "session_cmds",
     "roster": "session_cmds",

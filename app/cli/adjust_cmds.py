@@ -5,9 +5,11 @@
     gjj-desk validate base-change 职工.xlsx [--month 2027-01] [--json]
     gjj-desk import base-change 职工.xlsx [--month 2027-01]
     gjj-desk review base-change [--json]          # the difference review of the list
+    gjj-desk history ratio-change [--json]        # 已复核 / 已使用 with their days
 
 `validate` and `import` are the batch commands of business_cmds; for base-change they read the
-edited export instead of a batch template (the route is set here, after those are registered).
+edited export instead of a batch template, and `history ratio-change` shows each state with its
+day (the routes are set here, after those commands are registered).
 """
 
 from __future__ import annotations
@@ -21,12 +23,15 @@ from app.cli.output import print_json, print_table
 from app.cli.services import open_services
 from app.errors import KnownError
 from app.services.adjustments.importer import AdjustmentImport
+from app.services.adjustments.ratio_history import RatioChangeHistory
 from app.services.adjustments.review import DifferenceReview
 from app.services.adjustments.service import BaseChangeService
 from app.services.businesses import SPECS
+from app.services.businesses.ratio_change import STATES_SENTENCE
 from app.services.rules.yearmonth import YearMonth
 
 BASE_CHANGE = "base-change"
+RATIO_CHANGE = "ratio-change"
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -45,15 +50,18 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         if parser is None:
             continue
         parser.add_argument("--month", metavar="YYYY-MM", help="调整年月（仅 base-change）")
-        _route(parser, handler)
+        _route(parser, BASE_CHANGE, handler)
+    history = commands.choices.get("history")
+    if history is not None:
+        _route(history, RATIO_CHANGE, show_ratio_history)
 
 
-def _route(parser: argparse.ArgumentParser, handler: Handler) -> None:
-    """base-change to `handler`, every other business to the command's own handler."""
+def _route(parser: argparse.ArgumentParser, business: str, handler: Handler) -> None:
+    """`business` to `handler`, every other business to the command's own handler."""
     generic: Handler = parser.get_default("handler")
 
     def route(args: argparse.Namespace) -> int:
-        return handler(args) if args.business == BASE_CHANGE else generic(args)
+        return handler(args) if args.business == business else generic(args)
 
     parser.set_defaults(handler=route)
 
@@ -175,4 +183,35 @@ def show_review(args: argparse.Namespace) -> int:
             "花名册中未出现在文件里的职工（基数不变）：" + "、".join(m.name for m in review.missing)
         )
     print(review.summary())
+    return 0
+
+
+def show_ratio_history(args: argparse.Namespace) -> int:
+    """缴存比例调整 as 缴存比例调整查询 shows them: ratios, state with its day, what it means."""
+    services = open_services()
+    try:
+        unit = services.units.current()
+        if unit is None:
+            raise KnownError(NO_UNIT, code="no-unit")
+        changes = RatioChangeHistory(services.store, unit.id).changes()
+    finally:
+        services.close()
+    if args.json:
+        print_json([{"id": c.outbox_id, **c.as_dict()} for c in changes])
+        return 0
+    table = [
+        (
+            c.outbox_id,
+            c.submitted_at.strftime("%Y-%m-%d %H:%M"),
+            c.effective_month,
+            c.unit_ratio,
+            c.personal_ratio,
+            c.dated_state,
+            c.reason or c.note,
+        )
+        for c in changes
+    ]
+    headers = ["提交编号", "提交时间", "调整年月", "单位比例", "个人比例", "状态", "说明"]
+    print_table(headers, table)
+    print(f"缴存比例调整{STATES_SENTENCE}")
     return 0

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from app.views.adjustments.base_change_page import BaseChangePage
     from app.views.business.import_page import ImportPage
     from app.views.business.pending_page import PendingPage
+    from app.views.business.query_page import QueryPage
 
 PageFactory = Callable[[], QWidget]
 
@@ -197,7 +198,19 @@ class Pages:
 
         return self._for_unit(build)
 
-    def query_page(self, key: str) -> PageFactory:
+    def ratio_query_page(self) -> PageFactory:
+        """缴存比例调整查询: the ratios, and each state with its day, instead of people."""
+
+        def page_class() -> type[QueryPage]:
+            from app.views.adjustments.ratio_query import RatioQueryPage
+
+            return RatioQueryPage
+
+        return self.query_page("ratio-change-query", page_class)
+
+    def query_page(
+        self, key: str, page_class: Callable[[], type[QueryPage]] | None = None
+    ) -> PageFactory:
         entry = catalog.entry(key)
 
         def build(unit: UnitInfo) -> QWidget:
@@ -223,7 +236,7 @@ class Pages:
                 self.services.store, unit.id, self._client(unit), record_kind(entry)
             )
             centre = CentreRecordsPanel(records, reopen=reopen)
-            return QueryPage(
+            return (page_class() if page_class else QueryPage)(
                 entry.label,
                 history,
                 entry.businesses,
@@ -261,6 +274,7 @@ CUSTOM_PAGES: dict[str, Callable[[Pages], PageFactory]] = {
     "remittance": _payments("remittance"),
     "assessment-query": _payments("assessment_query"),
     "ratio-change": Pages.ratio_change_page,
+    "ratio-change-query": Pages.ratio_query_page,
     "base-change": Pages.base_change_page,
 }
 

@@ -1,7 +1,8 @@
 """缴存基数调整: every listed account takes its new base from the effective month.
 
 A 已复核 ratio change of the unit comes into force with it: the unit's ratios and every listed
-person's become the new ones (the change itself is then marked 已使用 by `review.approve`).
+person's become the new ones (the change itself is then marked 已使用 by `review.approve`; the
+day and this submission are noted on it).
 A row the centre cannot apply is refused with its number, so the reviewer can reject just it.
 """
 
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from fundserver.businesses.accounts import _decimal
 from fundserver.businesses.people import person_in_unit
-from fundserver.businesses.ratio_change import _month, checked_change, waiting_change
+from fundserver.businesses.ratio_change import _month, checked_change, note_used, waiting_change
 from fundserver.businesses.registry import EffectError, register
 from fundserver.db import ROSTER_COUNTER, Submission, Unit, next_value
 
@@ -60,6 +61,8 @@ def change_bases(session: Session, submission: Submission) -> dict[str, Any]:
         _apply_row(session, unit, row, i, ratios) for i, row in enumerate(submission.rows, 1)
     ]
     unit.unit_ratio, unit.personal_ratio = ratios
+    if ratio_month is not None:  # the 已复核 change(s) this approval puts in force
+        note_used(session, unit.id, submission.id)
     session.flush()
     return {
         "persons": changed,

@@ -2,6 +2,8 @@
 
 `fundserver.review.approve` gives a ratio change the state 已复核 and marks it 已使用 when a
 base change of the unit is approved; this module checks the change and finds the one in wait.
+The result keeps the dates of both steps (`reviewed_on`, and `used_on` / `used_by` written by
+the base change that applies it): 缴存比例调整查询 shows each state with its date.
 """
 
 from __future__ import annotations
@@ -9,12 +11,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from fundserver.businesses.accounts import _decimal
+from fundserver.businesses.people import centre_today
 from fundserver.businesses.registry import EffectError, register
-from fundserver.db import Submission, Unit
+from fundserver.db import Submission, Unit, utcnow
 
 MONTH_LENGTH = 7  # "2026-11"
 
@@ -45,9 +48,8 @@ def checked_change(row: dict[str, Any], index: int = 1) -> tuple[str, Decimal, D
     )
 
 
-def waiting_change(session: Session, unit_id: int) -> Submission | None:
-    """The unit's latest 已复核 ratio change, which the next approved base change applies."""
-    return session.scalar(
+def _reviewed(unit_id: int) -> Select[Submission]:
+    return (
         select(Submission)
         .where(
             Submission.unit_id == unit_id,
@@ -56,6 +58,18 @@ def waiting_change(session: Session, unit_id: int) -> Submission | None:
         )
         .order_by(Submission.id.desc())
     )
+
+
+def waiting_change(session: Session, unit_id: int) -> Submission | None:
+    """The unit's latest 已复核 ratio change, which the next approved base change applies."""
+    return session.scalar(_reviewed(unit_id))
+
+
+def note_used(session: Session, unit_id: int, base_change_id: int) -> None:
+    """Write on every 已复核 change of the unit the day and the base change that used it."""
+    today = centre_today(utcnow()).isoformat()
+    for change in session.scalars(_reviewed(unit_id)):
+        change.result = {**(change.result or {}), "used_on": today, "used_by": base_change_id}
 
 
 @register("ratio-change")
@@ -73,4 +87,5 @@ def review_ratio_change(session: Session, submission: Submission) -> dict[str, A
         "unit_ratio": str(unit_ratio),
         "personal_ratio": str(personal_ratio),
         "note": "新比例在其后的缴存基数调整审核通过时生效",
+        "reviewed_on": centre_today(utcnow()).isoformat(),
     }

@@ -7,6 +7,7 @@ own reason, the reviewer's reason, and what approval gave back. 证件号码 are
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -121,7 +122,31 @@ def _result_person(submission: Submission, row: dict[str, Any]) -> dict[str, Any
     return {}
 
 
-def _details(row: dict[str, Any], person: dict[str, Any]) -> dict[str, str]:
+def _percent(value: Any) -> str:
+    try:
+        return f"{(Decimal(str(value)) * 100).normalize():f}%"
+    except InvalidOperation:
+        return str(value)
+
+
+def _ratio_details(submission: Submission, row: dict[str, Any]) -> dict[str, str]:
+    """缴存比例调整: the new ratios, and the day of each step (复核, then 使用 by a 基数调整)."""
+    result = submission.result or {}
+    details = {
+        "单位缴存比例": _percent(row.get("unit_ratio")),
+        "个人缴存比例": _percent(row.get("personal_ratio")),
+    }
+    if result.get("reviewed_on"):
+        details["复核日期"] = str(result["reviewed_on"])
+    if result.get("used_on"):
+        details["使用日期"] = str(result["used_on"])
+        details["使用于基数调整"] = str(result.get("used_by") or "")
+    return details
+
+
+def _details(submission: Submission, row: dict[str, Any], person: dict[str, Any]) -> dict[str, str]:
+    if submission.business == "ratio-change":
+        return _ratio_details(submission, row)
     details: dict[str, str] = {}
     for key, label in (("from_unit_name", "转出单位名称"), ("from_unit_code", "转出单位账号")):
         value = person.get(key) or row.get(key)
@@ -129,6 +154,8 @@ def _details(row: dict[str, Any], person: dict[str, Any]) -> dict[str, str]:
             details[label] = str(value)
     if row.get("base"):
         details["缴存基数"] = str(row["base"])
+    if submission.business == "base-change" and row.get("monthly_amount"):
+        details["月缴存额"] = str(row["monthly_amount"])
     return details
 
 
@@ -148,9 +175,9 @@ def _record(submission: Submission, number: int, row: dict[str, Any]) -> RecordR
         name=str(row.get("name") or person.get("name") or ""),
         account_no=str(row.get("account_no") or person.get("account_no") or ""),
         id_number_masked=mask_id(str(row.get("id_number") or "")),
-        month=str(row.get("month") or ""),
+        month=str(row.get("month") or row.get("effective_month") or ""),
         reason=str(row.get("reason") or ""),
-        details=_details(row, person),
+        details=_details(submission, row, person),
     )
 
 

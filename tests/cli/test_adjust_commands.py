@@ -8,9 +8,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from PIL import Image
 
 from app.cli import run
-from app.models import RosterPerson, Unit
+from app.models import OutboxItem, RosterPerson, Unit
 from app.services.context import AppServices
 
 
@@ -99,3 +100,51 @@ def test_open_account_import_is_still_the_batch_import(
     problems = json.loads(out)  # the batch import's list, not the base change's report
     assert code == 1 and isinstance(problems, list)
     assert any(p["column"] == "手机号码" for p in problems)
+
+
+def test_a_lower_ratio_is_not_submitted_without_the_resolution(
+    capsys: pytest.CaptureFixture[str], unit: AppServices, tmp_path: Path
+) -> None:
+    cli(capsys, "add", "ratio-change", "调整年月=2027-01", "单位缴存比例=10%", "个人缴存比例=9%")
+    code, out, err = cli(capsys, "submit", "ratio-change")
+    assert code == 1
+    assert "新比例低于本单位现行比例，须上传影像资料：职工代表大会或工会决议" in err + out
+    scan = tmp_path / "决议.png"
+    Image.new("RGB", (300, 200), "white").save(scan)
+    code, out, err = cli(
+        capsys, "submit", "ratio-change", "--attach", f"职工代表大会或工会决议={scan}"
+    )
+    assert code == 0, err + out
+
+
+def test_history_shows_each_state_with_its_day(
+    capsys: pytest.CaptureFixture[str], unit: AppServices, tmp_path: Path
+) -> None:
+    with unit.store.session() as session:
+        session.add(
+            OutboxItem(
+                unit_id=session.query(Unit).one().id,
+                business="ratio-change",
+                idempotency_key="k",
+                rows=[
+                    {"effective_month": "2027-01", "unit_ratio": "0.1", "personal_ratio": "0.09"}
+                ],
+                state="sent",
+                server_id="7",
+                review_state="已复核",
+                review_result={"reviewed_on": "2026-11-25"},
+            )
+        )
+    code, out, _ = cli(capsys, "history", "ratio-change")
+    assert code == 0
+    assert "已复核（2026-11-25）" in out and "10%" in out and "2027-01" in out
+    assert "已复核" in out.splitlines()[-1] and "已使用" in out.splitlines()[-1]  # the sentence
+    code, out, _ = cli(capsys, "history", "ratio-change", "--json")
+    (change,) = json.loads(out)
+    assert (change["status"], change["status_on"], change["effective_month"]) == (
+        "已复核",
+        "2026-11-25",
+        "2027-01",
+    )
+    code, out, _ = cli(capsys, "history", "seal", "--json")  # the other businesses as before
+    assert code == 0 and json.loads(out) == []

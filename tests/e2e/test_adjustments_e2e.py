@@ -7,6 +7,7 @@ script (or the window, through the same services) sees at each step.
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -68,10 +69,12 @@ def test_ratio_change_is_used_by_the_next_base_change(
         outbox.sync()
 
     cli(capsys, "add", "ratio-change", f"调整年月={month}", "单位缴存比例=10%", "个人缴存比例=8%")
-    resolution = f"单位决议或职代会决议={scan(tmp_path, '决议')}"
+    resolution = f"职工代表大会或工会决议={scan(tmp_path, '决议')}"
     cli(capsys, "submit", "ratio-change", "--attach", resolution)
     approve_latest()
     assert history_state(capsys, "ratio-change") == "已复核"
+    (reviewed,) = cli(capsys, "history", "ratio-change")
+    reviewed_on = date.fromisoformat(reviewed["status_on"])  # the centre's approval day
     outbox.sync()  # no base change yet: it stays 已复核, the unit's ratios unchanged
     assert history_state(capsys, "ratio-change") == "已复核"
     assert services.units.profile(unit.id)["unit_ratio"] == profile["unit_ratio"]
@@ -107,7 +110,9 @@ def test_ratio_change_is_used_by_the_next_base_change(
     cli(capsys, "submit", "base-change", "--attach", f"工资表={scan(tmp_path, '工资表')}")
     approve_latest()
     assert history_state(capsys, "base-change") == "审核通过"
-    assert history_state(capsys, "ratio-change") == "已使用"
+    (used,) = cli(capsys, "history", "ratio-change")
+    assert used["status"] == "已使用" and date.fromisoformat(used["status_on"]) >= reviewed_on
+    assert f"{reviewed_on.isoformat()} 复核通过" in used["note"]
     person = RosterService(services.store, unit.id).get(account)
     assert person is not None
     assert (person.base, person.unit_ratio, person.personal_ratio) == (

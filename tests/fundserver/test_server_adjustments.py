@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +27,13 @@ def _unit(client: TestClient, auth: dict[str, str]) -> dict[str, Any]:
     return dict(client.get(f"{API}/unit", headers=auth).json())
 
 
+def _ratio_record(client: TestClient, auth: dict[str, str]) -> dict[str, Any]:
+    """The centre's record of the unit's one ratio change, as 缴存比例调整查询 reads it."""
+    page = client.get(f"{API}/records", params={"business": "ratio-change"}, headers=auth)
+    (record,) = page.json()["items"]
+    return dict(record)
+
+
 def _paying(client: TestClient, auth: dict[str, str]) -> list[dict[str, Any]]:
     return [p for p in _roster(client, auth) if p["status"] == "正常"]
 
@@ -38,6 +46,11 @@ def test_ratio_change_waits_for_a_base_change(
     assert review(capsys, database_url, "approve", str(ratio["id"]))[0] == 0
     assert _state(client, auth, ratio["id"]) == "已复核"
     assert _unit(client, auth)["unit_ratio"] == before["unit_ratio"]  # not in force yet
+    record = _ratio_record(client, auth)
+    reviewed_on = record["details"]["复核日期"]
+    assert date.fromisoformat(reviewed_on) and "使用日期" not in record["details"]
+    assert (record["state"], record["month"]) == ("已复核", "2025-07")
+    assert (record["details"]["单位缴存比例"], record["details"]["个人缴存比例"]) == ("10%", "8%")
 
     first, second = _paying(client, auth)[:2]
     rows = [
@@ -50,6 +63,11 @@ def test_ratio_change_waits_for_a_base_change(
     )
     assert code == 0, out
     assert _state(client, auth, ratio["id"]) == "已使用"
+    details = _ratio_record(client, auth)["details"]
+    assert details["复核日期"] == reviewed_on and date.fromisoformat(details["使用日期"])
+    assert details["使用于基数调整"] == str(base["id"])
+    result = client.get(f"{API}/submissions/{ratio['id']}", headers=auth).json()["result"]
+    assert (result["reviewed_on"], result["used_by"]) == (reviewed_on, base["id"])
     unit = _unit(client, auth)
     assert (Decimal(unit["unit_ratio"]), Decimal(unit["personal_ratio"])) == (
         Decimal("0.10"),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from os import PathLike
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.errors import BadInputError
 from app.models import PendingList, PendingRow, RosterPerson, Unit
@@ -24,6 +26,18 @@ from app.services.rules.yearmonth import YearMonth
 from app.services.store import Store
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside (reference counting still frees nearly everything)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class BaseChangeService:
     """One unit's 缴存基数调整; the pending list is the engine's (`pending`)."""
 
@@ -38,6 +52,23 @@ class BaseChangeService:
         self.pending = PendingLists(store, base_change.SPEC, unit_id, policy, today)
         # Who the last import found in the file but not in the roster (for the review).
         self.strangers: list[Stranger] = []
+
+    def row_count(self) -> int:
+        """How many people the open list holds: one COUNT, so the page may ask on the UI thread
+        (reading 100,000 rows for their number froze the window for seconds)."""
+        with self.store.session() as session:
+            count = session.scalar(
+                select(func.count())
+                .select_from(PendingRow)
+                .join(PendingList, PendingRow.list_id == PendingList.id)
+                .where(
+                    PendingList.unit_id == self.unit_id,
+                    PendingList.business == base_change.SPEC.code,
+                    PendingList.state == ListState.OPEN.value,
+                    PendingRow.deleted_at.is_(None),
+                )
+            )
+        return int(count or 0)
 
     def ratios(self) -> RatiosInForce:
         with self.store.session() as session:
@@ -164,7 +195,13 @@ class BaseChangeService:
             )
 
     def review(self, strangers: Sequence[Stranger] | None = None) -> DifferenceReview:
-        """The difference review of the open list (the rows as last checked)."""
-        rows = [r.values for r in self.pending.rows() if not r.deleted]
+        """The difference review of the open list (the rows as last checked).
+
+        Built with the cycle collector paused: the 100,000 rows and roster entries made here
+        set off full collections that scan them all again and again, each holding the
+        interpreter lock for a long moment (the window stalled while a worker built this).
+        """
         chosen = self.strangers if strangers is None else strangers
-        return build_review(rows, self.roster(), chosen)
+        with collector_paused():
+            rows = [r.values for r in self.pending.rows() if not r.deleted]
+            return build_review(rows, self.roster(), chosen)

@@ -1,22 +1,35 @@
 """缴存比例调整 (seed §7): the unit's new ratios from an effective month, checked for everyone.
 
 Approved, the change reads 已复核; the ratios come into force only when a later 缴存基数调整 is
-approved (then 已使用) — until then the unit's ratios in force do not change.
+approved (then 已使用) — until then the unit's ratios in force do not change. A ratio below the
+one in force needs the resolution the policy's materials name (职工代表大会或工会的决议):
+its 清册 (`RatioChangeLists`) refuses 全部提交 until that material is attached.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from sqlalchemy import select
+
+from app.errors import BadInputError
+from app.models import Attachment
+from app.services.engine.pending import PendingLists
 from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec, RowContext
+from app.services.policy import CentrePolicy
 from app.services.rules.contribution import compute_contribution
 from app.services.rules.money import format_ratio
 from app.services.rules.yearmonth import YearMonth
+from app.services.store import Store
 
 K = FieldKind
+CODE = "ratio-change"
 PAYING = "正常"
 # Named in full up to this many; beyond, the count and the first ones.
-NAMED_PEOPLE = 5
+NAMED_PEOPLE = 20
 STATES_SENTENCE = (
     "审核通过后为“已复核”；新比例在其后的缴存基数调整审核通过时才生效，此时变为“已使用”。"
 )
@@ -105,11 +118,80 @@ def derive(values: dict[str, str], ctx: RowContext, errors: dict[str, str]) -> N
         errors[""] = problem
 
 
+def resolution_material(policy: CentrePolicy) -> str | None:
+    """The material a lower ratio needs: the policy's one named a 决议, else its first optional."""
+    materials = policy.materials_for(CODE)
+    for material in materials:
+        if "决议" in material.name:
+            return material.name
+    optional = [m.name for m in materials if not m.required]
+    return optional[0] if optional else None
+
+
+def lowering_sentence(policy: CentrePolicy) -> str:
+    """What the page says about a lower ratio ("" when the policy names no material for it)."""
+    material = resolution_material(policy)
+    return f"降低缴存比例的，提交时须上传“{material}”。" if material else ""
+
+
+class RatioChangeLists(PendingLists):
+    """The 待提交的比例调整: a lower ratio is not submitted without the resolution."""
+
+    def __init__(
+        self,
+        store: Store,
+        unit_id: int,
+        policy: Callable[[], CentrePolicy],
+        today: Callable[[], date] = date.today,
+        **options: Any,  # BusinessList's keyword arguments (centre_check, centre_fill)
+    ) -> None:
+        super().__init__(store, SPEC, unit_id, policy, today, **options)
+
+    def lowering_needs(self) -> str | None:
+        """The resolution material, while a row lowers a ratio and none is attached; else None."""
+        material = resolution_material(self._policy())
+        if material is None or not any(is_lower(r.values) for r in self.rows() if not r.deleted):
+            return None
+        with self.store.session() as session:
+            plist = self._open_list(session)
+            attached = session.scalar(
+                select(Attachment.id).where(
+                    Attachment.list_id == plist.id, Attachment.material == material
+                )
+            )
+        return None if attached is not None else material
+
+    def missing_materials(self) -> list[str]:
+        missing = super().missing_materials()
+        material = self.lowering_needs()
+        if material is not None and material not in missing:
+            missing.append(material)
+        return missing
+
+    def submit(self) -> int:
+        material = self.lowering_needs()
+        if material is not None:
+            raise BadInputError(f"新比例低于本单位现行比例，须上传影像资料：{material}")
+        return super().submit()
+
+
+def _open_list(
+    store: Store,
+    _spec: BusinessSpec,
+    unit_id: int,
+    policy: Callable[[], CentrePolicy],
+    **options: Any,
+) -> RatioChangeLists:
+    """`BusinessSpec.lists`: every 待提交的比例调整 (window, command line) knows the rule above."""
+    return RatioChangeLists(store, unit_id, policy, **options)
+
+
 SPEC = BusinessSpec(
-    code="ratio-change",
+    code=CODE,
     name="缴存比例调整",
     list_name="待提交的比例调整",
     fields=FIELDS,
     derive=derive,
     unique_key="effective_month",
+    lists=_open_list,
 )

@@ -18,7 +18,7 @@ from app.services.adjustments.importer import AdjustmentImport
 from app.services.adjustments.review import DifferenceReview
 from app.services.adjustments.service import BaseChangeService
 from app.services.attachments import AttachmentService
-from app.services.businesses.ratio_change import STATES_SENTENCE
+from app.services.businesses.ratio_change import STATES_SENTENCE, lowering_sentence
 from app.services.policy import CentrePolicy
 from app.services.scanning import Scanner
 from app.views.adjustments.review_dialog import DifferenceDialog
@@ -89,14 +89,16 @@ class BaseChangePage(QWidget):
         self.refresh()
 
     # --- state -----------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, rows: int | None = None) -> None:
+        """The ratios and the list's count (`rows` when the work just done knows it: counting
+        100,000 rows is a moment the window would stall for)."""
         try:
             self.ratios.setText(f"调整后适用：{self.service.ratios().describe()}")
             set_state(self.ratios, "info")
         except KnownError as exc:
             self.ratios.setText(exc.message)
             set_state(self.ratios, "error")
-        self.rows = self.service.pending.summary().count
+        self.rows = self.service.row_count() if rows is None else rows
         self.count.setText(f"{self.service.pending.spec.list_name}：{self.rows} 人")
         self._enable()
 
@@ -121,9 +123,9 @@ class BaseChangePage(QWidget):
         self._enable()
         return op
 
-    def _done(self) -> None:
+    def _done(self, rows: int | None = None) -> None:
         self.working = None
-        self.refresh()
+        self.refresh(rows)
 
     def _failed(self, error: BaseException) -> None:
         self._done()
@@ -160,7 +162,7 @@ class BaseChangePage(QWidget):
         def imported(result: object) -> None:
             assert isinstance(result, AdjustmentImport)
             self.reviewed = False
-            self._done()
+            self._done(len(result.rows))  # the file replaced the list
             extra = (
                 f"；{len(result.strangers)} 人不在本单位花名册，未导入" if result.strangers else ""
             )
@@ -180,7 +182,7 @@ class BaseChangePage(QWidget):
             self.reviewed = True
             self.review_dialog = DifferenceDialog(result, self)
             self.review_dialog.open()
-            self.refresh()
+            self.refresh(len(result.rows))
 
         op = self._run(lambda ctx: self.service.review(), "正在计算差异…")
         return op.success(show).failure(self._failed).run()
@@ -211,9 +213,11 @@ def with_states_sentence(page: QWidget) -> QWidget:
     holder = QWidget()
     layout = QVBoxLayout(holder)
     layout.setContentsMargins(0, 0, 0, 0)
-    sentence = QLabel(f"缴存比例调整{STATES_SENTENCE}")
+    lowering = lowering_sentence(page.policy())
+    sentence = QLabel(f"缴存比例调整{STATES_SENTENCE}{lowering}")
     sentence.setObjectName("ratioStates")
     sentence.setWordWrap(True)
+    sentence.setContentsMargins(9, 6, 9, 0)  # in line with the page's own margins
     set_state(sentence, "info")
     layout.addWidget(sentence)
     layout.addWidget(page, 1)

@@ -148,5 +148,6 @@ class DifferenceDialog(QDialog):
             self.table.setColumnWidth(column, width)
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")  # with no translator
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -66,6 +66,8 @@ class HistoryModel(ListTableModel[HistoryRow]):
 class QueryPage(QWidget):
     """Filterable by time, state and person; a 退回 submission can be reopened for correction."""
 
+    model_class: type[HistoryModel] = HistoryModel  # a business's own columns (缴存比例调整)
+
     def __init__(
         self,
         title: str,
@@ -131,7 +133,7 @@ class QueryPage(QWidget):
             filters.addWidget(widget, 1 if widget is self.person else 0)
         filters.addWidget(refresh)
         filters.addStretch(1)
-        self.model = HistoryModel()
+        self.model = self.model_class()
         self.table = QTableView()
         self.table.setObjectName("historyTable")
         self.table.setModel(self.model)

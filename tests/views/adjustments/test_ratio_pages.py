@@ -1,0 +1,100 @@
+"""缴存比例调整 in the window: a lower ratio needs the resolution; 查询 shows each state's day."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from app.models import OutboxItem
+from app.services.context import AppServices
+from app.views.adjustments.ratio_query import RatioQueryPage
+from app.views.business.pending_page import PendingPage
+from app.views.pages import page_factories
+from tests.adjust_roster import small_unit
+
+RESOLUTION = "职工代表大会或工会决议"
+
+
+def test_a_lower_ratio_waits_for_the_resolution(
+    qtbot: QtBot, services: AppServices, tmp_path: Path
+) -> None:
+    small_unit(services)
+    holder = page_factories(services)["ratio-change"]()
+    qtbot.addWidget(holder)
+    sentence = holder.findChild(QLabel, "ratioStates")
+    assert sentence is not None and f"降低缴存比例的，提交时须上传“{RESOLUTION}”" in sentence.text()
+    page = holder.findChild(PendingPage)
+    assert page is not None
+    page.form.set_values(
+        {"effective_month": "2027-01", "unit_ratio": "10%", "personal_ratio": "12%"}
+    )
+    page.add_row()
+    assert page.model.rowCount() == 1, page.message.text()
+
+    qtbot.mouseClick(page.buttons["submit"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.submit_dialog is not None, timeout=10_000)
+    dialog = page.submit_dialog
+    assert dialog is not None
+    assert not dialog.submit_button.isEnabled()
+    assert dialog.reason.text() == f"还需上传：{RESOLUTION}"
+
+    scan = tmp_path / "决议.png"
+    Image.new("RGB", (400, 250), "white").save(scan)
+    dialog.add_files(RESOLUTION, [scan])
+    qtbot.waitUntil(dialog.submit_button.isEnabled, timeout=10_000)
+    with qtbot.waitSignal(page.submitted):
+        qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+
+
+def test_the_query_shows_each_state_with_its_day(
+    qtbot: QtBot, services: AppServices, qtmodeltester: ModelTester
+) -> None:
+    adjust = small_unit(services)
+    results = (
+        ("待审核", None),
+        ("已复核", {"reviewed_on": "2026-11-25"}),
+        ("已使用", {"reviewed_on": "2026-11-25", "used_on": "2026-11-27", "used_by": 9}),
+    )
+    with services.store.session() as session:
+        for n, (state, result) in enumerate(results):
+            session.add(
+                OutboxItem(
+                    unit_id=adjust.unit_id,
+                    business="ratio-change",
+                    idempotency_key=f"k{n}",
+                    rows=[
+                        {
+                            "effective_month": f"2027-0{n + 1}",
+                            "unit_ratio": "0.1",
+                            "personal_ratio": "0.08",
+                            "old_unit_ratio": "0.12",
+                            "old_personal_ratio": "0.12",
+                        }
+                    ],
+                    state="sent",
+                    server_id=str(n),
+                    review_state=state,
+                    review_result=result,
+                )
+            )
+    page = page_factories(services)["ratio-change-query"]()
+    qtbot.addWidget(page)
+    assert isinstance(page, RatioQueryPage)
+    sentence = page.findChild(QLabel, "ratioStates")
+    assert sentence is not None and "已复核" in sentence.text() and "已使用" in sentence.text()
+    model = page.model
+    shown = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(3)]
+    assert shown[0][1:7] == ["2027-03", "10%", "8%", "12% / 12%", "已使用", "2026-11-27"]
+    assert "中心编号 9" in shown[0][7]
+    assert shown[1][5:7] == ["已复核", "2026-11-25"] and "现行比例不变" in shown[1][7]
+    assert shown[2][5] == "待审核" and shown[2][7] == "等待中心审核"
+    qtmodeltester.check(model)
+    assert page.message.text() == "共 3 笔缴存比例调整"
+
+    page.state.setCurrentText("已复核")  # the state filter keeps the days
+    assert model.rowCount() == 1 and model.index(0, 6).data() == "2026-11-25"
