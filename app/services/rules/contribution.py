@@ -5,6 +5,7 @@ Each part is rounded on its own by the policy's method (PRODUCT.md); the sum is 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,8 +39,13 @@ class Contribution:
         return not self.problems_by_part
 
 
+@functools.lru_cache(maxsize=65536, typed=True)
 def part_amount(base: Decimal, ratio: Decimal, rounding: RoundingMethod) -> Decimal:
-    """One part (unit or personal): base × ratio rounded by the centre's method."""
+    """One part (unit or personal): base × ratio rounded by the centre's method.
+
+    Remembered per distinct base and ratio (a workforce shares a few thousand bases): the
+    result has the rounding unit's exponent, so 5000 and 5000.00 rightly share one entry.
+    """
     return rounding.apply(base * ratio)
 
 
