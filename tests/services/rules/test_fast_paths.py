@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from app.errors import BadInputError
-from app.services.rules.contribution import part_amount
+from app.services.rules.contribution import base_for_total, part_amount
 from app.services.rules.money import parse_money, parse_ratio
 from app.services.rules.rounding import RoundingMethod
 from app.services.rules.yearmonth import YearMonth
@@ -49,3 +49,23 @@ def test_part_amounts_are_remembered_by_value_with_the_rounding_units_exponent()
     )
     with pytest.raises(TypeError):
         part_amount(5000.0, Decimal("0.12"), fen)  # type: ignore[arg-type]
+
+
+def test_the_base_for_an_amount_is_remembered_but_the_preferred_base_is_each_persons() -> None:
+    fen, twelve = RoundingMethod.HALF_UP_FEN, Decimal("0.12")
+    plain = base_for_total(Decimal("1200.00"), twelve, twelve, fen)
+    mine = base_for_total(Decimal("1200.00"), twelve, twelve, fen, prefer=Decimal("4999.99"))
+    other = base_for_total(Decimal("1200.00"), twelve, twelve, fen, prefer=Decimal("4999.98"))
+    assert plain.base == Decimal("5000.00") and (plain.lowest, plain.highest) == (
+        Decimal("4999.96"),
+        Decimal("5000.04"),
+    )
+    assert mine.base == Decimal("4999.99") and other.base == Decimal("4999.98")
+    outside = base_for_total(Decimal("1200.00"), twelve, twelve, fen, prefer=Decimal("6000"))
+    assert outside == plain
+    for _ in range(2):  # a refusal is the same each time
+        missed = base_for_total(Decimal("1200.01"), twelve, twelve, fen, prefer=Decimal("5000"))
+        assert missed.base is None and (missed.below, missed.above) == (
+            Decimal("1200.00"),
+            Decimal("1200.02"),
+        )
