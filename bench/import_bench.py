@@ -1,15 +1,18 @@
 """个人开户（批量） import of 10,000 and 100,000 rows: parse, validate, store, each timed.
 
-    .venv/bin/python bench/import_bench.py [--rows 10000 100000] [--no-memory]
+    .venv/bin/python bench/import_bench.py [--rows 10000 100000] [--repeat 3] [--no-memory]
 
 Writes template-shaped .xlsx files of realistic rows (valid resident IDs with computed check
 digits, Kaifeng region codes, seeded) into a temp folder, then for each prints the time and the
 peak Python memory (tracemalloc, a separate run: tracing slows the code) of
   parse     read_table (python-calamine + header matching + cell normalisation)
   validate  the engine's check_row on every row, plus duplicates within the file
-  store     import_rows: the engine checks every row again and inserts them in one transaction
-beside the bare parse of the same file by openpyxl in read-only mode and by python-calamine.
-Targets (issue 4): 10,000 rows end to end under 1 s, 100,000 under 10 s. No assertions.
+  store     import_rows: the rows as checked (no second check while the rules' context is
+            unchanged; duplicates looked at again), inserted in one transaction
+beside the bare parse of the same file by openpyxl in read-only mode and by python-calamine,
+each with its ratio to calamine's bare parse. Every figure is the best of --repeat runs (the
+machine is shared: the best run is the one least disturbed). Targets (issue 12): 10,000 rows
+end to end ≤ 0.5 s, on the way to 3× calamine. No assertions.
 """
 
 from __future__ import annotations
@@ -101,6 +104,17 @@ def bare_openpyxl(path: Path) -> int:
     return count
 
 
+def best(runs: int, fn: Callable[[], Any]) -> float:
+    """The shortest of `runs` timed calls of `fn`."""
+    return min(_timed(fn)[1] for _ in range(runs))
+
+
+def best_stages(runs: int, fn: Callable[[], dict[str, float]]) -> dict[str, float]:
+    """Per stage, the shortest of `runs` runs of the pipeline."""
+    found = [fn() for _ in range(runs)]
+    return {stage: min(run[stage] for run in found) for stage in found[0]}
+
+
 def bare_calamine(path: Path) -> int:
     workbook = calamine.CalamineWorkbook.from_path(str(path))
     return sum(1 for _ in workbook.get_sheet_by_index(0).iter_rows())
@@ -165,41 +179,50 @@ def memory(path: Path, folder: Path) -> dict[str, float]:
         services.close()
 
 
+def measure(count: int, folder: Path, runs: int, with_memory: bool) -> list[tuple[str, ...]]:
+    """The table's lines for one file of `count` rows."""
+    path = folder / f"身份证批量开户-{count}.xlsx"
+    started = time.perf_counter()
+    write_rows(path, table_spec(SPEC, load_default()), people(count))
+    made = time.perf_counter() - started
+    print(f"made {path.name} ({path.stat().st_size / 2**20:.1f} MB) in {made:.1f} s")
+    openpyxl_s = best(runs, partial(bare_openpyxl, path))
+    calamine_s = best(runs, partial(bare_calamine, path))
+    serial = iter(range(runs))
+    stages = best_stages(runs, lambda: run_pipeline(path, folder / f"time-{count}-{next(serial)}"))
+    peaks = memory(path, folder / f"mem-{count}") if with_memory else {}
+
+    def line(stage: str, seconds: float, peak: str = "-") -> tuple[str, ...]:
+        return (f"{count:,}", stage, f"{seconds:.2f}", f"{seconds / calamine_s:.1f}×", peak)
+
+    lines = [
+        line(stage, seconds, f"{peaks[stage]:.0f}" if stage in peaks else "-")
+        for stage, seconds in stages.items()
+    ]
+    target = f"(target ≤ {0.5 * count / 10_000:g} s)"
+    lines.append(line("end to end", sum(stages.values()), target))
+    lines.append(line("bare openpyxl read-only", openpyxl_s))
+    lines.append(line("bare calamine", calamine_s))
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (best is kept)")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
     args = parser.parse_args()
-    table = table_spec(SPEC, load_default())
     with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
-        folder = Path(tmp)
-        header = ("rows", "stage", "seconds", "peak MB")
+        header = ("rows", "stage", "seconds", "× calamine", "peak MB")
         lines: list[tuple[str, ...]] = []
         for count in args.rows:
-            path = folder / f"身份证批量开户-{count}.xlsx"
-            started = time.perf_counter()
-            write_rows(path, table, people(count))
-            made = time.perf_counter() - started
-            print(f"made {path.name} ({path.stat().st_size / 2**20:.1f} MB) in {made:.1f} s")
-            _, openpyxl_s = _timed(partial(bare_openpyxl, path))
-            _, calamine_s = _timed(partial(bare_calamine, path))
-            stages = run_pipeline(path, folder / f"time-{count}")
-            peaks = {} if args.no_memory else memory(path, folder / f"mem-{count}")
-            total = sum(stages.values())
-            target = 1.0 if count <= 10_000 else 10.0 * count / 100_000
-            for stage, seconds in stages.items():
-                peak = peaks.get(stage)
-                lines.append(
-                    (f"{count:,}", stage, f"{seconds:.2f}", f"{peak:.0f}" if peak else "-")
-                )
-            lines.append((f"{count:,}", "end to end", f"{total:.2f}", f"(target < {target:g} s)"))
-            lines.append((f"{count:,}", "bare openpyxl read-only", f"{openpyxl_s:.2f}", "-"))
-            lines.append((f"{count:,}", "bare calamine", f"{calamine_s:.2f}", "-"))
+            runs = args.repeat if count <= 10_000 else 1
+            lines += measure(count, Path(tmp), runs, not args.no_memory)
         widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
         print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
         print("  ".join("-" * w for w in widths))
-        for line in lines:
-            print("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)))
+        for row in lines:
+            print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
 
 
 if __name__ == "__main__":

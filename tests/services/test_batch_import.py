@@ -187,6 +187,23 @@ def test_rules_changed_since_the_check_are_applied_on_import(services: AppServic
     assert added[0].values["unit_ratio"] == "0.10"  # checked again, not the stale values
 
 
+def test_each_row_is_checked_once_when_nothing_changed_since_the_check(
+    services: AppServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store trusts the rows its check just judged; the rules are not run a second time."""
+    pending = make_pending(services)
+    check = validate_file(FIXTURES / "batch.xlsx", SPEC, pending)
+
+    def checked_again(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a row was checked a second time")
+
+    monkeypatch.setattr("app.services.engine.pending_edit.check_row", checked_again)
+    added = import_rows(check, pending, valid_only=True)
+    # What is stored is what the check gave: normalised and derived values included.
+    assert [r.values for r in added] == [r.result.values for r in check.good_rows]
+    assert all(r.values["monthly_amount"] for r in added)
+
+
 def test_missing_required_columns_are_named_once(services: AppServices, tmp_path: Path) -> None:
     pending = make_pending(services)
     path = tmp_path / "no_mobile.csv"

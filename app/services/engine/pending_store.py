@@ -207,12 +207,13 @@ class PendingStore:
         sql, params = _insert_params(connection.dialect, records)
         before = session.scalar(select(func.max(PendingRow.id))) or 0
         connection.exec_driver_sql(sql, params)
+        # Read on the connection: through the session each id went through the ORM's loading.
         return list(
-            session.scalars(
+            connection.execute(
                 select(PendingRow.id)
                 .where(PendingRow.list_id == records[0]["list_id"], PendingRow.id > before)
                 .order_by(PendingRow.id)
-            )
+            ).scalars()
         )
 
 

@@ -18,12 +18,41 @@ from app.services.engine.states import (
 )
 from app.services.policy import BUSINESS_NAMES, CentrePolicy
 from app.services.roster_entry import Roster, RosterEntry
-from app.services.roster_wire import to_entry
+
+_ENTRY_COLUMNS = (
+    RosterPerson.account_no,
+    RosterPerson.name,
+    RosterPerson.id_type,
+    RosterPerson.id_number,
+    RosterPerson.status,
+    RosterPerson.base,
+    RosterPerson.unit_ratio,
+    RosterPerson.personal_ratio,
+    RosterPerson.monthly_amount,
+    RosterPerson.paid_to,
+)
 
 
 def roster_entries(session: Session, unit_id: int) -> list[RosterEntry]:
-    persons = session.scalars(select(RosterPerson).where(RosterPerson.unit_id == unit_id))
-    return [to_entry(p) for p in persons]
+    """The unit's people as plain columns: an ORM object each made 10,000 people take ~1 s."""
+    found = session.execute(
+        select(*_ENTRY_COLUMNS).where(RosterPerson.unit_id == unit_id).order_by(RosterPerson.id)
+    )
+    return [
+        RosterEntry(
+            account_no=a,
+            name=n,
+            id_type=t,
+            id_number=i,
+            status=s,
+            base=b,
+            unit_ratio=u,
+            personal_ratio=p,
+            monthly_amount=m,
+            paid_to=d,
+        )
+        for a, n, t, i, s, b, u, p, m, d in found
+    ]
 
 
 def unit_terms(session: Session, unit_id: int) -> UnitTerms:

@@ -5,6 +5,7 @@ Each part is rounded on its own by the policy's method (PRODUCT.md); the sum is 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,8 +39,13 @@ class Contribution:
         return not self.problems_by_part
 
 
+@functools.lru_cache(maxsize=65536, typed=True)
 def part_amount(base: Decimal, ratio: Decimal, rounding: RoundingMethod) -> Decimal:
-    """One part (unit or personal): base × ratio rounded by the centre's method."""
+    """One part (unit or personal): base × ratio rounded by the centre's method.
+
+    Remembered per distinct base and ratio (a workforce shares a few thousand bases): the
+    result has the rounding unit's exponent, so 5000 and 5000.00 rightly share one entry.
+    """
     return rounding.apply(base * ratio)
 
 
@@ -172,6 +178,21 @@ def base_for_total(
     )
     if rate == 0:
         raise BadInputError("缴存比例均为 0，无法由月缴存额推算缴存基数")
+    found = _bases_for_total(total, unit_ratio, personal_ratio, rounding)
+    if found.lowest is None or found.highest is None:
+        return found
+    if prefer is not None and found.lowest <= prefer <= found.highest:
+        return BaseForTotal(total, prefer, lowest=found.lowest, highest=found.highest)
+    return found
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _bases_for_total(
+    total: Decimal, unit_ratio: Decimal, personal_ratio: Decimal, rounding: RoundingMethod
+) -> BaseForTotal:
+    """The bases giving `total` (or the nearest amounts), remembered per distinct amount: a
+    workforce typed into 调整后月缴存额 shares a few thousand amounts."""
+    rate = unit_ratio + personal_ratio
 
     def amount(cents: int) -> Decimal:
         return total_for_base(Decimal(cents) * CENT, unit_ratio, personal_ratio, rounding)
@@ -185,8 +206,6 @@ def base_for_total(
         return BaseForTotal(total, None, below=amount(lowest - 1), above=amount(lowest))
     highest = _first_cents(amount, lowest, end, lambda a: a > total) - 1
     low, high = Decimal(lowest) * CENT, Decimal(highest) * CENT
-    if prefer is not None and low <= prefer <= high:
-        return BaseForTotal(total, prefer, lowest=low, highest=high)
     natural = (total / rate).quantize(CENT)
     return BaseForTotal(total, min(max(natural, low), high), lowest=low, highest=high)
 

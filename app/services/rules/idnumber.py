@@ -176,9 +176,13 @@ def _birth_date(digits8: str, today: date) -> tuple[date | None, str | None]:
     return born, None
 
 
+_ALNUM_UPPER = re.compile(r"[0-9A-Z]*")
+_FLOAT_NUMBER = re.compile(r"\d+\.0*")
+
+
 def _shape_error(text: str) -> str | None:
     """Why `text` is not 17 digits + a digit or X, or None."""
-    if not re.fullmatch(r"[0-9A-Z]*", text):
+    if not _ALNUM_UPPER.fullmatch(text):
         # Name the offending characters, not the number (messages may reach a log).
         bad = "".join(sorted({c for c in text if not c.isalnum()} or set(text)))
         return f"身份证号码含有数字和X以外的字符“{bad}”"
@@ -225,7 +229,7 @@ def check_resident_id(value: str | int | float, today: date | None = None) -> Id
     if error:
         return IdCheck(input=original, valid=False, message=error)
     text = normalize_id_text(original)
-    if re.fullmatch(r"\d+\.0*", text):  # "410203900101123.0" from a float cell
+    if _FLOAT_NUMBER.fullmatch(text):  # "410203900101123.0" from a float cell
         text = text.split(".")[0]
     if not text:
         return IdCheck(input=original, valid=False, message="身份证号码为空")

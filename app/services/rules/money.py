@@ -8,6 +8,7 @@ is 100% or more, so reading "1" as 1% is the only useful meaning; write "100%" f
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -60,6 +61,8 @@ def _decimal_from(value: str | int | float | Decimal, what: str) -> tuple[Decima
 
 
 def _decimal_from_text(value: str, what: str) -> tuple[Decimal, str]:
+    if value.isascii() and _PLAIN_NUMBER.fullmatch(value):
+        return Decimal(value), value  # what spreadsheets give: nothing to clean
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if not text:
         raise BadInputError(f"{what}为空")
@@ -94,6 +97,18 @@ def parse_money(value: str | int | float | Decimal, *, what: str = "金额") -> 
 
 def parse_ratio(value: str | int | float | Decimal, *, what: str = "缴存比例") -> Decimal:
     """A ratio as a fraction: "12%", "12", 12, "0.12", 0.12 and "１２％" are all 0.12."""
+    if isinstance(value, str):
+        return _parse_ratio_text(value, what)
+    return _parse_ratio(value, what)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_ratio_text(value: str, what: str) -> Decimal:
+    # A list of 100,000 rows holds a handful of distinct ratios: each is read once.
+    return _parse_ratio(value, what)
+
+
+def _parse_ratio(value: str | int | float | Decimal, what: str) -> Decimal:
     text = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
     is_percent = isinstance(text, str) and text.endswith("%")
     if isinstance(text, str):

@@ -45,6 +45,8 @@ def normalize(text: str | None, *, collapse: bool = True) -> str:
     space), and with `collapse` every inner run of whitespace made one space."""
     if text is None:
         return ""
+    if type(text) is str and text.isascii():  # NFKC and the invisibles leave ASCII as it is
+        return " ".join(text.split()) if collapse else text.strip()
     cleaned = unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE)
     if collapse:
         return " ".join(cleaned.split())
@@ -55,9 +57,16 @@ def _bad(original: str, message: str) -> TextCheck:
     return TextCheck(input=original, valid=False, message=message)
 
 
+_ALLOWED_SYMBOLS = frozenset(" '-·.")
+_ONE_DOT = str.maketrans(dict.fromkeys(_DOT_VARIANTS, _MIDDLE_DOT))
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_REPEATED_SEPARATOR = re.compile(r"[ '\-.]{2,}")
+
+
 def _symbols(text: str) -> str:
-    allowed = set(" '-·.")
-    found = dict.fromkeys(c for c in text if not c.isalpha() and c not in allowed)
+    if text.isalpha():  # nearly every name: no symbol at all
+        return ""
+    found = dict.fromkeys(c for c in text if not c.isalpha() and c not in _ALLOWED_SYMBOLS)
     return "".join(found)
 
 
@@ -77,13 +86,11 @@ def check_name(text: str | None) -> TextCheck:
 
 def _check_chinese_name(original: str, name: str) -> TextCheck:
     # Spaces inside a Chinese name are typing slips ("张 三"); dots of any kind are 间隔号.
-    name = "".join(name.split())
-    for dot in _DOT_VARIANTS:
-        name = name.replace(dot, _MIDDLE_DOT)
+    name = "".join(name.split()).translate(_ONE_DOT)
     symbols = _symbols(name)
     if symbols:
         return _bad(original, f"姓名含有不允许的符号“{symbols}”")
-    if re.search(r"[A-Za-z]", name):
+    if _LATIN_LETTER.search(name):
         return _bad(original, "姓名不能混用汉字和字母；外籍人员请只填写证件上的外文姓名或中文译名")
     if not _CHINESE_NAME.fullmatch(name):
         return _bad(original, "间隔号“·”只能出现在两个字之间，且不能连续")
@@ -103,12 +110,14 @@ def _check_latin_name(original: str, name: str) -> TextCheck:
         return _bad(original, f"外文姓名应为{low}–{high}个字符，现为{len(name)}个")
     if not _LATIN_NAME.fullmatch(name):
         return _bad(original, "外文姓名应以字母开头和结尾，中间只能有空格、连字符、撇号或点")
-    if re.search(r"[ '\-.]{2,}", name.replace(". ", ".")):
+    if _REPEATED_SEPARATOR.search(name.replace(". ", ".")):
         return _bad(original, "外文姓名中的空格、连字符或撇号不能连续出现")
     return TextCheck(input=original, valid=True, normalized=name)
 
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
+_MOBILE_NOISE = re.compile(r"[\s\-()]")
+_FLOAT_TAIL = re.compile(r"(?<=\d)\.0+$")
 
 
 def check_mobile(value: str | int | float | None) -> TextCheck:
@@ -119,8 +128,10 @@ def check_mobile(value: str | int | float | None) -> TextCheck:
     text = normalize(original)
     if not text:
         return _bad(original, "手机号码为空")
-    digits = re.sub(r"[\s\-()]", "", text)
-    digits = re.sub(r"(?<=\d)\.0+$", "", digits)  # "13812345678.0" from a CSV of a number cell
+    if len(text) == 11 and _MOBILE.fullmatch(text):
+        return TextCheck(input=original, valid=True, normalized=text)  # as nearly all are typed
+    digits = _MOBILE_NOISE.sub("", text)
+    digits = _FLOAT_TAIL.sub("", digits)  # "13812345678.0" from a CSV of a number cell
     if digits.startswith("+"):
         if not digits.startswith("+86"):
             return _bad(original, "只支持中国大陆手机号码（+86）")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ class YearMonth:
         if isinstance(value, int):
             return cls._parse_text(str(value), original=str(value))
         if isinstance(value, str):
-            return cls._parse_text(value, original=value)
+            return _parse_str(value)
         raise BadInputError(f"“{value}”不是有效的年月，{_HINT}", field="month")
 
     @classmethod
@@ -152,3 +153,9 @@ class YearMonth:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_str(text: str) -> YearMonth:
+    # A list's rows share a few months (调整年月, 起缴年月): each text is read once.
+    return YearMonth._parse_text(text, original=text)

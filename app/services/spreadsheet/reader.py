@@ -301,6 +301,8 @@ def _read_rows(
         row_problems: list[CellProblem] = []
         for key, index, kind, header in columns:
             raw[key] = cell = cells[index] if index < width else ""
+            if cell == "" or cell is None:
+                continue  # most cells of a wide template are empty: "" is already there
             values[key], message = cell_text(cell, kind)
             if message is not None:
                 problem = CellProblem(row_number, header, values[key], message, key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -43,8 +44,7 @@ class ColumnSpec:
 
     def header_names(self) -> tuple[str, ...]:
         """Every normalised name this column may be found under."""
-        names = (self.header, *self.aliases, self.key)
-        return tuple(dict.fromkeys(normalise_header(n) for n in names if normalise_header(n)))
+        return _header_names(self.header, self.aliases, self.key)
 
 
 @dataclass(frozen=True)
@@ -89,10 +89,27 @@ class TableSpec:
         return found
 
     def _find(self, wanted: str) -> ColumnSpec | None:
-        for column in self.columns:
-            if wanted in column.header_names():
-                return column
-        return None
+        return _names(self.columns).get(wanted)
+
+
+@functools.lru_cache(maxsize=256)
+def _names(columns: tuple[ColumnSpec, ...]) -> dict[str, ColumnSpec]:
+    """Each normalised name -> its column, the first column holding it (as a scan finds it).
+
+    Header matching asks for every cell of a sheet's first rows: normalising each column's
+    names on every question took longer than calamine's parse of a 10,000-row file.
+    """
+    names: dict[str, ColumnSpec] = {}
+    for column in columns:
+        for name in column.header_names():
+            names.setdefault(name, column)
+    return names
+
+
+@functools.lru_cache(maxsize=1024)
+def _header_names(header: str, aliases: tuple[str, ...], key: str) -> tuple[str, ...]:
+    normalised = (normalise_header(n) for n in (header, *aliases, key))
+    return tuple(dict.fromkeys(n for n in normalised if n))
 
 
 # Markers clerks and centres put on headers: "*姓名", "姓名*", "姓名（必填）", "姓名【必填】".

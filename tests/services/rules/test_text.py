@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from app.errors import BadInputError
@@ -16,6 +18,29 @@ def test_normalize() -> None:
     assert normalize("\ufeff张\u200b三") == "张三"
     assert normalize(None) == ""
     assert normalize("（有限公司）") == "(有限公司)"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " 13812345678 ",
+        "a \t b",
+        "\u3000 张  三\u200b ",
+        "ＡＢ　ｃ",
+        "x\x00y",
+        "",
+        "  ",
+        "\ufeffab ",
+    ],
+)
+@pytest.mark.parametrize("collapse", [True, False])
+def test_normalize_fast_path_gives_what_nfkc_gives(text: str, collapse: bool) -> None:
+    """ASCII skips NFKC (a 100,000-row import asks a million times): the result is the same."""
+    cleaned = unicodedata.normalize("NFKC", text).translate(
+        dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
+    )
+    expected = " ".join(cleaned.split()) if collapse else cleaned.strip()
+    assert normalize(text, collapse=collapse) == expected
 
 
 @pytest.mark.parametrize(
