@@ -194,6 +194,13 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # WAL: readers never wait for the writer, and a commit appends to one file instead of
+    # writing a rollback journal, the database and deleting the journal, each synced (issue 12:
+    # ≈ 3 commits per submission at 10-30 ms each under load). synchronous=NORMAL in WAL mode
+    # syncs at checkpoints only: a commit survives the server process crashing and commits keep
+    # their order; a power cut may lose the last few, never corrupt the file.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

@@ -6,8 +6,10 @@ only its attachment limits and its rounding method, each with a safe fallback.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import threading
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -47,6 +49,33 @@ def load_policy(path: Path | None = None) -> dict[str, Any]:
 def served_policy(policy: dict[str, Any]) -> dict[str, Any]:
     """What GET /policy returns: the document marked as coming from the server."""
     return {**policy, "source": "server"}
+
+
+class PolicyBody:
+    """GET /policy's body, encoded once per policy document, and its ETag.
+
+    The document changes only when the server is given another one (a new object): its bytes
+    are kept beside it, so a request neither copies nor encodes it again.
+    """
+
+    def __init__(self) -> None:
+        self._source: dict[str, Any] | None = None
+        self._encoded: tuple[bytes, str] = (b"", "")
+        self._lock = threading.Lock()
+
+    def of(self, policy: dict[str, Any]) -> tuple[bytes, str]:
+        """(JSON bytes, strong ETag) of the served form of `policy`."""
+        with self._lock:
+            if policy is not self._source:
+                body = json.dumps(
+                    served_policy(policy),
+                    ensure_ascii=False,
+                    allow_nan=False,
+                    separators=(",", ":"),
+                ).encode("utf-8")
+                self._encoded = (body, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
+                self._source = policy
+            return self._encoded
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -27,6 +28,12 @@ from fundserver.throttle import Limit, block, blocked_until, reset, take_attempt
 _hasher = PasswordHasher()
 
 MAX_FAILED_LOGINS = 5
+
+# Parallel logins in this process take their turn at the throttle's counters here, instead of
+# all polling SQLite's write lock (its busy handler sleeps and retries with no queue: under
+# load, 64 attempts at once starved one past the busy timeout, a 500). The counters stay
+# atomic in SQL for other processes on the same database.
+_counting = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -95,11 +102,12 @@ def check_login(
 ) -> Unit:
     """The unit if the password is right; 401 if not, 429 while too many attempts failed."""
     keys = _keys(unit_code, address, settings)
-    blocks = [u for key, _ in keys if (u := blocked_until(session, key, now)) is not None]
-    if blocks:
-        raise _throttled(max(blocks), now)
-    attempts = [take_attempt(session, key, limit, now) for key, limit in keys]
-    session.commit()  # parallel requests must see these counts before any password is checked
+    with _counting:
+        blocks = [u for key, _ in keys if (u := blocked_until(session, key, now)) is not None]
+        if blocks:
+            raise _throttled(max(blocks), now)
+        attempts = [take_attempt(session, key, limit, now) for key, limit in keys]
+        session.commit()  # parallel requests must see these counts before any password is checked
     if not all(a is not None and a.checked for a in attempts):
         session.rollback()
         raise _throttled(None, now)
@@ -113,8 +121,9 @@ def check_login(
         (key, limit) for (key, limit), a in zip(keys, attempts, strict=True) if a and a.left <= 0
     ]
     if spent:
-        until = max(block(session, key, limit, now) for key, limit in spent)
-        session.commit()
+        with _counting:
+            until = max(block(session, key, limit, now) for key, limit in spent)
+            session.commit()
         raise _throttled(until, now)
     left = min(a.left for a in attempts if a is not None)
     raise ApiError(401, "invalid_credentials", f"单位账号或密码错误，还可尝试 {left} 次")

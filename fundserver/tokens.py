@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from fundserver.db import Token, Unit
 from fundserver.errors import ApiError
 from fundserver.security import AuthSettings, token_digest
+from fundserver.token_cache import note_revocation
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,12 @@ def refresh_tokens(
         session.execute(
             update(Token).where(Token.family == family, Token.kind == "access").values(revoked=True)
         )
-        return issue_tokens(
-            session, unit, now, settings, family=family, pair=_successors(refresh_token)
-        )
+        try:
+            return issue_tokens(
+                session, unit, now, settings, family=family, pair=_successors(refresh_token)
+            )
+        finally:
+            note_revocation()  # the family's access tokens are revoked
     session.rollback()
     return _again(session, refresh_token, unit, now, settings)
 
@@ -151,6 +155,7 @@ def _again(
         return IssuedTokens(access, refresh, max(0, left), unit.unit_code)
     revoke_family(session, row)
     session.commit()
+    note_revocation()
     raise ApiError(
         401, "auth_required", "此登录的刷新令牌已被使用过，为安全起见登录已作废，请重新登录"
     )
@@ -164,3 +169,4 @@ def logout(session: Session, tokens: list[str]) -> None:
     for row in list(session.scalars(select(Token).where(Token.token_hash.in_(digests)))):
         revoke_family(session, row)
     session.commit()
+    note_revocation()

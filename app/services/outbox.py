@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
@@ -264,9 +265,10 @@ class OutboxSync(OutboxQueries, ReviewPuller):
             api.close()
             counts.stopped = refused
             return counts
+        keys = self._person_keys(due)
         pool = PoolRun(
             self._send,
-            self._person_keys,
+            keys.__getitem__,
             self.client_factory,
             first_client=api,  # closed with the pool's own
             senders=self.senders,
@@ -276,9 +278,19 @@ class OutboxSync(OutboxQueries, ReviewPuller):
         )
         return pool.run(due, progress, cancelled)
 
-    def _person_keys(self, item_id: int) -> frozenset[str]:
+    def _person_keys(self, item_ids: list[int]) -> dict[int, frozenset[str]]:
+        """The people each due item touches, read in one query (not a session per item)."""
+        keys: dict[int, frozenset[str]] = {}
         with self.store.session() as session:
-            return person_keys(self._item(session, item_id).rows)
+            for start in range(0, len(item_ids), 500):  # SQLite's limit on bound parameters
+                found = session.execute(
+                    select(OutboxItem.id, OutboxItem.rows).where(
+                        OutboxItem.unit_id == self.unit_id,
+                        OutboxItem.id.in_(item_ids[start : start + 500]),
+                    )
+                )
+                keys.update((item_id, person_keys(rows)) for item_id, rows in found)
+        return keys
 
     def _error_of(self, item_id: int) -> str:
         with self.store.session() as session:

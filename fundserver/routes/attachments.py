@@ -33,7 +33,7 @@ def check_business(business: str) -> None:
         raise ApiError(422, "unknown_business", f"不支持的业务代码“{business}”", field="business")
 
 
-async def _receive(
+def _receive(
     upload: UploadFile, spool_dir: Path, limits: AttachmentLimits
 ) -> tuple[Path, str, int, bytes]:
     """Spool the upload to a temp file: its path, SHA-256, size and first bytes."""
@@ -45,7 +45,9 @@ async def _receive(
     path = Path(name)
     try:
         with os.fdopen(fd, "wb") as out:
-            while chunk := await upload.read(_CHUNK):
+            # The form is parsed already (into a spooled file): reading it here does not wait
+            # on the network, and this route runs on a worker thread, off the event loop.
+            while chunk := upload.file.read(_CHUNK):
                 size += len(chunk)
                 if size > limits.max_bytes:
                     mb = limits.max_bytes / 1024 / 1024
@@ -62,37 +64,40 @@ async def _receive(
     return path, digest.hexdigest(), size, head
 
 
-def _store_blob(
-    session: Session, storage_dir: Path, spooled: Path, sha: str, size: int, kind: str
-) -> None:
+def _store_file(storage_dir: Path, spooled: Path, sha: str) -> None:
+    """Move the spooled content to its place (content-addressed: the same bytes, one file)."""
     target = blob_path(storage_dir, sha)
-    if session.get(Blob, sha) is not None and target.exists():
+    if target.exists():
         spooled.unlink(missing_ok=True)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(spooled, target)
-    if session.get(Blob, sha) is None:
-        session.add(Blob(sha256=sha, size=size, content_type=CONTENT_TYPES[kind]))
+
+
+def _record(
+    session: Session, unit: Unit, sha: str, size: int, kind: str, material: str, business: str
+) -> bool:
+    """The blob's row (if new) and the unit's claim on it, in one commit; False if it had one.
+
+    One transaction, not two: each commit is a write to the database's log (issue 12).
+    """
+    for _ in range(2):  # a parallel upload of the same content may win the first try
+        if session.get(Blob, sha) is None:
+            session.add(Blob(sha256=sha, size=size, content_type=CONTENT_TYPES[kind]))
+        claimed = session.scalar(
+            select(Attachment.id).where(Attachment.unit_id == unit.id, Attachment.sha256 == sha)
+        )
+        if claimed is not None:
+            session.commit()  # the blob row, if it was missing
+            return False
+        session.add(Attachment(unit_id=unit.id, sha256=sha, material=material, business=business))
         try:
             session.commit()
-        except IntegrityError:  # the same content arrived twice at once; one row is enough
+        except IntegrityError:
             session.rollback()
-
-
-def _claim(session: Session, unit: Unit, sha: str, material: str, business: str) -> bool:
-    """Record that the unit owns this content; False if it already did."""
-    existing = session.scalar(
-        select(Attachment).where(Attachment.unit_id == unit.id, Attachment.sha256 == sha)
-    )
-    if existing is not None:
-        return False
-    session.add(Attachment(unit_id=unit.id, sha256=sha, material=material, business=business))
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        return False
-    return True
+            continue
+        return True
+    return False
 
 
 @router.post(
@@ -106,7 +111,7 @@ def _claim(session: Session, unit: Unit, sha: str, material: str, business: str)
         415: {"model": ErrorResponse, "description": "文件类型不被接受"},
     },
 )
-async def upload_attachment(
+def upload_attachment(
     response: Response,
     state: StateDep,
     session: SessionDep,
@@ -123,7 +128,7 @@ async def upload_attachment(
     """上传一份影像资料；服务器校验 SHA-256、大小与类型，相同内容只存一份、返回同一 id。"""
     check_business(business)
     limits = attachment_limits(state.policy)
-    spooled, actual, size, head = await _receive(file, state.storage_dir / "incoming", limits)
+    spooled, actual, size, head = _receive(file, state.storage_dir / "incoming", limits)
     try:
         if actual != sha256.strip().lower():
             raise ApiError(
@@ -142,10 +147,10 @@ async def upload_attachment(
             )
         if size == 0:
             raise ApiError(422, "empty_file", "文件是空的", field="file")
-        _store_blob(session, state.storage_dir, spooled, actual, size, kind)
+        _store_file(state.storage_dir, spooled, actual)
     finally:
         spooled.unlink(missing_ok=True)
-    created = _claim(session, unit, actual, material, business)
+    created = _record(session, unit, actual, size, kind, material, business)
     if not created:
         response.status_code = 200
     return AttachmentInfo(

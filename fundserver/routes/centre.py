@@ -4,24 +4,31 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
 from fundserver import CENTRE_NAME
 from fundserver.db import Person, Unit
-from fundserver.deps import SessionDep, StateDep, UnitDep
+from fundserver.deps import SessionDep, StateDep, UnitDep, UnitIdDep
 from fundserver.errors import ERROR_RESPONSES
-from fundserver.policy import round_amount, rounding_method, served_policy
+from fundserver.policy import round_amount, rounding_method
 from fundserver.schemas import MAX_INT, PersonCounts, UnitProfile
 
 router = APIRouter(tags=["centre"])
 
 
-@router.get("/policy", responses=ERROR_RESPONSES)
-def policy(state: StateDep, unit: UnitDep) -> dict[str, Any]:
+@router.get("/policy", response_model=dict[str, Any], responses=ERROR_RESPONSES)
+async def policy(request: Request, state: StateDep, unit_id: UnitIdDep) -> Response:
     """中心政策（比例、基数、舍入、字典、影像资料要求、附件限制），整体下发，source = server。"""
-    return served_policy(state.policy)
+    # Encoded once; with If-None-Match a client that has it gets 304 and no body. The caller
+    # must still be signed in: the token is checked first (from the cache, no database read).
+    body, etag = state.policy_body.of(state.policy)
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    wanted = request.headers.get("if-none-match", "")
+    if etag in (tag.strip().removeprefix("W/") for tag in wanted.split(",")):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.get("/unit", response_model=UnitProfile, responses=ERROR_RESPONSES)
