@@ -145,3 +145,22 @@ def test_the_command_modules_a_start_needs() -> None:
 def test_the_migration_files_name_the_same_head_as_alembic() -> None:
     assert code_head() == head_revision()
 
+
+PLAIN_IMPORTS = """
+import linecache, sys
+from app.views.qt_imports import use_plain_imports
+print("REMOVED", use_plain_imports())
+import {module}  # imported after PySide6: is its source read and kept?
+print("SOURCE_KEPT", any(name.endswith({path!r}) for name in linecache.cache))
+"""
+
+
+def test_the_window_start_does_not_read_the_source_of_every_module_it_imports() -> None:
+    """PySide6's import hook reads (and caches) each later module's whole source: not ours."""
+    code = PLAIN_IMPORTS.format(module="colorsys", path="colorsys.py")
+    hooked = _run(code.replace('print("REMOVED", use_plain_imports())', "import PySide6.QtCore"))
+    assert hooked["SOURCE_KEPT"] == "True"  # what PySide6 does by itself
+
+    facts = _run(code)
+
+    assert facts["REMOVED"] == "True" and facts["SOURCE_KEPT"] == "False"
