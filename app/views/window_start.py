@@ -36,7 +36,8 @@ class Opened:
 
 
 def open_store(settings: Settings, demo_centre: Path | None) -> Opened | Exception:
-    """On a worker: the demo centre (demo mode only), the store, the keyring's backend."""
+    """On a worker: the demo centre (demo mode only), the store, the keyring's backend (when a
+    unit could be logged in)."""
     try:
         return _open(settings, demo_centre)
     except KnownError:
@@ -46,8 +47,6 @@ def open_store(settings: Settings, demo_centre: Path | None) -> Opened | Excepti
 
 
 def _open(settings: Settings, demo_centre: Path | None) -> Opened:
-    import keyring
-
     from app.services.context import AppServices
 
     demo_server = None
@@ -61,9 +60,16 @@ def _open(settings: Settings, demo_centre: Path | None) -> Opened:
         if demo_server is not None:
             demo_server.stop()
         raise
-    keyring.get_keyring()  # finding the backend scans the installed packages: not on the UI
     import app.services.session  # noqa: F401 - the session's imports, off the UI thread too
 
+    unit = services.units.current()
+    if unit is not None and (unit.server_url or settings.get("server_url")):
+        import keyring
+
+        # The status bar asks the keyring whether this unit is logged in; finding its backend
+        # imports every installed one (on Linux Secret Service, with cryptography): not on
+        # the UI thread, and not at all while no unit could be logged in.
+        keyring.get_keyring()
     return Opened(services, demo_server)
 
 
