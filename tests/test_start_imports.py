@@ -12,6 +12,9 @@ from app import cli
 from app.services.store import code_head, head_revision
 
 WATCHED = (
+    "keyring",
+    "requests",
+    "PIL",
     "alembic",
     "fastapi",
     "fundserver",
@@ -22,17 +25,24 @@ WATCHED = (
     "pikepdf",
 )
 NOT_AT_WINDOW_START = {"alembic", "fastapi", "fundserver", "uvicorn", "img2pdf", "pypdf", "pikepdf"}
+# Not even the store, the keyring or the centre's client before the window is on screen.
+NOT_BEFORE_SHOWN = {"sqlalchemy", "keyring", "requests", "PIL"} | NOT_AT_WINDOW_START
 
 WINDOW_START = f"""
 import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
+def loaded():
+    return " ".join(sorted({{name.split(".")[0] for name in sys.modules}} & set({WATCHED!r})))
 def running():  # the window is shown and the event loop runs: what was imported?
     shown = [w for w in app.topLevelWidgets() if w.isVisible()]
-    roots = {{name.split(".")[0] for name in sys.modules}}
     print("SHOWN", len(shown))
-    print("LOADED", " ".join(sorted(roots & set({WATCHED!r}))))
+    print("HOME", shown[0].home.body.text())
+    print("LOADED", loaded())
+    shown[0].filled.connect(filled)
+def filled():  # the data is in: what was imported by then?
+    print("FILLED_LOADED", loaded())
     app.quit()
 QTimer.singleShot(0, running)
 from app.__main__ import main
@@ -73,8 +83,8 @@ def _run(code: str, *args: str) -> dict[str, str]:
     return facts
 
 
-def _loaded(facts: dict[str, str]) -> set[str]:
-    return set(facts["LOADED"].split())
+def _loaded(facts: dict[str, str], when: str = "LOADED") -> set[str]:
+    return set(facts[when].split())
 
 
 def test_the_window_starts_without_alembic_fastapi_fundserver_or_pdf_libraries(
@@ -82,12 +92,23 @@ def test_the_window_starts_without_alembic_fastapi_fundserver_or_pdf_libraries(
 ) -> None:
     data = str(tmp_path / "data")
     first = _run(WINDOW_START, data)  # a new database is made: Alembic builds it
-    assert "alembic" in _loaded(first)
+    assert "alembic" in _loaded(first, "FILLED_LOADED")
 
     again = _run(WINDOW_START, data)  # the database is current: no Alembic
 
     assert again["SHOWN"] == "1"
-    assert _loaded(again) & NOT_AT_WINDOW_START == set()
+    assert _loaded(again, "FILLED_LOADED") & NOT_AT_WINDOW_START == set()
+
+
+def test_the_window_is_shown_before_the_store_and_the_keyring_are_imported(
+    tmp_path: Path,
+) -> None:
+    facts = _run(WINDOW_START, str(tmp_path / "data"))
+
+    assert facts["SHOWN"] == "1"
+    assert "正在载入" in facts["HOME"]  # what the clerk sees until the data is in
+    assert _loaded(facts) & NOT_BEFORE_SHOWN == set()
+    assert {"sqlalchemy", "keyring"} <= _loaded(facts, "FILLED_LOADED")  # then filled in
 
 
 def test_version_and_check_id_do_not_import_the_store(tmp_path: Path) -> None:
@@ -123,3 +144,23 @@ def test_the_command_modules_a_start_needs() -> None:
 
 def test_the_migration_files_name_the_same_head_as_alembic() -> None:
     assert code_head() == head_revision()
+
+
+PLAIN_IMPORTS = """
+import linecache, sys
+from app.views.qt_imports import use_plain_imports
+print("REMOVED", use_plain_imports())
+import {module}  # imported after PySide6: is its source read and kept?
+print("SOURCE_KEPT", any(name.endswith({path!r}) for name in linecache.cache))
+"""
+
+
+def test_the_window_start_does_not_read_the_source_of_every_module_it_imports() -> None:
+    """PySide6's import hook reads (and caches) each later module's whole source: not ours."""
+    code = PLAIN_IMPORTS.format(module="colorsys", path="colorsys.py")
+    hooked = _run(code.replace('print("REMOVED", use_plain_imports())', "import PySide6.QtCore"))
+    assert hooked["SOURCE_KEPT"] == "True"  # what PySide6 does by itself
+
+    facts = _run(code)
+
+    assert facts["REMOVED"] == "True" and facts["SOURCE_KEPT"] == "False"

@@ -144,7 +144,10 @@ def run(argv: list[str]) -> int:
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
     if args.command is None:
-        from app.views.application import run_gui  # Qt only when the window is wanted
+        from app.views.qt_imports import use_plain_imports  # Qt only when the window is wanted
+
+        use_plain_imports()  # before the window's modules are imported
+        from app.views.application import run_gui
 
         if args.demo and not args.data_dir:
             # Demo data never mixes with a clerk's real units.

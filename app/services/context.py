@@ -17,9 +17,10 @@ class AppServices:
     units: UnitService
 
     @classmethod
-    def open(cls, database: Path | None = None) -> AppServices:
+    def open(cls, database: Path | None = None, *, settings: Settings | None = None) -> AppServices:
+        """Open the store; `settings` when the window already read them (it shows first)."""
         store = Store.open(database)
-        settings = Settings()
+        settings = settings if settings is not None else Settings()
         return cls(store=store, settings=settings, units=UnitService(store, settings))
 
     def close(self) -> None:

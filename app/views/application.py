@@ -5,23 +5,20 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication
 
 from app import __version__, paths
-from app.errors import KnownError
 from app.logging_setup import setup_logging
-from app.services.context import AppServices
-from app.services.session import CentreSession
-from app.views import file_dialogs
+from app.services.settings import Settings
 from app.views.main_window import MainWindow
-from app.views.pages import page_factories
 from app.views.qt_support import (
     install_excepthook,
     install_fonts,
     install_style,
     route_qt_messages,
 )
+from app.views.window_start import WindowStart
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +65,8 @@ def install_translations(app: QApplication) -> QTranslator | None:
 def run_gui(argv: list[str] | None = None, *, demo: bool = False, smoke: bool = False) -> int:
     """Open the main window and run until it closes; returns the process exit code.
 
+    The window is shown first and filled in once the event loop runs (window_start.py): the
+    store, the keyring and the pages' services are not imported before it is on screen.
     `smoke`: show the window, print what the installer's check needs and exit (app/views/smoke.py).
     """
     log_file = setup_logging()
@@ -83,37 +82,18 @@ def run_gui(argv: list[str] | None = None, *, demo: bool = False, smoke: bool = 
     if not smoke:  # the installer's start check must fail fast, not wait on an error dialog
         install_excepthook()
     logger.info("gjj-desk %s starting; log at %s", __version__, log_file)
-    demo_server = None
-    try:
-        if demo:
-            # fundserver (the demo centre) is imported only in demo mode.
-            from app.services.demo import start_demo_server
-
-            demo_server = start_demo_server(paths.data_dir() / "demo-centre")
-        services = AppServices.open()
-    except KnownError as error:
-        QMessageBox.critical(None, "无法启动", error.message)
-        return 1
-    file_dialogs.use_settings(services.settings)
-    session = CentreSession(services)
-    window = MainWindow(services, page_factories(services, session=session), session=session)
+    settings = Settings()
+    window = MainWindow(None, settings=settings)
     window.show()
+    # fundserver (the demo centre) is imported only in demo mode.
+    demo_centre = paths.data_dir() / "demo-centre" if demo else None
+    start = WindowStart(window, settings, demo_centre=demo_centre, smoke=smoke)
+    QTimer.singleShot(0, start.begin)
     if smoke:
         from app.views.smoke import run_smoke
 
-        code = run_smoke(app, window, services)
-        services.close()
-        return code
-    if demo_server is not None:
-        window.show_demo_login(demo_server.url)
+        code = run_smoke(app, window)
     else:
-        unit = services.units.current()
-        if unit is not None and unit.server_url and not session.is_logged_in(unit):
-            window.show_login()
-        else:
-            window.sync_roster()
-    code = app.exec()
-    services.close()
-    if demo_server is not None:
-        demo_server.stop()
-    return code
+        code = app.exec()
+    start.close()
+    return code if start.exit_code is None else start.exit_code

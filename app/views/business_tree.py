@@ -28,11 +28,7 @@ def build_tree(open_entries: Container[str]) -> QTreeWidget:
         for entry in group.entries:
             item = QTreeWidgetItem([entry.label])
             item.setData(0, ENTRY_ROLE, entry.key)
-            if entry.key in open_entries:
-                item.setToolTip(0, entry.label)
-            else:
-                item.setFlags(Qt.ItemFlag.NoItemFlags)
-                item.setToolTip(0, f"「{entry.label}」尚未开放：该业务将在后续版本中提供。")
+            _mark(item, entry.label, enabled=entry.key in open_entries)
             group_item.addChild(item)
     tree.expandAll()
     # As wide as the longest entry at any font size or scaling (no "个人账…" at 800×600).
@@ -40,6 +36,21 @@ def build_tree(open_entries: Container[str]) -> QTreeWidget:
         tree.sizeHintForColumn(0) + 2 * tree.frameWidth() + tree.indentation() // 2 + 8
     )
     return tree
+
+
+def _mark(item: QTreeWidgetItem, label: str, *, enabled: bool) -> None:
+    if enabled:
+        item.setToolTip(0, label)
+    else:
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        item.setToolTip(0, f"「{label}」尚未开放：该业务将在后续版本中提供。")
+
+
+def close_missing(tree: QTreeWidget, open_entries: Container[str]) -> None:
+    """Disable the entries without a page (the tree is built before the pages are known)."""
+    for item in entry_items(tree):
+        if item.data(0, ENTRY_ROLE) not in open_entries:
+            _mark(item, item.text(0), enabled=False)
 
 
 def entry_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:

@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.services.changes import Changes
-from app.services.context import AppServices
-from app.services.roster import RosterService
 from app.services.rules.money import format_ratio
 from app.views.changes import ChangeHub
 from app.views.looks import set_role
 
+if TYPE_CHECKING:  # the store is opened after the window is shown (window_frame.py)
+    from app.services.context import AppServices
+
 
 class HomePage(QWidget):
-    """The unit at a glance; refreshes itself when the roster or the outbox changes."""
+    """The unit at a glance; refreshes itself when the roster or the outbox changes.
+
+    Made with `services=None` it says 正在载入… until `attach` hands it the opened store.
+    """
 
     def __init__(
-        self, services: AppServices, parent: QWidget | None = None, hub: ChangeHub | None = None
+        self,
+        services: AppServices | None,
+        parent: QWidget | None = None,
+        hub: ChangeHub | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
@@ -40,11 +48,22 @@ class HomePage(QWidget):
         layout.addStretch(1)
         self.refresh()
 
+    def attach(self, services: AppServices) -> None:
+        """The store is open: show the unit."""
+        self.services = services
+        self.refresh()
+
     def _changed(self, changes: Changes) -> None:
         if changes.roster or changes.submissions or changes.unit:
             self.refresh()
 
     def refresh(self) -> None:
+        if self.services is None:
+            self.title.setText("住房公积金单位网厅客户端")
+            self.body.setText("<p>正在载入…</p>")
+            return
+        from app.services.roster import RosterService  # with the store, after the first paint
+
         unit = self.services.units.current()
         if unit is None:
             self.title.setText("欢迎使用住房公积金单位网厅客户端")

@@ -6,72 +6,65 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QStackedWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem, QWidget
 
 from app.errors import AuthError, KnownError, OfflineError
 from app.services.changes import Changes
-from app.services.context import AppServices
 from app.services.demo import DEMO_UNIT_CODE
-from app.services.outbox import waiting_note
-from app.services.roster import RosterService, SyncCounts
-from app.services.session import CentreSession
 from app.views import window_geometry
-from app.views.backup_menu import BackupMenu
-from app.views.business_tree import ENTRY_ROLE, build_tree, entry_item, entry_items
+from app.views.business_tree import ENTRY_ROLE, close_missing, entry_item, entry_items
 from app.views.changes import ChangeHub
 from app.views.close_question import ask_before_closing
-from app.views.home_page import HomePage
-from app.views.login_dialog import LoginDialog, demo_hint
-from app.views.messages import LONG_MS, NORMAL_MS, SHORT_MS, StatusMessages
-from app.views.operations import account as operations
+from app.views.messages import LONG_MS, NORMAL_MS, SHORT_MS
 from app.views.ops import Op
-from app.views.pages import PageFactories, PageFactory
-from app.views.person_dialog import PersonDialog
-from app.views.status_bar import StatusLabels
-from app.views.sync_controller import SyncController, current_unit_outbox
-from app.views.unit_dialog import AddUnitDialog
-from app.views.unit_pages import UnitPages
-from app.views.unit_toolbar import UnitToolbar
+from app.views.window_frame import WindowFrame
 
+# The store, the session, the centre's client and the dialogs are imported when the window is
+# filled in or they are first used: after the window is on screen.
 if TYPE_CHECKING:
+    from app.services.context import AppServices
+    from app.services.roster import SyncCounts
+    from app.services.session import CentreSession
+    from app.services.settings import Settings
+    from app.views.backup_menu import BackupMenu
+    from app.views.login_dialog import LoginDialog
     from app.views.originals_dialog import OriginalsDialog
+    from app.views.pages import PageFactory
+    from app.views.person_dialog import PersonDialog
+    from app.views.sync_controller import SyncController
+    from app.views.unit_dialog import AddUnitDialog
 
 logger = logging.getLogger(__name__)
 
 
-class MainWindow(QMainWindow):
-    """Hosts the tree menu of PRODUCT.md and the page of the chosen entry."""
+class MainWindow(WindowFrame):
+    """Hosts the tree menu of PRODUCT.md and the page of the chosen entry. Filled in at once
+    with `services`; with None it is the frame alone (window_frame.py) until `fill`."""
 
     unit_changed = Signal(str)
+    filled = Signal()  # the data is in: the home page, the status bar and the pages work
+
+    services: AppServices
+    session: CentreSession | None = None
+    backup_menu: BackupMenu
 
     def __init__(
         self,
-        services: AppServices,
+        services: AppServices | None,
         pages: Mapping[str, PageFactory] | None = None,
         parent: QWidget | None = None,
         *,
         session: CentreSession | None = None,
         hub: ChangeHub | None = None,
+        settings: Settings | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.services = services
-        # One "what changed" signal for every view: the pages publish on the hub they were
-        # made with, so the window listens to that one.
+        # The pages publish on the hub they were made with, so the window listens to that one.
         if hub is None:
-            hub = pages.hub if isinstance(pages, PageFactories) else ChangeHub(self)
-        self.changes = hub
+            hub = getattr(pages, "hub", None)  # PageFactories.hub
+        super().__init__(hub, parent)
         self.changes.changed.connect(self._changed)
-        self.session = session
         self.login_dialog: LoginDialog | None = None
         self.sync: SyncController | None = None
         self.person_dialog: PersonDialog | None = None
@@ -79,54 +72,62 @@ class MainWindow(QMainWindow):
         self.unit_dialog: AddUnitDialog | None = None
         self.close_warning: QMessageBox | None = None
         self._close_confirmed = False
-        self.page_factories = dict(pages or {})
+        self._wanted: str | None = None  # an entry clicked before the pages could be built
+        self.page_factories: dict[str, PageFactory] = {}
         self._shown_unit: str | None = None
-        self.setWindowTitle("住房公积金单位网厅客户端")
-        self.setMinimumSize(640, 480)  # fits 1024×768 at 150 % scaling (683×512)
+        self.tree.itemActivated.connect(self._open_item)
+        self.tree.currentItemChanged.connect(lambda current, _prev: self._open_item(current))
+        self._connect_toolbar()
+        self.status.login_requested.connect(lambda: self.show_login())
+        if services is not None:
+            window_geometry.restore(self, self.splitter, services.settings)
+            self.fill(services, pages or {}, session)
+        elif settings is not None:
+            window_geometry.restore(self, self.splitter, settings)
 
-        self.tree = self._build_tree()
-        self.stack = QStackedWidget()
-        self.pages = UnitPages(self.stack)
-        self.home = HomePage(services, hub=self.changes)
-        self.stack.addWidget(self.home)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.tree)
-        self.splitter.addWidget(self.stack)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setCollapsible(0, False)
-        self.splitter.setSizes([self.tree.minimumWidth(), 760])
-        self.setCentralWidget(self.splitter)
+    def fill(
+        self,
+        services: AppServices,
+        pages: Mapping[str, PageFactory],
+        session: CentreSession | None = None,
+    ) -> None:
+        """Connect the opened store, the pages and the session; then say `filled`."""
+        from app.views.backup_menu import BackupMenu
 
-        self._build_toolbar()
-        self._build_status_bar()
-        self.backup_menu = BackupMenu(self, services, self.messages)  # 文件 → 备份数据 / 恢复数据
-        window_geometry.restore(self, self.splitter, services.settings)
+        self.services, self.session = services, session
+        self.page_factories = dict(pages)
+        close_missing(self.tree, self.page_factories)
+        self._frame_filled()
+        self.login_action.setEnabled(session is not None)
+        self.backup_menu = BackupMenu(self, services, self.messages)  # 文件 → 备份 / 恢复
+        self.home.attach(services)
+        self.status.attach(services.units, session)
         self.refresh_units()
-        self.tree.setFocus()
         if session is not None:
-            self.sync = SyncController(
-                current_unit_outbox(services, session), self, hub=self.changes
-            )
-            self.sync.online_changed.connect(self.status.sync_reached)
-            self.sync.outbox_changed.connect(self.refresh_status)
-            self.sync.said.connect(self.messages.say)
-            self.sync.auth_required.connect(
-                lambda: self.show_login(hint="登录已过期，请重新登录；未上传的提交都已保留。")
-            )
-            self.sync.start()
+            self._start_sync(services, session)
+        wanted, self._wanted = self._wanted, None
+        if wanted is not None and wanted in self.page_factories:
+            self.open_page(wanted)  # the clerk's click while the window was filling in
+        self.filled.emit()
+
+    def _start_sync(self, services: AppServices, session: CentreSession) -> None:
+        from app.views.sync_controller import SyncController, current_unit_outbox
+
+        self.sync = SyncController(current_unit_outbox(services, session), self, hub=self.changes)
+        self.sync.online_changed.connect(self.status.sync_reached)
+        self.sync.outbox_changed.connect(self.refresh_status)
+        self.sync.said.connect(self.messages.say)
+        self.sync.auth_required.connect(
+            lambda: self.show_login(hint="登录已过期，请重新登录；未上传的提交都已保留。")
+        )
+        self.sync.start()
 
     # --- tree -----------------------------------------------------------------------------
-    def _build_tree(self) -> QTreeWidget:
-        tree = build_tree(self.page_factories)
-        tree.itemActivated.connect(self._open_item)
-        tree.currentItemChanged.connect(lambda current, _prev: self._open_item(current))
-        return tree
-
     def _open_item(self, item: QTreeWidgetItem | None) -> None:
-        if item is None:
-            return
-        key = item.data(0, ENTRY_ROLE)
-        if key and key in self.page_factories:
+        key = item.data(0, ENTRY_ROLE) if item is not None else None
+        if key and not self.filled_in:
+            self._wanted = key  # opened by fill, as soon as the page can be built
+        elif key and key in self.page_factories:
             self.open_page(key)
 
     def open_page(self, key: str) -> QWidget:
@@ -157,25 +158,14 @@ class MainWindow(QMainWindow):
         return entry_items(self.tree)
 
     # --- toolbar: unit switcher -----------------------------------------------------------
-    def _build_toolbar(self) -> None:
-        bar = UnitToolbar(self)
-        self.unit_box = bar.unit_box
+    def _connect_toolbar(self) -> None:
         self.unit_box.activated.connect(self._switch_unit)
-        self.add_unit_action, self.login_action = bar.add_unit_action, bar.login_action
-        self.logout_action, self.find_action = bar.logout_action, bar.find_action
-        self.originals_action, self.sync_action = bar.originals_action, bar.sync_action
         self.add_unit_action.triggered.connect(self.add_unit)
         self.login_action.triggered.connect(lambda: self.show_login())
-        self.login_action.setEnabled(self.session is not None)
         self.logout_action.triggered.connect(self.logout)
         self.find_action.triggered.connect(self.find_person)
         self.originals_action.triggered.connect(self.show_originals)
         self.sync_action.triggered.connect(self.sync_now)
-        self.addToolBar(bar)
-        focus_tree = QAction(self)
-        focus_tree.setShortcut(QKeySequence("Ctrl+M"))
-        focus_tree.triggered.connect(self.tree.setFocus)
-        self.addAction(focus_tree)
 
     def refresh_units(self) -> None:
         current = self.services.units.current()
@@ -216,6 +206,8 @@ class MainWindow(QMainWindow):
             self.open_page(entry)
 
     def add_unit(self) -> AddUnitDialog:
+        from app.views.unit_dialog import AddUnitDialog
+
         dialog = AddUnitDialog(self.services.units, self)
         dialog.accepted.connect(lambda: self._unit_added(dialog))
         self.unit_dialog = dialog
@@ -252,6 +244,9 @@ class MainWindow(QMainWindow):
         if unit is None:
             QMessageBox.information(self, "查找职工", "请先添加或登录单位。")
             return
+        from app.services.roster import RosterService
+        from app.views.person_dialog import PersonDialog
+
         self.person_dialog = PersonDialog(RosterService(self.services.store, unit.id), self)
         self.person_dialog.open()
 
@@ -269,6 +264,8 @@ class MainWindow(QMainWindow):
         if self.login_dialog is not None and self.login_dialog.isVisible():
             self.login_dialog.raise_()
             return
+        from app.views.login_dialog import LoginDialog
+
         current = self.services.units.current()
         dialog = LoginDialog(
             self.session,
@@ -283,6 +280,8 @@ class MainWindow(QMainWindow):
 
     def show_demo_login(self, server_url: str) -> None:
         """Demo mode's login: the local demo centre, for the unit the clerk is working on."""
+        from app.views.login_dialog import demo_hint
+
         current = self.services.units.current()
         self.show_login(
             server_url=server_url,
@@ -302,6 +301,8 @@ class MainWindow(QMainWindow):
             say("已退出登录" + ("" if revoked else note), 0)
 
         failed = lambda error: say(str(error), NORMAL_MS, error=True)  # noqa: E731
+        from app.views.operations import account as operations
+
         return operations.logout(self, session, unit).success(done).failure(failed).run()
 
     def _logged_in(self, dialog: LoginDialog) -> None:
@@ -341,6 +342,8 @@ class MainWindow(QMainWindow):
         unit = self.services.units.current()
         if self.session is None or unit is None or not self.session.is_logged_in(unit):
             return None
+        from app.views.operations import account as operations
+
         op = operations.sync_roster(self, self.services.store, self.session, unit, self.changes)
 
         def done(counts: SyncCounts) -> None:
@@ -358,14 +361,7 @@ class MainWindow(QMainWindow):
 
         return op.success(done).failure(failed).run()
 
-    # --- status bar -----------------------------------------------------------------------
-    def _build_status_bar(self) -> None:
-        self.messages = StatusMessages(self.statusBar())  # the window's one message bridge
-        self.status = StatusLabels(self.statusBar(), self.services.units, self.session)
-        self.status.login_requested.connect(lambda: self.show_login())
-        self.unit_label, self.online_label = self.status.unit, self.status.online
-        self.login_label, self.outbox_label = self.status.login, self.status.outbox
-
+    # --- status bar (window_frame.py builds it) ----------------------------------------------
     def set_online(self, online: bool, detail: str = "") -> None:
         self.status.set_online(online, detail)
 
@@ -375,9 +371,11 @@ class MainWindow(QMainWindow):
     # --- closing -------------------------------------------------------------------------
     def closing_warning(self) -> str | None:
         """What a clerk must know before closing: submissions the centre does not have yet."""
-        unit = self.services.units.current()
+        unit = self.services.units.current() if self.filled_in else None
         if unit is None:
             return None
+        from app.services.outbox import waiting_note
+
         note = waiting_note(self.services.units.outbox_waiting(unit.id))
         return None if note is None else f"{note}\n\n确定要退出吗？"
 
@@ -395,5 +393,6 @@ class MainWindow(QMainWindow):
             return
         if self.sync is not None:
             self.sync.stop()  # an item mid-send resumes on next start, with the same key
-        window_geometry.save(self, self.splitter, self.services.settings)
+        if self.filled_in:
+            window_geometry.save(self, self.splitter, self.services.settings)
         super().closeEvent(event)

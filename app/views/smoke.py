@@ -1,6 +1,7 @@
 """`gjj-desk --smoke`: the installer's check that a build starts (installer/dist_check.py).
 
-The window is built and shown exactly as at a normal start; once it is on screen this prints
+The window is built, shown and filled in exactly as at a normal start (the store opened after
+the window is shown: window_start.py); once it is on screen and filled in this prints
 `key: value` lines (version, where data, logs and keyring entries go, whether Qt's Chinese
 translation ships, the database revision, the start time) and exits — 0 only if the window
 was shown and the local database opened at the current revision.
@@ -22,6 +23,7 @@ from app import __version__, paths
 from app.services.context import AppServices
 from app.services.session import SERVICE as KEYRING_SERVICE
 from app.services.store import head_revision
+from app.views.main_window import MainWindow
 
 # How long to wait for the window to be on screen (a slow VM under Xvfb), polled, not slept.
 EXPOSE_TIMEOUT_S = 30.0
@@ -38,7 +40,9 @@ def _qualified_name(kind: type) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
 
-def smoke_facts(window: QWidget, services: AppServices, started: float) -> dict[str, str]:
+def smoke_facts(
+    window: QWidget, services: AppServices, started: float, shown: float
+) -> dict[str, str]:
     """What the check prints, as plain strings."""
     qm = translations_file()
     translated = QCoreApplication.translate("QFileDialog", "Look in:")
@@ -47,7 +51,8 @@ def smoke_facts(window: QWidget, services: AppServices, started: float) -> dict[
         "frozen": "yes" if getattr(sys, "frozen", False) else "no",
         "window": f"{window.windowTitle()} {window.width()}x{window.height()}",
         "window shown": "yes" if window.isVisible() else "no",
-        "start seconds": f"{time.perf_counter() - started:.2f}",
+        "shown seconds": f"{shown - started:.2f}",  # on screen, before the store is open
+        "start seconds": f"{time.perf_counter() - started:.2f}",  # filled in
         "data folder": str(paths.data_dir()),
         # The folder a clerk's data lives in when no --data-dir is given: the same from
         # source and from the bundle, so an upgrade finds the old data.
@@ -74,19 +79,31 @@ def _process_started() -> float:
     return time.perf_counter()
 
 
-def run_smoke(app: QApplication, window: QWidget, services: AppServices) -> int:
-    """Wait until the window is on screen, print the facts, quit; the exit code."""
+def run_smoke(app: QApplication, window: MainWindow) -> int:
+    """Wait until the window is on screen and filled in, print the facts, quit; the exit code.
+
+    A start that cannot open the store ends the event loop itself (exit 1, told on stderr).
+    """
     started = _process_started()
     deadline = time.monotonic() + EXPOSE_TIMEOUT_S
     outcome: list[int] = []
+    shown: list[float] = []
 
     def check() -> None:
         handle = window.windowHandle()
         exposed = handle is not None and handle.isExposed()
-        if not exposed and time.monotonic() < deadline:
+        if exposed and not shown:
+            shown.append(time.perf_counter())
+        if not (exposed and window.filled_in) and time.monotonic() < deadline:
             QTimer.singleShot(POLL_MS, check)
             return
-        facts = smoke_facts(window, services, started)
+        if not window.filled_in:
+            print("smoke: FAILED (the window was not filled in)", flush=True)
+            outcome.append(1)
+            app.quit()
+            return
+        services = window.services
+        facts = smoke_facts(window, services, started, shown[0] if shown else started)
         ok = exposed and services.store.revision() == head_revision()
         facts["smoke"] = "OK" if ok else "FAILED (window not shown or database not current)"
         # Read by installer/dist_check.py as UTF-8, whatever the console's code page (GBK…).
@@ -99,5 +116,5 @@ def run_smoke(app: QApplication, window: QWidget, services: AppServices) -> int:
         app.quit()
 
     QTimer.singleShot(0, check)
-    app.exec()
-    return outcome[0] if outcome else 1
+    code = app.exec()
+    return outcome[0] if outcome else code or 1

@@ -7,13 +7,17 @@ is 未登录 even while the server is 在线.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from app.services import versions
-from app.services.session import NO_KEYRING_NOTICE, CentreSession
-from app.services.units import UnitInfo, UnitService
 from app.views.looks import set_state
+
+if TYPE_CHECKING:  # the store and the keyring come after the window is shown (window_frame.py)
+    from app.services.session import CentreSession
+    from app.services.units import UnitInfo, UnitService
 
 OFFLINE_HINT = "未连接中心服务器，可离线录入，联网后自动上传"
 
@@ -25,11 +29,13 @@ def _label(name: str) -> QLabel:
 
 
 class StatusLabels(QObject):
-    """The four labels, and what they say for the current unit."""
+    """The four labels, and what they say for the current unit (正在载入… until `attach`)."""
 
     login_requested = Signal()
 
-    def __init__(self, bar: QStatusBar, units: UnitService, session: CentreSession | None) -> None:
+    def __init__(
+        self, bar: QStatusBar, units: UnitService | None, session: CentreSession | None
+    ) -> None:
         super().__init__(bar)
         self.units = units
         self.session = session
@@ -49,6 +55,14 @@ class StatusLabels(QObject):
         bar.addPermanentWidget(self.outbox)
         self.login.setVisible(session is not None)
         self.set_online(False)
+        if units is None:
+            self.unit.setText("当前单位：正在载入…")
+
+    def attach(self, units: UnitService, session: CentreSession | None) -> None:
+        """The store (and the session) are there: say what they hold."""
+        self.units, self.session = units, session
+        self.login.setVisible(session is not None)
+        self.refresh()
 
     def show_upgrade(self, status: versions.VersionStatus | None) -> None:
         """有新版本 (or 需要升级) beside 在线, the whole notice on hover; hidden when current."""
@@ -68,6 +82,8 @@ class StatusLabels(QObject):
     def sync_reached(self, online: bool, detail: str) -> None:
         """A sync run's verdict on the connection; a unit not logged in says nothing of it."""
         self.show_upgrade(versions.last_known())
+        if self.units is None:
+            return
         unit = self.units.current()
         if self.session is not None and unit is not None and not self.session.is_logged_in(unit):
             self.refresh()  # 未登录 is shown beside 在线/离线, not instead of it
@@ -76,6 +92,8 @@ class StatusLabels(QObject):
 
     def refresh(self) -> UnitInfo | None:
         """Say which unit is current, whether it is logged in and what waits; the unit."""
+        if self.units is None:
+            return None
         unit = self.units.current()
         if unit is None:
             self.unit.setText("当前单位：无（请先添加单位）")
@@ -89,6 +107,8 @@ class StatusLabels(QObject):
     def _refresh_login(self, unit: UnitInfo | None) -> None:
         if self.session is None:
             return
+        from app.services.session import NO_KEYRING_NOTICE  # the keyring: after the first paint
+
         if unit is not None and self.session.is_logged_in(unit):
             if self.session.login_kept(unit):
                 self.login.setText("已登录")
