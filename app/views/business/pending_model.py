@@ -2,10 +2,10 @@
 
 The model holds the list's *index* — the ids in the clerk's order, each with its sort key, and
 the counts and totals SQLite added up (`PendingStore.index`) — and asks for rows only when a
-view shows them, `BLOCK` at a time, keeping the last `CACHED_BLOCKS`. Sorting and searching are
-SQL (`sort`, `search`); a big list's new index is read on a worker, so the window never waits
-on it. One changed row moves alone (`row_added`, `row_changed`, `rows_removed`): nothing is
-read again but that row.
+view shows them, `BLOCK` at a time, keeping the last `CACHED_ROWS` by id. Sorting and
+searching are SQL (`sort`, `search`); a big list's new index is read on a worker, so the window
+never waits on it. One changed row moves alone (`row_added`, `row_changed`, `rows_removed`):
+nothing is read again but that row.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from app.views.ops import Op
 Index = QModelIndex | QPersistentModelIndex
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 BLOCK = 100  # rows read at once: a screenful and then some
-CACHED_BLOCKS = 40
+CACHED_ROWS = 4_000  # rows kept by id: an insert or a move above them costs no re-read
 SYNC_ROWS = 5_000  # a list this small is read at once; a bigger one on a worker
 
 
@@ -48,7 +48,7 @@ class PendingRowsModel(QAbstractTableModel):
         self.big = False  # read on a worker: more than SYNC_ROWS rows when last asked
         self._ids: list[int] = []
         self._keys: list[Any] = []
-        self._blocks: OrderedDict[int, dict[int, RowView]] = OrderedDict()
+        self._rows: OrderedDict[int, RowView] = OrderedDict()
         self._asked = 0  # the latest index asked for; older answers are dropped
 
     # --- reading the index ------------------------------------------------------------------
@@ -80,7 +80,7 @@ class PendingRowsModel(QAbstractTableModel):
         """Show `index`: the view forgets its rows and asks for the ones it shows."""
         self.beginResetModel()
         self._ids, self._keys, self.summary = index.ids, index.keys, index.summary
-        self._blocks.clear()
+        self._rows.clear()
         self.endResetModel()
         self.loaded.emit()
 
@@ -113,19 +113,19 @@ class PendingRowsModel(QAbstractTableModel):
         return self._ids[row]
 
     def item(self, row: int) -> RowView:
-        """The row shown at `row` (its block is read when first asked for)."""
-        block = row // BLOCK
-        found = self._blocks.get(block)
-        if found is None:
-            found = self.pending.rows_by_id(self._ids[block * BLOCK : (block + 1) * BLOCK])
-            self._blocks[block] = found
-            while len(self._blocks) > CACHED_BLOCKS:
-                self._blocks.popitem(last=False)
-        else:
-            self._blocks.move_to_end(block)
+        """The row shown at `row` (read with its block of neighbours when first asked for)."""
         row_id = self._ids[row]
-        # Gone meanwhile (another window deleted it): shown empty until the next refresh.
-        return found.get(row_id) or RowView(row_id, 0, {}, {}, None, deleted=True)
+        found = self._rows.get(row_id)
+        if found is None:
+            start = row - row % BLOCK
+            block = self._ids[start : start + BLOCK]
+            fetched = self.pending.rows_by_id([i for i in block if i not in self._rows])
+            self._rows.update(fetched)
+            while len(self._rows) > CACHED_ROWS:
+                self._rows.popitem(last=False)
+            # Gone meanwhile (another window deleted it): shown empty until the next refresh.
+            found = fetched.get(row_id) or RowView(row_id, 0, {}, {}, None, deleted=True)
+        return found
 
     def _position(self, key: Any, row_id: int) -> int:
         """Where (key, id) goes among the shown rows: the order SQLite gave them."""
@@ -160,7 +160,6 @@ class PendingRowsModel(QAbstractTableModel):
             if at is not None:
                 self.beginRemoveRows(QModelIndex(), at, at)
                 del self._ids[at], self._keys[at]
-                self._blocks.clear()
                 self.endRemoveRows()
 
     def _place(self, row_id: int) -> None:
@@ -175,7 +174,6 @@ class PendingRowsModel(QAbstractTableModel):
                 if to == at:
                     self._ids.insert(at, row_id)
                     self._keys.insert(at, found[1])
-                    self._blocks.clear()
                     last = self.index(at, self.columnCount() - 1)
                     self.dataChanged.emit(self.index(at, 0), last)
                     return
@@ -189,12 +187,10 @@ class PendingRowsModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), to, to)
             self._ids.insert(to, row_id)
             self._keys.insert(to, found[1])
-            self._blocks.clear()
             self.endInsertRows()
 
     def _forget(self, row_id: int) -> None:
-        for rows in self._blocks.values():
-            rows.pop(row_id, None)
+        self._rows.pop(row_id, None)
 
     # --- QAbstractTableModel ----------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
