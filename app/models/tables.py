@@ -92,6 +92,10 @@ class PendingRow(Base):
     """One row of a 清册; `data` follows the business's row schema."""
 
     __tablename__ = "pending_rows"
+    # A list's live rows counted and read in entry order from the index alone (issue 12).
+    __table_args__ = (
+        Index("ix_pending_rows_list_live", "list_id", "deleted_at", "position", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     list_id: Mapped[int] = mapped_column(ForeignKey("pending_lists.id", ondelete="CASCADE"))

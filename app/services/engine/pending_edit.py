@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from app.errors import BadInputError, KnownError
 from app.models import PendingRow
 from app.models.base import utcnow
@@ -125,28 +127,57 @@ class PendingEditing(PendingStore):
                 session, "pending.delete", unit_id=self.unit_id, business=self.spec.code, row=row_id
             )
 
-    def undo_delete(self, row_id: int) -> RowView:
+    def delete_many(self, row_ids: Sequence[int]) -> list[RowView]:
+        """Remove several rows in one transaction (all or none); the rows as they were."""
         with self.store.session() as session:
-            self._locked(session)
-            row = session.get(PendingRow, row_id)
-            if row is None or row.pending_list.unit_id != self.unit_id:
-                raise BadInputError("要恢复的记录已不存在。")
-            if row.pending_list.state != ListState.OPEN:
-                raise BadInputError("该清册已经提交，无法恢复其中删除的记录。")
-            ctx = self.context(session, row.pending_list)
-            if duplicate_error(self.spec, row.data, ctx, row_id):
-                label = self.spec.field(self.spec.row_key or "").label
-                key = row.data.get(self.spec.row_key or "", "")
-                raise BadInputError(f"{label} {key} 已重新录入，不能再恢复这条记录。")
-            row.deleted_at = None
+            rows = [self._row(session, row_id) for row_id in row_ids]
+            now = utcnow()
+            for row in rows:
+                row.deleted_at = now
             audit.record(
                 session,
-                "pending.undo_delete",
+                "pending.delete",
                 unit_id=self.unit_id,
                 business=self.spec.code,
-                row=row_id,
+                count=len(rows),
             )
-            return row_view(row)
+            return [row_view(row) for row in rows]
+
+    def undo_delete_many(self, row_ids: Sequence[int]) -> list[RowView]:
+        """Bring back what `delete_many` removed, in one transaction (all or none)."""
+        with self.store.session() as session:
+            plist = self._locked(session)
+            ctx = self.context(session, plist)  # once: a 100,000-row list's keys are many
+            return [self._undo_delete(session, row_id, ctx) for row_id in row_ids]
+
+    def undo_delete(self, row_id: int) -> RowView:
+        with self.store.session() as session:
+            plist = self._locked(session)
+            return self._undo_delete(session, row_id, self.context(session, plist))
+
+    def _undo_delete(self, session: Session, row_id: int, ctx: RowContext) -> RowView:
+        row = session.get(PendingRow, row_id)
+        if row is None or row.pending_list.unit_id != self.unit_id:
+            raise BadInputError("要恢复的记录已不存在。")
+        if row.pending_list.state != ListState.OPEN:
+            raise BadInputError("该清册已经提交，无法恢复其中删除的记录。")
+        key_field = self.spec.row_key or ""
+        if duplicate_error(self.spec, row.data, ctx, row_id):
+            label = self.spec.field(key_field).label
+            raise BadInputError(
+                f"{label} {row.data.get(key_field, '')} 已重新录入，不能再恢复这条记录。"
+            )
+        row.deleted_at = None
+        if key_field and row.data.get(key_field):  # a second restored row may not repeat it
+            ctx.pending_keys[str(row.data[key_field]).upper()] = row_id
+        audit.record(
+            session,
+            "pending.undo_delete",
+            unit_id=self.unit_id,
+            business=self.spec.code,
+            row=row_id,
+        )
+        return row_view(row)
 
     def set_list_values(self, raw: Mapping[str, Any]) -> dict[str, str]:
         """Store the list-level values (entered once above the 清册); BadInputError naming each

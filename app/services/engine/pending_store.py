@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import json
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
@@ -15,7 +15,10 @@ from sqlalchemy.orm import Session
 from app.errors import BadInputError
 from app.models import PendingList, PendingRow, Unit
 from app.models.base import utcnow
+from app.services.engine import pending_query as pq
 from app.services.engine.centre_check import CentreCheck
+from app.services.engine.pending_query import ListSummary as ListSummary
+from app.services.engine.pending_query import RowView as RowView
 from app.services.engine.row_context import build_context
 from app.services.engine.spec import BusinessSpec, RowContext
 from app.services.engine.states import ListState
@@ -32,23 +35,7 @@ class RowInvalidError(BadInputError):
         self.errors = dict(errors)
 
 
-@dataclass(frozen=True)
-class RowView:
-    """A pending row as views and the command line see it."""
-
-    id: int
-    position: int
-    values: dict[str, str]
-    errors: dict[str, str]
-    source: str | None
-    deleted: bool = False
-
-
-@dataclass(frozen=True)
-class ListSummary:
-    count: int
-    with_errors: int
-    totals: dict[str, Decimal]
+_ENTRY_ORDER = pq.ListOrder()
 
 
 def row_view(row: PendingRow) -> RowView:
@@ -174,8 +161,15 @@ class PendingStore:
             ]
 
     def summary(self, rows: list[RowView] | None = None) -> ListSummary:
-        """Counts and totals of the list (of `rows` if the caller has just read them)."""
-        rows = self.rows() if rows is None else rows
+        """Counts and totals of the list (of `rows` if the caller has just read them).
+
+        Without `rows` SQLite adds them up: a 100,000-row list is never read for its totals.
+        """
+        if rows is None:
+            with self.store.session() as session:
+                plist = self._open_list(session)
+                found = session.execute(pq.summary_query(self.spec, plist.id)).one()
+                return pq.summary_of(self.spec, found)
         totals = {key: Decimal(0) for key in self.spec.totals}
         for row in rows:
             for key in self.spec.totals:
@@ -184,6 +178,54 @@ class PendingStore:
                 except ArithmeticError:
                     continue  # a bad cell is flagged on the row; it just does not add up
         return ListSummary(len(rows), sum(1 for r in rows if r.errors), totals)
+
+    # --- a big list, a screenful at a time (pending_query.py) ---------------------------------
+    def index(self, order: pq.ListOrder = _ENTRY_ORDER, text: str = "") -> pq.ListIndex:
+        """The ids of the rows matching `text` in `order`, each with its sort key, and the
+        summary of the whole list: what a view needs before it shows any row."""
+        with self.store.session() as session:
+            plist = self._open_list(session)
+            ids, keys = session.execute(pq.index_query(self.spec, plist.id, order, text)).one()
+            summary = session.execute(pq.summary_query(self.spec, plist.id)).one()
+        return pq.ListIndex(json.loads(ids), json.loads(keys), pq.summary_of(self.spec, summary))
+
+    def count(self) -> int:
+        """How many live rows the open list holds (read from an index: cheap at any size)."""
+        with self.store.session() as session:
+            return self._live_count(session, self._open_list(session))
+
+    def rows_by_id(self, ids: Sequence[int]) -> dict[int, RowView]:
+        """The live rows among `ids` (a screenful), by id (Core, no ORM session: read per
+        screenful as the clerk scrolls)."""
+        with self.store.engine.connect() as connection:
+            found = connection.execute(
+                select(*pq.ROW_COLUMNS).where(
+                    PendingRow.id.in_(list(ids)), PendingRow.deleted_at.is_(None)
+                )
+            )
+            return {row.id: row for row in pq.row_views(found)}
+
+    def row(self, row_id: int) -> RowView | None:
+        """One live row of this business's open list, or None if it is gone."""
+        with self.store.session() as session:
+            plist = self._open_list(session)
+            found = session.execute(
+                select(*pq.ROW_COLUMNS).where(
+                    PendingRow.id == row_id,
+                    PendingRow.list_id == plist.id,
+                    PendingRow.deleted_at.is_(None),
+                )
+            )
+            rows = pq.row_views(found)
+            return rows[0] if rows else None
+
+    def locate(
+        self, row_id: int, order: pq.ListOrder = _ENTRY_ORDER, text: str = ""
+    ) -> tuple[bool, Any] | None:
+        """Whether a live row matches `text`, and its sort key in `order`; None if it is gone."""
+        with self.store.session() as session:
+            found = session.execute(pq.locate_query(self.spec, row_id, order, text)).first()
+        return None if found is None else (bool(found[1]), found[0])
 
     def list_values(self) -> dict[str, str]:
         """The list-level values entered above the 清册 (field key -> text)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -73,12 +74,18 @@ def pending_keys(session: Session, spec: BusinessSpec, plist: PendingList) -> di
         return keys
     # Only the key of each row, read by SQLite itself: no JSON parsed in Python.
     value = func.json_extract(PendingRow.data, f"$.{spec.row_key}")
-    found = session.execute(
-        select(PendingRow.id, value)
+    # Two JSON arrays in one row, not a row per key: fetching 100,000 rows hands the GIL back
+    # and forth per row, and a worker doing that starved the window's thread (issue 12).
+    ordered = (
+        select(PendingRow.id.label("row_id"), value.label("key"))
         .where(PendingRow.list_id == plist.id, PendingRow.deleted_at.is_(None))
         .order_by(PendingRow.position, PendingRow.id)
+        .subquery()
     )
-    for row_id, key in found:
+    ids, found = session.execute(
+        select(func.json_group_array(ordered.c.row_id), func.json_group_array(ordered.c.key))
+    ).one()
+    for row_id, key in zip(json.loads(ids), json.loads(found), strict=True):
         if key:
             keys.setdefault(str(key).upper(), row_id)
     return keys

@@ -205,7 +205,8 @@ class ImportPage(QWidget):
         return dialog
 
     def _modified(self, dialog: RowEditDialog) -> None:
-        self.list.refresh()
+        if dialog.saved is not None:
+            self.list.row_saved(dialog.saved)  # that row alone: a big list is not read again
         name = dialog.saved.values.get("name", "") if dialog.saved else ""
         self.status.say(f"已保存修改：{name}")
         self.list_changed.emit()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -30,13 +30,16 @@ from app.services.policy import CentrePolicy
 from app.services.rules.money import format_money
 from app.services.scanning import Scanner
 from app.views.business.detail_dialog import RowDetailDialog
-from app.views.business.pending_model import ROW_ID_ROLE, SORT_ROLE, PendingRowsModel
+from app.views.business.pending_cells import column_widths
+from app.views.business.pending_model import PendingRowsModel
 from app.views.business.submit_dialog import SubmitDialog
 from app.views.ops import Op
 
 # The widest a column grows to fit its content; the 错误说明 text is in the tooltip as well.
 FIT_ROWS = 50
 MAX_COLUMN_WIDTH = 360
+SEARCH_DELAY_MS = 250  # the search asks SQLite once typing pauses, not per keystroke
+NO_SELECTION = "请先在清册中选中一条记录。"
 
 
 class PendingListPanel(QGroupBox):
@@ -45,7 +48,7 @@ class PendingListPanel(QGroupBox):
     said = Signal(str, bool)  # a message for the host's message line, and whether it is an error
     modify_requested = Signal(object)  # the RowView to modify
     changed = Signal()  # rows were deleted, restored or submitted
-    deleted = Signal(int)  # the id of the deleted row
+    deleted = Signal(int)  # the id of a deleted row (once per row)
     submitted = Signal(int)  # the outbox item's id
     submit_opened = Signal(object)  # the SubmitDialog just opened (its materials panel)
 
@@ -63,7 +66,9 @@ class PendingListPanel(QGroupBox):
         self.policy = policy
         self.scanner = scanner
         self.spec = pending.spec
-        self.last_deleted: int | None = None
+        self.deleted_ids: list[int] = []  # what 撤销删除 brings back
+        self.modifying: RowView | None = None  # the row handed out to be modified
+        self._keep: list[int] = []  # the rows selected before the list was read again
         self.submit_dialog: SubmitDialog | None = None
         self.checking: Op[list[RowView]] | None = None
         self.detail_dialog: RowDetailDialog | None = None
@@ -72,7 +77,11 @@ class PendingListPanel(QGroupBox):
         self.search.setObjectName("listSearch")
         self.search.setPlaceholderText("在清册中查找（姓名、证件号码…）")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self._search)
+        self.search.textChanged.connect(lambda _text: self.search_timer.start())
         self.summary = QLabel()
         self.summary.setObjectName("listSummary")
         self.summary.setWordWrap(True)
@@ -97,20 +106,23 @@ class PendingListPanel(QGroupBox):
         layout.addWidget(self.summary)
 
     def _build_table(self) -> None:
-        self.model = PendingRowsModel(self.spec)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.model = PendingRowsModel(self.pending)
+        self.model.loaded.connect(self._loaded)
+        # Whatever reads the list again (open, sort, search), the selected rows stay selected.
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        # Sorting and searching are SQL in the model: no proxy copies 100,000 rows (issue 12).
+        # The name stays for the pages and tests that read rows through it.
+        self.proxy = self.model
         self.table = QTableView()
         self.table.setObjectName("pendingTable")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # entry order until asked
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Every row is as tall as the first: the view never measures 100,000 rows.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -121,39 +133,105 @@ class PendingListPanel(QGroupBox):
         self.table.doubleClicked.connect(lambda _index: self.browse())
 
     def refresh(self) -> None:
-        rows = self.pending.rows()
-        self.model.set_items(rows)
+        """Read the list again (opened, imported, checked, submitted); a big one on a worker."""
+        self.model.reload()
+        self._show_summary()
+
+    def _search(self) -> None:
+        self.model.search(self.search.text())
+
+    def _remember_selection(self) -> None:
+        self._keep = self.selected_row_ids()
+
+    def _loaded(self) -> None:
+        """A new index is shown: columns fitted, the summary said, the selection kept."""
         self.fit_columns()
-        summary = self.pending.summary(rows)
+        self._show_summary()
+        self._select(self._keep)
+        self._keep = []
+
+    def _show_summary(self) -> None:
+        summary = self.model.summary
         parts = [f"共 {summary.count} 条"]
+        if self.model.text:
+            parts.append(f"查找到 {self.model.rowCount()} 条")
         if summary.with_errors:
             parts.append(f"其中 {summary.with_errors} 条有误")
         for key, total in summary.totals.items():
             parts.append(f"{self.spec.field(key).label}合计 {format_money(total)}")
+        if self.model.loading is not None:
+            parts.append("正在读取…")
         self.summary.setText("，".join(parts))
-        self.buttons["undo"].setEnabled(self.last_deleted is not None)
+        self.buttons["undo"].setEnabled(bool(self.deleted_ids))
         self.buttons["submit"].setEnabled(summary.count > 0 and self.checking is None)
 
-    def fit_columns(self) -> None:
-        """Every column as wide as its header and content (an 18-digit ID is never cut)."""
-        self.table.resizeColumnsToContents()
+    def _select(self, row_ids: list[int]) -> None:
+        selection = QItemSelection()
+        for row_id in row_ids:
+            at = self.model.row_of(row_id)
+            if at is not None:
+                last = self.model.index(at, self.model.columnCount() - 1)
+                selection.select(self.model.index(at, 0), last)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.selectionModel().select(selection, flags)
+
+    # --- one row changed: it moves alone, nothing else is read ---------------------------
+    def row_added(self, row: RowView) -> None:
+        """A row the host added: shown where the order puts it, and scrolled to."""
+        self.model.row_added(row)
+        self.fit_columns([row], grow_only=True)
+        self._show_summary()
+        at = self.model.row_of(row.id)
+        if at is not None:
+            self.table.scrollTo(self.model.index(at, 0))
+
+    def row_saved(self, row: RowView) -> None:
+        """A row the host modified (the one `modify_requested` handed out, if it is that)."""
+        before = self.modifying if self.modifying and self.modifying.id == row.id else None
+        self.modifying = None
+        self.model.row_changed(before, row)
+        self.fit_columns([row], grow_only=True)
+        if before is None:  # not the row handed out: its old amounts are not known here
+            self.model.summary = self.pending.summary()
+        self._show_summary()
+
+    def fit_columns(self, rows: list[RowView] | None = None, *, grow_only: bool = False) -> None:
+        """Every column as wide as its header and content (an 18-digit ID is never cut).
+
+        Measured here from the first `FIT_ROWS` rows' text (or `rows`), not by Qt's
+        resizeColumnsToContents, which asked the model for thousands of cells and roles:
+        over a second of a frozen window for a 100,000-row list (issue 12).
+        """
+        if rows is None:
+            rows = [self.model.item(r) for r in range(min(FIT_ROWS, self.model.rowCount()))]
+        widths = column_widths(self.table, self.model.headers, self.model.columns, rows)
         header = self.table.horizontalHeader()
-        for column in range(self.model.columnCount()):
-            if header.sectionSize(column) > MAX_COLUMN_WIDTH:
-                header.resizeSection(column, MAX_COLUMN_WIDTH)
+        for column, width in enumerate(widths):
+            width = min(width, MAX_COLUMN_WIDTH)
+            if not grow_only or width > header.sectionSize(column):
+                header.resizeSection(column, width)
+
+    def selected_row_ids(self) -> list[int]:
+        """The ids of the selected rows, top to bottom."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [self.model.row_id(row) for row in rows if row < self.model.rowCount()]
 
     def selected_row_id(self) -> int | None:
-        indexes = self.table.selectionModel().selectedRows()
-        if not indexes:
-            return None
-        return int(self.proxy.data(indexes[0], ROW_ID_ROLE))
+        ids = self.selected_row_ids()
+        return ids[0] if ids else None
 
     def _selected_row(self) -> RowView | None:
         row_id = self.selected_row_id()
         if row_id is None:
-            self.said.emit("请先在清册中选中一条记录。", True)
+            self.said.emit(NO_SELECTION, True)
             return None
-        return next((r for r in self.pending.rows() if r.id == row_id), None)
+        row = self.pending.row(row_id)
+        if row is None:
+            self.said.emit("该记录已不存在（可能已被删除或已提交）。", True)
+        return row
 
     # --- actions ----------------------------------------------------------------------------
     def browse(self) -> None:
@@ -165,31 +243,49 @@ class PendingListPanel(QGroupBox):
     def modify(self) -> None:
         row = self._selected_row()
         if row is not None:
+            self.modifying = row
             self.modify_requested.emit(row)
 
     def delete(self) -> None:
-        row_id = self.selected_row_id()
-        if row_id is None:
-            self.said.emit("请先在清册中选中一条记录。", True)
-            return
-        self.pending.delete(row_id)
-        self.last_deleted = row_id
-        self.refresh()
-        self.said.emit("已删除一条记录，可点“撤销删除”恢复。", False)
-        self.deleted.emit(row_id)
-        self.changed.emit()
-
-    def undo_delete(self) -> None:
-        if self.last_deleted is None:
+        """删除 the selected rows (one or many); 撤销删除 brings them all back."""
+        row_ids = self.selected_row_ids()
+        if not row_ids:
+            self.said.emit(NO_SELECTION, True)
             return
         try:
-            row = self.pending.undo_delete(self.last_deleted)
+            removed = self.pending.delete_many(row_ids)
         except KnownError as error:
             self.said.emit(error.message, True)
             return
-        self.last_deleted = None
-        self.refresh()
-        self.said.emit("已恢复：{}".format(row.values.get("name", "")), False)
+        self.deleted_ids = row_ids
+        self.model.rows_removed(removed)
+        self._show_summary()
+        what = "一条记录" if len(row_ids) == 1 else f"{len(row_ids)} 条记录"
+        self.said.emit(f"已删除{what}，可点“撤销删除”恢复。", False)
+        for row_id in row_ids:
+            self.deleted.emit(row_id)
+        self.changed.emit()
+
+    @property
+    def last_deleted(self) -> int | None:
+        return self.deleted_ids[-1] if self.deleted_ids else None
+
+    def undo_delete(self) -> None:
+        if not self.deleted_ids:
+            return
+        try:
+            rows = self.pending.undo_delete_many(self.deleted_ids)
+        except KnownError as error:
+            self.said.emit(error.message, True)
+            return
+        self.deleted_ids = []
+        for row in rows:
+            self.model.row_added(row)
+        self._show_summary()
+        self._select([row.id for row in rows])
+        names = "、".join(row.values.get("name", "") for row in rows[:3])
+        more = f"等 {len(rows)} 条" if len(rows) > 3 else ""
+        self.said.emit(f"已恢复：{names}{more}", False)
         self.changed.emit()
 
     def submit_all(self) -> Op[list[RowView]] | None:
@@ -242,7 +338,7 @@ class PendingListPanel(QGroupBox):
     def _submitted(self, dialog: SubmitDialog, count: int) -> None:
         if dialog.outbox_id is None:
             return
-        self.last_deleted = None
+        self.deleted_ids = []
         self.refresh()
         self.said.emit(f"已提交 {count} 条；联网后自动上传，可在查询中查看审核状态。", False)
         self.submitted.emit(dialog.outbox_id)

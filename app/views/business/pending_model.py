@@ -1,75 +1,220 @@
-"""The pending list (清册) as a Qt table model: one row per pending row, one column per field."""
+"""The pending list (清册) as a Qt table model that reads a screenful at a time (issue 12).
+
+The model holds the list's *index* — the ids in the clerk's order, each with its sort key, and
+the counts and totals SQLite added up (`PendingStore.index`) — and asks for rows only when a
+view shows them, `BLOCK` at a time, keeping the last `CACHED_ROWS` by id. Sorting and
+searching are SQL (`sort`, `search`); a big list's new index is read on a worker, so the window
+never waits on it. One changed row moves alone (`row_added`, `row_changed`, `rows_removed`):
+nothing is read again but that row.
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from app.services.engine.pending import RowView
-from app.services.engine.spec import BusinessSpec, FieldKind
-from app.services.rules.money import format_money, format_ratio
-from app.views.list_model import ListTableModel
+from app.services.engine.pending import PendingLists, RowView
+from app.services.engine.pending_query import ERRORS_KEY, ListIndex, ListOrder, ListSummary
+from app.views.business.pending_cells import ROLES, cell, counted
+from app.views.business.pending_cells import display_value as display_value
+from app.views.ops import Op
 
-ERROR_BACKGROUND = QBrush(QColor("#fde0dc"))
+Index = QModelIndex | QPersistentModelIndex
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+BLOCK = 100  # rows read at once: a screenful and then some
+CACHED_ROWS = 4_000  # rows kept by id: an insert or a move above them costs no re-read
+SYNC_ROWS = 5_000  # a list this small is read at once; a bigger one on a worker
 
 
-class PendingRowsModel(ListTableModel[RowView]):
-    """Read-only; changes go through the service and come back with `set_items`."""
+class PendingRowsModel(QAbstractTableModel):
+    """Read-only; changes go through the service and come back as `row_added` & co."""
 
-    def __init__(self, spec: BusinessSpec) -> None:
-        self.spec = spec
-        self.columns = spec.list_fields()
-        super().__init__([f.label for f in self.columns] + ["错误说明"])
+    loaded = Signal()  # a new index is in (open, refresh, sort, search): rows all new
 
-    def cell(self, item: RowView, column: int, role: int) -> Any:
-        if role == ROW_ID_ROLE:
-            return item.id
-        if column == len(self.columns):  # 错误说明
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE):
-                return "；".join(item.errors.values())
+    def __init__(self, pending: PendingLists) -> None:
+        super().__init__()
+        self.pending = pending
+        self.spec = pending.spec
+        self.columns = self.spec.list_fields()
+        self.headers = tuple(f.label for f in self.columns) + ("错误说明",)
+        self.order = ListOrder()
+        self.text = ""
+        self.summary = ListSummary(0, 0, {key: Decimal(0) for key in self.spec.totals})
+        self.loading: Op[ListIndex] | None = None
+        self.big = False  # read on a worker: more than SYNC_ROWS rows when last asked
+        self._ids: list[int] = []
+        self._keys: list[Any] = []
+        self._rows: OrderedDict[int, RowView] = OrderedDict()
+        self._asked = 0  # the latest index asked for; older answers are dropped
+
+    # --- reading the index ------------------------------------------------------------------
+    def reload(self, *, background: bool | None = None) -> None:
+        """Read the index again; on a worker when the list is big (or `background`)."""
+        self.big = self.pending.count() > SYNC_ROWS
+        if background is None:
+            background = self.loading is not None or self.big
+        self._asked += 1
+        asked, order, text, pending = self._asked, self.order, self.text, self.pending
+        if not background:
+            self.apply(pending.index(order, text))
+            return
+        self.loading = (
+            Op(None, lambda _ctx: pending.index(order, text))
+            .success(lambda index: self._arrived(asked, index))
+            .failure(lambda _error: self._arrived(asked, None))
+            .run()
+        )
+
+    def _arrived(self, asked: int, index: ListIndex | None) -> None:
+        if asked != self._asked:
+            return  # a later sort or search is on its way
+        self.loading = None
+        if index is not None:
+            self.apply(index)
+
+    def apply(self, index: ListIndex) -> None:
+        """Show `index`: the view forgets its rows and asks for the ones it shows."""
+        self.beginResetModel()
+        self._ids, self._keys, self.summary = index.ids, index.keys, index.summary
+        self._rows.clear()
+        self.endResetModel()
+        self.loaded.emit()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorted by SQLite: a header click asks for a new index (column -1: entry order)."""
+        if column < 0 or column > len(self.columns):
+            key = None
+        else:
+            key = self.columns[column].key if column < len(self.columns) else ERRORS_KEY
+        wanted = ListOrder(key, key is not None and order == Qt.SortOrder.DescendingOrder)
+        if wanted != self.order:
+            self.order = wanted
+            if self._asked:  # before the first read (a view set up) there is nothing to sort
+                self.reload(background=True)
+
+    def search(self, text: str) -> None:
+        """Only the rows whose listed values or error marks contain `text`."""
+        if text.strip() != self.text:
+            self.text = text.strip()
+            self.reload(background=True)
+
+    # --- rows -------------------------------------------------------------------------------
+    def row_of(self, row_id: int) -> int | None:
+        try:
+            return self._ids.index(row_id)
+        except ValueError:
             return None
-        field = self.columns[column]
-        value = item.values.get(field.key, "")
-        error = item.errors.get(field.key)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return display_value(field.kind, value)
-        if role == SORT_ROLE:
-            return _sort_key(field.kind, value)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return error
-        if role == Qt.ItemDataRole.BackgroundRole and error:
-            return ERROR_BACKGROUND
-        if role == Qt.ItemDataRole.TextAlignmentRole and field.kind in (
-            FieldKind.MONEY,
-            FieldKind.RATIO,
-        ):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
 
+    def row_id(self, row: int) -> int:
+        return self._ids[row]
 
-def _decimal(value: str) -> Decimal | None:
-    try:
-        return Decimal(value)
-    except ArithmeticError:
-        return None
+    def item(self, row: int) -> RowView:
+        """The row shown at `row` (read with its block of neighbours when first asked for)."""
+        row_id = self._ids[row]
+        found = self._rows.get(row_id)
+        if found is None:
+            start = row - row % BLOCK
+            block = self._ids[start : start + BLOCK]
+            fetched = self.pending.rows_by_id([i for i in block if i not in self._rows])
+            self._rows.update(fetched)
+            while len(self._rows) > CACHED_ROWS:
+                self._rows.popitem(last=False)
+            # Gone meanwhile (another window deleted it): shown empty until the next refresh.
+            found = fetched.get(row_id) or RowView(row_id, 0, {}, {}, None, deleted=True)
+        return found
 
+    def _position(self, key: Any, row_id: int) -> int:
+        """Where (key, id) goes among the shown rows: the order SQLite gave them."""
+        target = (key, row_id)
+        low, high = 0, len(self._ids)
+        while low < high:
+            middle = (low + high) // 2
+            here = (self._keys[middle], self._ids[middle])
+            if (here > target) if self.order.descending else (here < target):
+                low = middle + 1
+            else:
+                high = middle
+        return low
 
-def display_value(kind: FieldKind, value: str) -> str:
-    """A stored value as every view shows it: ratios as 12%, money as 5,000.00."""
-    number = _decimal(value) if value and kind in (FieldKind.MONEY, FieldKind.RATIO) else None
-    if number is None:
-        return value
-    return format_ratio(number) if kind is FieldKind.RATIO else format_money(number)
+    def row_added(self, row: RowView) -> None:
+        """A new (or restored) row: counted, and shown where the order puts it if it matches."""
+        self.summary = counted(self.summary, row, 1)
+        self._place(row.id)
 
+    def row_changed(self, before: RowView | None, after: RowView) -> None:
+        """A modified row: its cells read again, moved if its sort key changed."""
+        if before is not None:
+            self.summary = counted(self.summary, before, -1)
+        self.summary = counted(self.summary, after, 1)
+        self._forget(after.id)
+        self._place(after.id)
 
-def _sort_key(kind: FieldKind, value: str) -> Any:
-    if kind in (FieldKind.MONEY, FieldKind.RATIO):
-        number = _decimal(value)
-        # Qt compares sort keys as variants; a float orders amounts right (display stays exact).
-        return float(number) if number is not None else -1.0
-    return value
+    def rows_removed(self, rows: Iterable[RowView]) -> None:
+        for row in rows:
+            self.summary = counted(self.summary, row, -1)
+            at = self.row_of(row.id)
+            if at is not None:
+                self.beginRemoveRows(QModelIndex(), at, at)
+                del self._ids[at], self._keys[at]
+                self.endRemoveRows()
+
+    def _place(self, row_id: int) -> None:
+        """Put a row where it belongs now: inserted, moved, dropped (no longer matching)."""
+        found = self.pending.locate(row_id, self.order, self.text)
+        at = self.row_of(row_id)
+        if at is not None:  # out of the way first; its neighbours' order is unchanged
+            key_before = self._keys[at]
+            del self._ids[at], self._keys[at]
+            if found is not None and found[0]:
+                to = self._position(found[1], row_id)
+                if to == at:
+                    self._ids.insert(at, row_id)
+                    self._keys.insert(at, found[1])
+                    last = self.index(at, self.columnCount() - 1)
+                    self.dataChanged.emit(self.index(at, 0), last)
+                    return
+            self._ids.insert(at, row_id)  # back, so the model moves or removes it properly
+            self._keys.insert(at, key_before)
+            self.beginRemoveRows(QModelIndex(), at, at)
+            del self._ids[at], self._keys[at]
+            self.endRemoveRows()
+        if found is not None and found[0]:
+            to = self._position(found[1], row_id)
+            self.beginInsertRows(QModelIndex(), to, to)
+            self._ids.insert(to, row_id)
+            self._keys.insert(to, found[1])
+            self.endInsertRows()
+
+    def _forget(self, row_id: int) -> None:
+        self._rows.pop(row_id, None)
+
+    # --- QAbstractTableModel ----------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return self.headers[section] if 0 <= section < len(self.headers) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if not 0 <= index.column() < len(self.headers):
+            return None
+        if role == ROW_ID_ROLE:
+            return self._ids[index.row()]
+        if role not in ROLES:  # asked a dozen times per painted cell: no row looked up
+            return None
+        return cell(self.columns, self.item(index.row()), index.column(), role)

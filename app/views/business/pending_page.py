@@ -7,6 +7,7 @@ them out of sight; the form pane is as tall as its fields need and the rest goes
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
@@ -48,6 +49,11 @@ RATIOS_UNKNOWN = (
 LIST_MIN_HEIGHT = 200  # the list keeps a few rows in view however tall the form grows
 
 
+def save_row(pending: PendingLists, editing: int | None, values: dict[str, Any]) -> RowView:
+    """添加 (no row being modified) or 保存修改: the one service call either way."""
+    return pending.add(values) if editing is None else pending.update(editing, values)
+
+
 class PendingPage(QWidget):
     """Form + 清册 for one business of the current unit."""
 
@@ -75,6 +81,7 @@ class PendingPage(QWidget):
         self.editing: int | None = None  # the row being modified, if any
         self._context: RowContext | None = None
         self._marked = False  # the form shows the errors of a refused 添加
+        self.saving: Op[RowView] | None = None  # a 添加 on a worker (a big list)
 
         self.form = BusinessForm(self.spec, policy(), roster=roster)
         self.form.changed.connect(self._preview)
@@ -225,8 +232,20 @@ class PendingPage(QWidget):
     def refresh(self) -> None:
         self.list.refresh()
         self.list_values.load()
-        self._context = self.pending.snapshot()
-        unit = self._context.unit
+        self._list_changed()
+
+    def _list_changed(self) -> None:
+        """The rules' context again (the list's keys for duplicates): on a worker for a big
+        list, whose keys take longer to read than a clerk may wait (issue 12)."""
+        if not self.list.model.big:
+            self._got_context(self.pending.snapshot())
+            return
+        pending = self.pending
+        Op(self, lambda _ctx: pending.snapshot()).success(self._got_context).run()
+
+    def _got_context(self, context: RowContext) -> None:
+        self._context = context
+        unit = context.unit
         asks_ratios = any(f.kind is FieldKind.RATIO and not f.derived for f in self.spec.fields)
         unknown = unit.unit_ratio is None or unit.personal_ratio is None
         self.notice.setVisible(asks_ratios and unknown)
@@ -243,9 +262,6 @@ class PendingPage(QWidget):
 
         reader.said.connect(show)
         dialog.finished.connect(lambda _result: reader.said.disconnect(show))
-
-    def _list_changed(self) -> None:
-        self._context = self.pending.snapshot()
 
     def _deleted(self, row_id: int) -> None:
         if self.editing == row_id:
@@ -282,23 +298,55 @@ class PendingPage(QWidget):
         self.fit_form()
 
     def add_row(self) -> None:
-        """添加 (or 保存修改 while modifying): check, store, and clear the form."""
-        try:
-            if self.editing is None:
-                row = self.pending.add(self.form.values())
-                self._say("已添加到{}：{}".format(self.spec.list_name, row.values.get("name", "")))
-            else:
-                row = self.pending.update(self.editing, self.form.values())
-                self._say("已保存修改：{}".format(row.values.get("name", "")))
-        except RowInvalidError as error:
+        """添加 (or 保存修改 while modifying): check, store, and clear the form.
+
+        On a big list the service's checks read the list's keys, so they run on a worker;
+        the form waits, disabled, so nothing typed meanwhile is cleared with it.
+        """
+        if self.saving is not None:
+            return
+        pending, editing, values = self.pending, self.editing, self.form.values()
+        if not self.list.model.big:
+            try:
+                row = save_row(pending, editing, values)
+            except KnownError as error:
+                self._save_failed(error)
+                return
+            self._saved(editing, row)
+            return
+        self.form_pane.setEnabled(False)
+        self.saving = (
+            Op(self, lambda _ctx: save_row(pending, editing, values))
+            .success(lambda row: self._saved(editing, row))
+            .failure(self._save_failed)
+            .run()
+        )
+
+    def _saved(self, editing: int | None, row: RowView) -> None:
+        self._done_saving()
+        name = row.values.get("name", "")
+        if editing is None:
+            self.list.row_added(row)  # that row alone: a big list is not read again
+            self._say(f"已添加到{self.spec.list_name}：{name}")
+        else:
+            self.list.row_saved(row)
+            self._say(f"已保存修改：{name}")
+        self.reset_form(keep_message=True)
+        self._list_changed()
+
+    def _save_failed(self, error: BaseException) -> None:
+        self._done_saving()
+        if isinstance(error, RowInvalidError):
             self._show_errors(error.errors)
             self._say(f"有 {len(error.errors)} 处需要修改，见各项旁的提示。", error=True)
-            return
-        except KnownError as error:
+        elif isinstance(error, KnownError):
             self._say(error.message, error=True)
-            return
-        self.reset_form(keep_message=True)
-        self.refresh()
+        else:
+            raise error
+
+    def _done_saving(self) -> None:
+        self.saving = None
+        self.form_pane.setEnabled(True)
 
     def reset_form(self, *, keep_message: bool = False) -> None:
         self.form.clear()
