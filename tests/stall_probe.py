@@ -11,12 +11,28 @@ which a clerk sees as a frozen window.
 
 from __future__ import annotations
 
+import os
 import time
 from types import TracebackType
 
 from PySide6.QtCore import QTimer
 
 MAX_GAP = 0.100  # seconds: a UI thread blocked longer than this is felt
+# Runnable threads per core above which the OS itself keeps the UI thread waiting: measured on
+# a shared 2-core machine at load 16-24, a worker running one bare sqlite3 query (in C, the
+# GIL released) left the probe's timer 215 ms late. A gap there says nothing about the code.
+OVERLOADED_PER_CORE = 4.0
+
+
+def overloaded() -> str | None:
+    """Why a gap measured now would be the machine's, not the code's (None: it would not)."""
+    if not hasattr(os, "getloadavg"):
+        return None
+    load = os.getloadavg()[0]
+    cores = os.cpu_count() or 1
+    if load / cores <= OVERLOADED_PER_CORE:
+        return None
+    return f"load average {load:.1f} on {cores} cores: the OS, not the code, delays the UI thread"
 
 
 class StallProbe:
@@ -49,6 +65,17 @@ class StallProbe:
     ) -> None:
         self._tick()  # the stretch since the last tick counts too
         self.timer.stop()
+
+    def check(self) -> None:
+        """Assert no gap over MAX_GAP; on an overloaded machine skip, saying so and the gap."""
+        if self.largest_gap < MAX_GAP:
+            return
+        reason = overloaded()
+        if reason is not None:
+            import pytest  # only tests call this
+
+            pytest.skip(f"{reason} ({self!r}); the checks before this one passed")
+        raise AssertionError(f"the UI thread was blocked too long: {self!r}")
 
     def __repr__(self) -> str:
         return f"StallProbe(largest_gap={self.largest_gap * 1000:.0f} ms, ticks={self.ticks})"

@@ -71,6 +71,7 @@ class PendingListPanel(QGroupBox):
         self._keep: list[int] = []  # the rows selected before the list was read again
         self.submit_dialog: SubmitDialog | None = None
         self.checking: Op[list[RowView]] | None = None
+        self.undoing: Op[list[RowView]] | None = None  # 撤销删除 on a worker (a big list)
         self.detail_dialog: RowDetailDialog | None = None
         self._build_table()
         self.search = QLineEdit()
@@ -162,7 +163,7 @@ class PendingListPanel(QGroupBox):
         if self.model.loading is not None:
             parts.append("正在读取…")
         self.summary.setText("，".join(parts))
-        self.buttons["undo"].setEnabled(bool(self.deleted_ids))
+        self.buttons["undo"].setEnabled(bool(self.deleted_ids) and self.undoing is None)
         self.buttons["submit"].setEnabled(summary.count > 0 and self.checking is None)
 
     def _select(self, row_ids: list[int]) -> None:
@@ -271,13 +272,35 @@ class PendingListPanel(QGroupBox):
         return self.deleted_ids[-1] if self.deleted_ids else None
 
     def undo_delete(self) -> None:
-        if not self.deleted_ids:
+        """撤销删除: the rows back where they were (a big list's checks run on a worker)."""
+        if not self.deleted_ids or self.undoing is not None:
             return
-        try:
-            rows = self.pending.undo_delete_many(self.deleted_ids)
-        except KnownError as error:
-            self.said.emit(error.message, True)
+        pending, row_ids = self.pending, list(self.deleted_ids)
+        if not self.model.big:
+            try:
+                rows = pending.undo_delete_many(row_ids)
+            except KnownError as error:
+                self._undo_failed(error)
+                return
+            self._restored(rows)
             return
+        self.buttons["undo"].setEnabled(False)
+        self.undoing = (
+            Op(self, lambda _ctx: pending.undo_delete_many(row_ids))
+            .success(self._restored)
+            .failure(self._undo_failed)
+            .run()
+        )
+
+    def _undo_failed(self, error: BaseException) -> None:
+        self.undoing = None
+        self._show_summary()
+        if not isinstance(error, KnownError):
+            raise error
+        self.said.emit(error.message, True)
+
+    def _restored(self, rows: list[RowView]) -> None:
+        self.undoing = None
         self.deleted_ids = []
         for row in rows:
             self.model.row_added(row)

@@ -25,7 +25,7 @@ from app.views.business.pending_model import BLOCK
 from app.views.business.pending_page import PendingPage
 from tests import big_pending
 from tests.ids import resident_id
-from tests.stall_probe import MAX_GAP, StallProbe
+from tests.stall_probe import StallProbe
 
 ROWS = 100_000
 WAIT = 120_000  # ms: the worker's SQL on a busy 2-core machine, never a bound on the UI thread
@@ -121,7 +121,7 @@ def test_open_scroll_sort_and_search_never_stall(
         assert 1 <= page.model.rowCount() < 50
         assert "查找到" in page.summary.text()
     assert read["rows"] < 10 * BLOCK
-    assert probe.largest_gap < MAX_GAP, probe
+    probe.check()
 
 
 def select_rows(page: PendingPage, rows: list[int]) -> None:
@@ -164,8 +164,8 @@ def test_add_modify_delete_and_undo_move_one_row_and_never_stall(
         page.delete()
         assert page.model.rowCount() == ROWS - 2 and "已删除3 条记录" in page.message.text()
         page.undo_delete()
-        assert page.model.rowCount() == ROWS + 1
+        qtbot.waitUntil(lambda: page.model.rowCount() == ROWS + 1, timeout=WAIT)
         loaded(qtbot, page)  # the rules' context read again on its worker
-    assert probe.largest_gap < MAX_GAP, probe
     assert read["indexes"] == indexes  # the list was never read again: one row moved each time
     assert page.model.summary == pending.summary()  # kept by hand, the same as SQLite's sums
+    probe.check()
