@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
+import shiboken6
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
@@ -95,5 +96,8 @@ def run_gui(argv: list[str] | None = None, *, demo: bool = False, smoke: bool = 
         code = run_smoke(app, window)
     else:
         code = app.exec()
+    # The window (and its pages) go first, while the hub their `destroyed` handlers disconnect
+    # from is still there; then the store closes.
+    shiboken6.delete(window)
     start.close()
     return code if start.exit_code is None else start.exit_code
