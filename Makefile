@@ -27,8 +27,11 @@ RULE_TESTS := tests/services/rules tests/services/engine
 # `make test WORKERS=0` runs it in one process.
 WORKERS ?= auto
 
+# The stall probes (marker `stall`) bound how long the UI thread is blocked; they run alone after
+# the rest, in one process, so another worker's tests never take the cores from under them.
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadscope $(RULE_TESTS:%=--ignore=%)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadscope -m "not stall" $(RULE_TESTS:%=--ignore=%)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n 0 -m stall $(RULE_TESTS:%=--ignore=%)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(WORKERS) --cov --cov-report= $(RULE_TESTS)
 	$(BIN)/python tools/check_coverage.py
 

@@ -9,6 +9,7 @@ what a start does next: the login, or the roster brought up to date.
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from dataclasses import dataclass
@@ -113,6 +114,11 @@ class WindowStart:
         window = self.window
         pages = page_factories(services, hub=window.changes, session=session)
         window.fill(services, pages, session)
+        # What the start made lives as long as the process. A full collection walks every
+        # tracked object holding the interpreter lock: with the start-up heap in it, a worker
+        # building 10,000 rows set one off that froze the window for 200-275 ms (stall probe,
+        # tests/views/business/test_import_responsive.py); frozen, the walks skip it.
+        gc.freeze()
         if self.smoke:
             return  # the smoke check (smoke.py) looks at the window now; no dialogs
         if opened.demo_server is not None:

@@ -55,6 +55,7 @@ def field(qtbot: QtBot, big_roster: BigRoster, tmp_path: Path) -> Iterator[Perso
     store.close()
 
 
+@pytest.mark.stall
 def test_typing_the_last_six_digits_searches_once_off_the_ui_thread_without_a_stall(
     qtbot: QtBot, field: PersonLookupField, big_roster: BigRoster
 ) -> None:
@@ -74,6 +75,7 @@ def test_typing_the_last_six_digits_searches_once_off_the_ui_thread_without_a_st
     assert probe.largest_gap < MAX_GAP, probe
 
 
+@pytest.mark.stall
 def test_typing_a_name_searches_the_whole_roster_off_the_ui_thread_without_a_stall(
     qtbot: QtBot, field: PersonLookupField
 ) -> None:

@@ -233,6 +233,7 @@ def test_the_window_shows_the_outbox_emptying_against_a_real_server(
     controller.stop()
 
 
+@pytest.mark.stall
 def test_a_sync_of_100_submissions_never_blocks_the_window(
     qtbot: QtBot, services: AppServices, unit_id: int, pool: QThreadPool
 ) -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 from PySide6.QtWidgets import QLabel
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -90,6 +91,7 @@ def test_export_from_the_page(qtbot: QtBot, services: AppServices, tmp_path: Pat
     assert sheet.max_row == 3 + 4
 
 
+@pytest.mark.stall
 def test_a_review_of_100000_rows_opens_without_stalling(qtbot: QtBot) -> None:
     rows = [
         DifferenceRow(

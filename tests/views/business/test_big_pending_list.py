@@ -89,6 +89,7 @@ def column(page: PendingPage, key: str) -> int:
     return [f.key for f in page.model.columns].index(key)
 
 
+@pytest.mark.stall
 def test_open_scroll_sort_and_search_never_stall(
     qtbot: QtBot, open_page: OpenPage, built: big_pending.BigPendingList, read: dict[str, int]
 ) -> None:
@@ -134,6 +135,7 @@ def select_rows(page: PendingPage, rows: list[int]) -> None:
     page.table.selectionModel().select(selection, flags)
 
 
+@pytest.mark.stall
 def test_add_modify_delete_and_undo_move_one_row_and_never_stall(
     qtbot: QtBot, open_page: OpenPage, pending: PendingLists, read: dict[str, int]
 ) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from app.views.business.import_page import ImportPage
@@ -18,6 +19,7 @@ ROWS = 10_000
 WAIT = 300_000  # ms: the worker's time on a busy shared machine, never a bound on the UI thread
 
 
+@pytest.mark.stall
 def test_an_import_of_10000_rows_never_stalls(
     qtbot: QtBot,
     page: ImportPage,  # noqa: F811 - the imported fixture
