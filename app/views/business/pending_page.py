@@ -251,17 +251,8 @@ class PendingPage(QWidget):
         self.notice.setVisible(asks_ratios and unknown)
 
     def _read_cards_of(self, dialog: SubmitDialog) -> None:
-        """Pages added to 身份证复印件 in 全部提交 fill the form by themselves (issue 16)."""
-        reader = self.card_reader
-        if reader is None:
-            return
-        dialog.panel.pages_received.connect(reader.pages_received)
-
-        def show(text: str, error: bool) -> None:  # what the reading says shows there too
-            dialog.panel.message.say(text, error=error)
-
-        reader.said.connect(show)
-        dialog.finished.connect(lambda _result: reader.said.disconnect(show))
+        if self.card_reader is not None:  # pages for 身份证复印件 fill the form (issue 16)
+            self.card_reader.watch_submit_dialog(dialog)
 
     def _deleted(self, row_id: int) -> None:
         if self.editing == row_id:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the reading machinery is imported on first use, not with th
     from app.services.idcard.engine import TextEngine
     from app.services.idcard.reader import CardReading
     from app.views.business.form import BusinessForm
+    from app.views.business.submit_dialog import SubmitDialog
     from app.views.idcard.compare_dialog import CompareDialog
 
 CARD_FILTER = "身份证图片或扫描件 (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.pdf);;所有文件 (*)"
@@ -190,6 +191,16 @@ class CardReadAction(QObject):
         self.dialog.open()
 
     # --- a page arriving in the 身份证复印件 material reads itself --------------------------
+    def watch_submit_dialog(self, dialog: SubmitDialog) -> None:
+        """Pages added to 身份证复印件 in 全部提交 fill the form by themselves (issue 16)."""
+        dialog.panel.pages_received.connect(self.pages_received)
+
+        def show(text: str, error: bool) -> None:  # what the reading says shows there too
+            dialog.panel.message.say(text, error=error)
+
+        self.said.connect(show)
+        dialog.finished.connect(lambda _result: self.said.disconnect(show))
+
     def pages_received(self, material: str, paths: list[Path]) -> None:
         """Pages just stored in a material: each new one of the ID card material is read."""
         from app.services.idcard.autoread import fingerprint, is_card_material

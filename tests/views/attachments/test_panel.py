@@ -262,10 +262,11 @@ def test_keys_move_and_delete_pages(qtbot: QtBot, panel: AttachmentPanel, tmp_pa
 def drop(target: QWidget, data: QMimeData, pos: QPointF) -> QDropEvent:
     """What a drag from outside ending at `pos` sends: enter, move, then the drop."""
     actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
-    args = (pos, actions, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(target, QDragEnterEvent(*args))
-    QApplication.sendEvent(target, QDragMoveEvent(*args))
-    event = QDropEvent(*args)
+    rest = (actions, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    # Qt's drag enter/move events take a QPoint, the drop a QPointF (PySide6 6.12 took either)
+    QApplication.sendEvent(target, QDragEnterEvent(pos.toPoint(), *rest))
+    QApplication.sendEvent(target, QDragMoveEvent(pos.toPoint(), *rest))
+    event = QDropEvent(pos, *rest)
     QApplication.sendEvent(target, event)
     return event
 

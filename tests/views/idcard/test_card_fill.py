@@ -62,16 +62,17 @@ def drop_file(page: PendingPage, path: Path) -> None:
     button = reader(page).button
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(path))])
-    args = (
-        QPointF(button.rect().center()),
+    centre = button.rect().center()
+    rest = (
         Qt.DropAction.CopyAction,
         data,
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    QApplication.sendEvent(button, QDragEnterEvent(*args))
-    QApplication.sendEvent(button, QDragMoveEvent(*args))
-    QApplication.sendEvent(button, QDropEvent(*args))
+    # Qt's drag enter/move events take a QPoint, the drop a QPointF (PySide6 6.12 took either)
+    QApplication.sendEvent(button, QDragEnterEvent(centre, *rest))
+    QApplication.sendEvent(button, QDragMoveEvent(centre, *rest))
+    QApplication.sendEvent(button, QDropEvent(QPointF(centre), *rest))
 
 
 def test_a_card_dropped_on_the_button_fills_the_form_marked_until_confirmed(
