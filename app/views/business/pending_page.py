@@ -33,6 +33,7 @@ from app.services.roster import RosterService
 from app.services.scanning import Scanner
 from app.views.business.detail_dialog import RowDetailDialog
 from app.views.business.form import BusinessForm
+from app.views.business.latest_read import LatestRead
 from app.views.business.list_values import ListValuesBar
 from app.views.business.pending_list import PendingListPanel
 from app.views.business.submit_dialog import SubmitDialog
@@ -80,6 +81,7 @@ class PendingPage(QWidget):
         self.batch_entry = batch_entry
         self.editing: int | None = None  # the row being modified, if any
         self._context: RowContext | None = None
+        self.context_read = LatestRead(self, self.pending.snapshot, self._got_context)
         self._marked = False  # the form shows the errors of a refused 添加
         self.saving: Op[RowView] | None = None  # a 添加 on a worker (a big list)
 
@@ -240,8 +242,7 @@ class PendingPage(QWidget):
         if not self.list.model.big:
             self._got_context(self.pending.snapshot())
             return
-        pending = self.pending
-        Op(self, lambda _ctx: pending.snapshot()).success(self._got_context).run()
+        self.context_read.ask()
 
     def _got_context(self, context: RowContext) -> None:
         self._context = context
