@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.services.engine.pending import PendingLists, RowView
@@ -70,8 +71,8 @@ class PendingRowsModel(QAbstractTableModel):
         )
 
     def _arrived(self, asked: int, index: ListIndex | None) -> None:
-        if asked != self._asked:
-            return  # a later sort or search is on its way
+        if asked != self._asked or not shiboken6.isValid(self):
+            return  # a later sort or search is on its way, or the page closed meanwhile
         self.loading = None
         if index is not None:
             self.apply(index)
