@@ -11,15 +11,15 @@ from os import PathLike
 from sqlalchemy import func, select, update
 
 from app.errors import BadInputError
-from app.models import PendingList, PendingRow, RosterPerson, Unit
+from app.models import PendingList, PendingRow, Unit
 from app.models.base import utcnow
 from app.services.adjustments.export import ExportResult, export_employees
 from app.services.adjustments.importer import AdjustmentImport, Progress, Stranger, read_adjustments
 from app.services.adjustments.inforce import RatiosInForce, ratios_in_force
 from app.services.adjustments.review import DifferenceReview, build_review
 from app.services.businesses import base_change
-from app.services.engine.pending import PendingLists
-from app.services.engine.spec import Roster, RosterEntry
+from app.services.engine.pending import PendingLists, roster_entries
+from app.services.engine.spec import Roster
 from app.services.engine.states import ListState
 from app.services.policy import CentrePolicy
 from app.services.rules.yearmonth import YearMonth
@@ -86,42 +86,9 @@ class BaseChangeService:
         return YearMonth.today(self._today())
 
     def roster(self) -> Roster:
-        """The roster as plain tuples (no ORM objects: 100,000 of those take seconds)."""
-        columns = (
-            RosterPerson.account_no,
-            RosterPerson.name,
-            RosterPerson.id_type,
-            RosterPerson.id_number,
-            RosterPerson.status,
-            RosterPerson.base,
-            RosterPerson.unit_ratio,
-            RosterPerson.personal_ratio,
-            RosterPerson.monthly_amount,
-            RosterPerson.paid_to,
-        )
+        """The roster by 个人账号, as plain columns (no ORM objects: 100,000 take seconds)."""
         with self.store.session() as session:
-            found = session.execute(
-                select(*columns)
-                .where(RosterPerson.unit_id == self.unit_id)
-                .order_by(RosterPerson.account_no)
-            )
-            return Roster(
-                [
-                    RosterEntry(
-                        account_no=a,
-                        name=n,
-                        id_type=t,
-                        id_number=i,
-                        status=s,
-                        base=b,
-                        unit_ratio=u,
-                        personal_ratio=p,
-                        monthly_amount=m,
-                        paid_to=d,
-                    )
-                    for a, n, t, i, s, b, u, p, m, d in found
-                ]
-            )
+            return Roster(roster_entries(session, self.unit_id, by_account=True))
 
     def export(self, path: str | PathLike[str]) -> ExportResult:
         """缴存职工数据导出 of the unit's paying employees, ordered by 个人账号."""

@@ -34,10 +34,14 @@ _ENTRY_COLUMNS = (
 )
 
 
-def roster_entries(session: Session, unit_id: int) -> list[RosterEntry]:
-    """The unit's people as plain columns: an ORM object each made 10,000 people take ~1 s."""
+def roster_entries(
+    session: Session, unit_id: int, *, by_account: bool = False
+) -> list[RosterEntry]:
+    """The unit's people as plain columns (an ORM object each made 10,000 people take ~1 s),
+    in the order they came, or by 个人账号."""
+    order = RosterPerson.account_no if by_account else RosterPerson.id
     found = session.execute(
-        select(*_ENTRY_COLUMNS).where(RosterPerson.unit_id == unit_id).order_by(RosterPerson.id)
+        select(*_ENTRY_COLUMNS).where(RosterPerson.unit_id == unit_id).order_by(order)
     )
     return [
         RosterEntry(
