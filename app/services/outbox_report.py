@@ -7,12 +7,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from app.services.api.models import AttachmentInfo, SubmissionPage, SubmissionRecord
 from app.services.changes import Changes
 from app.services.engine.states import UploadState
-from app.services.roster import SyncCounts
+
+if TYPE_CHECKING:  # the window's start counts the outbox without the HTTP client (issue 12)
+    from app.services.api.models import AttachmentInfo, SubmissionPage, SubmissionRecord
+    from app.services.roster import SyncCounts
 
 
 class CentreApi(Protocol):

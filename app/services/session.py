@@ -10,6 +10,7 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import keyring
 from keyring.errors import KeyringError, PasswordDeleteError
@@ -17,12 +18,14 @@ from keyring.errors import KeyringError, PasswordDeleteError
 from app.errors import BadInputError, StorageError
 from app.models import Unit
 from app.services import audit
-from app.services.api.client import CentreClient, check_server_url
 from app.services.api.models import UnitProfile
 from app.services.api.tokens import MemoryTokenStore, TokenPair
 from app.services.context import AppServices
 from app.services.policy import CentrePolicy
 from app.services.units import UnitInfo
+
+if TYPE_CHECKING:  # requests: imported when a client is made, not at the window's start
+    from app.services.api.client import CentreClient
 
 logger = logging.getLogger(__name__)
 
@@ -187,6 +190,8 @@ class CentreSession:
         url = self.server_url(unit)
         if not url:
             raise BadInputError("尚未设置中心服务器地址，请先登录。")
+        from app.services.api.client import CentreClient
+
         return CentreClient(
             url,
             token_store=self.tokens(url, unit.code),
@@ -221,6 +226,8 @@ class CentreSession:
         server_url = server_url.strip().rstrip("/")
         unit_code = unit_code.strip()
         allow_insecure = insecure or bool(self.services.settings.get("allow_insecure_http"))
+        from app.services.api.client import CentreClient, check_server_url
+
         check_server_url(server_url, allow_insecure=allow_insecure)
         if not unit_code or not password:
             raise BadInputError(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,33 +32,15 @@ from app.errors import (
     no_permission_message,
     storage_error,
 )
+from app.services.first_screen import MIGRATIONS, code_head
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 logger = logging.getLogger(__name__)
 
-MIGRATIONS = Path(__file__).resolve().parents[1] / "models" / "migrations"
 # Alembic (≈0.3 s to import) is loaded only when the database is not at the code's revision;
-# the usual start reads both revisions without it.
-_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.M)
-_QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
-
-
-def code_head() -> str | None:
-    """The code's head revision, read from the migration files' `revision = "…"` lines without
-    Alembic; None when they do not name exactly one head (Alembic then decides)."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for script in (MIGRATIONS / "versions").glob("*.py"):
-        for name, value in _REVISION_LINE.findall(script.read_text(encoding="utf-8")):
-            found = set(_QUOTED.findall(value))
-            if name == "revision":
-                revisions |= found
-            else:
-                parents |= found
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
+# the usual start reads both revisions without it (code_head: the migration files' own lines).
 
 
 def stored_revision(engine: Engine) -> str | None:

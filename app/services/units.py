@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,20 +12,14 @@ from app.models import OutboxItem, Unit
 from app.models.base import utcnow
 from app.services import audit
 from app.services.engine.states import WAITING_UPLOAD, UploadState
+from app.services.first_screen import UnitInfo as UnitInfo
+from app.services.first_screen import policy_of
 from app.services.outbox_queries import waiting_count
-from app.services.policy import CentrePolicy, load_default
+from app.services.policy import CentrePolicy
 from app.services.settings import Settings
 from app.services.store import Store
 
 UNIT_CODE = re.compile(r"^[0-9A-Za-z]{4,32}$")
-
-
-@dataclass(frozen=True)
-class UnitInfo:
-    id: int
-    code: str
-    name: str
-    server_url: str | None
 
 
 def _info(unit: Unit) -> UnitInfo:
@@ -109,12 +102,11 @@ class UnitService:
 
     def policy(self, unit_id: int | None) -> CentrePolicy:
         """The policy in force for a unit: the server's cached copy, else the bundled default."""
+        cached = None
         if unit_id is not None:
             with self.store.session() as session:
                 cached = session.get_one(Unit, unit_id).policy
-            if cached:
-                return CentrePolicy.from_dict(cached, source="server")
-        return load_default()
+        return policy_of(cached)
 
     def cache_profile(
         self, unit_id: int, profile: dict[str, Any], policy: CentrePolicy | None = None
