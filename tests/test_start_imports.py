@@ -40,7 +40,11 @@ def running():  # the window is shown and the event loop runs: what was imported
     print("SHOWN", len(shown))
     print("HOME", shown[0].home.body.text())
     print("LOADED", loaded())
+    shown[0].first_screen.connect(lambda: first(shown[0]))
     shown[0].filled.connect(filled)
+def first(window):  # the unit is on the home page and the status bar: imported by then?
+    print("FIRST_LOADED", loaded())
+    print("FIRST_STATUS", window.unit_label.text())
 def filled():  # the data is in: what was imported by then?
     print("FILLED_LOADED", loaded())
     app.quit()
@@ -109,6 +113,21 @@ def test_the_window_is_shown_before_the_store_and_the_keyring_are_imported(
     assert "正在载入" in facts["HOME"]  # what the clerk sees until the data is in
     assert _loaded(facts) & NOT_BEFORE_SHOWN == set()
     assert {"sqlalchemy", "keyring"} <= _loaded(facts, "FILLED_LOADED")  # then filled in
+
+
+def test_the_unit_is_shown_before_sqlalchemy_and_the_fill_imports_no_http_client(
+    tmp_path: Path,
+) -> None:
+    data = str(tmp_path / "data")
+    _run(WINDOW_START, data)  # a returning clerk's database, with a unit
+    _run(COMMAND, "unit", "add", "100001", "开封市示范机械厂", "--data-dir", data)
+
+    facts = _run(WINDOW_START, data)
+
+    assert facts["FIRST_STATUS"] == "当前单位：开封市示范机械厂（100001）"
+    assert _loaded(facts, "FIRST_LOADED") & NOT_BEFORE_SHOWN == set()
+    filled = _loaded(facts, "FILLED_LOADED")
+    assert "sqlalchemy" in filled and "requests" not in filled  # nothing was sent
 
 
 def test_version_and_check_id_do_not_import_the_store(tmp_path: Path) -> None:

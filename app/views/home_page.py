@@ -15,12 +15,14 @@ from app.views.looks import set_role
 
 if TYPE_CHECKING:  # the store is opened after the window is shown (window_frame.py)
     from app.services.context import AppServices
+    from app.services.first_screen import FirstScreen
 
 
 class HomePage(QWidget):
     """The unit at a glance; refreshes itself when the roster or the outbox changes.
 
-    Made with `services=None` it says 正在载入… until `attach` hands it the opened store.
+    Made with `services=None` it says 正在载入… until `show_screen` shows the unit read ahead
+    of the store (first_screen.py) or `attach` hands it the opened store.
     """
 
     def __init__(
@@ -62,10 +64,12 @@ class HomePage(QWidget):
             self.title.setText("住房公积金单位网厅客户端")
             self.body.setText("<p>正在载入…</p>")
             return
-        from app.services.roster import RosterService  # with the store, after the first paint
+        self.show_screen(_screen_of(self.services))
 
-        unit = self.services.units.current()
-        if unit is None:
+    def show_screen(self, screen: FirstScreen) -> None:
+        """Show the unit's facts (from the store, or read ahead of it at the window's start)."""
+        unit, profile, policy = screen.current, screen.profile, screen.policy
+        if unit is None or policy is None:
             self.title.setText("欢迎使用住房公积金单位网厅客户端")
             self.body.setText(
                 "<p>还没有添加单位。请点击上方的 <b>添加单位…</b>，"
@@ -74,14 +78,10 @@ class HomePage(QWidget):
             )
             return
         self.title.setText(unit.name)
-        profile = self.services.units.profile(unit.id)
-        policy = self.services.units.policy(unit.id)
-        people = RosterService(self.services.store, unit.id).count()
-        waiting = self.services.units.outbox_count(unit.id)
         facts = [
             f"单位账号：{unit.code}",
-            f"职工名册：{people} 人（本地缓存，可离线查询）",
-            f"待上传的提交：{waiting} 笔",
+            f"职工名册：{screen.people} 人（本地缓存，可离线查询）",
+            f"待上传的提交：{screen.waiting} 笔",
         ]
         if profile.get("paid_to"):
             facts.append("缴至年月：{}".format(profile["paid_to"]))
@@ -104,3 +104,22 @@ class HomePage(QWidget):
                 "<p>录入的清册保存在本机，断网也不会丢失；联网后提交的业务会自动上传。</p>"
             )
         )
+
+
+def _screen_of(services: AppServices) -> FirstScreen:
+    """What the home page shows, read through the opened store."""
+    from app.services.first_screen import FirstScreen
+    from app.services.roster import RosterService  # with the store, after the first paint
+
+    units = services.units
+    unit = units.current()
+    if unit is None:
+        return FirstScreen([], None)
+    return FirstScreen(
+        [unit],
+        unit,
+        people=RosterService(services.store, unit.id).count(),
+        waiting=units.outbox_count(unit.id),
+        profile=units.profile(unit.id),
+        policy=units.policy(unit.id),
+    )

@@ -16,6 +16,7 @@ from app.services import versions
 from app.views.looks import set_state
 
 if TYPE_CHECKING:  # the store and the keyring come after the window is shown (window_frame.py)
+    from app.services.first_screen import FirstScreen
     from app.services.session import CentreSession
     from app.services.units import UnitInfo, UnitService
 
@@ -64,6 +65,10 @@ class StatusLabels(QObject):
         self.login.setVisible(session is not None)
         self.refresh()
 
+    def show_screen(self, screen: FirstScreen) -> None:
+        """The unit and what waits, read ahead of the store; 已登录/未登录 comes with `attach`."""
+        self._show_unit(screen.current, screen.waiting)
+
     def show_upgrade(self, status: versions.VersionStatus | None) -> None:
         """有新版本 (or 需要升级) beside 在线, the whole notice on hover; hidden when current."""
         notice = status.message() if status is not None else None
@@ -95,14 +100,16 @@ class StatusLabels(QObject):
         if self.units is None:
             return None
         unit = self.units.current()
-        if unit is None:
-            self.unit.setText("当前单位：无（请先添加单位）")
-            self.outbox.setText("待上传：0")
-        else:
-            self.unit.setText(f"当前单位：{unit.name}（{unit.code}）")
-            self.outbox.setText(f"待上传：{self.units.outbox_count(unit.id)}")
+        self._show_unit(unit, self.units.outbox_count(unit.id) if unit is not None else 0)
         self._refresh_login(unit)
         return unit
+
+    def _show_unit(self, unit: UnitInfo | None, waiting: int) -> None:
+        if unit is None:
+            self.unit.setText("当前单位：无（请先添加单位）")
+        else:
+            self.unit.setText(f"当前单位：{unit.name}（{unit.code}）")
+        self.outbox.setText(f"待上传：{waiting}")
 
     def _refresh_login(self, unit: UnitInfo | None) -> None:
         if self.session is None:

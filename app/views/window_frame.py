@@ -10,7 +10,9 @@ and opened as soon as its page can be built.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget, QWidget
 
@@ -23,11 +25,18 @@ from app.views.status_bar import StatusLabels
 from app.views.unit_pages import UnitPages
 from app.views.unit_toolbar import UnitToolbar
 
+if TYPE_CHECKING:
+    from app.services.first_screen import FirstScreen
+
 LOADING = "正在载入…"
 
 
 class WindowFrame(QMainWindow):
     """The widgets of the main window, not yet connected to any data."""
+
+    # The home page and the status bar show the unit, read ahead of the store (`show_screen`);
+    # the pages and the toolbar wait for `filled` (MainWindow.fill).
+    first_screen = Signal()
 
     def __init__(self, hub: ChangeHub | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +94,22 @@ class WindowFrame(QMainWindow):
         focus_tree.setShortcut(QKeySequence("Ctrl+M"))
         focus_tree.triggered.connect(self.tree.setFocus)
         self.addAction(focus_tree)
+
+    def show_screen(self, screen: FirstScreen) -> None:
+        """The unit, read with plain sqlite3 while the store opens: on the home page, the
+        unit switcher (still disabled) and the status bar. Nothing once the fill is in."""
+        if self.filled_in:
+            return
+        self.unit_box.clear()
+        for unit in screen.units:
+            self.unit_box.addItem(f"{unit.name}（{unit.code}）", unit.code)
+        if screen.current is not None:
+            self.unit_box.setCurrentIndex(self.unit_box.findData(screen.current.code))
+        else:
+            self.unit_box.addItem("（尚未添加单位）", None)
+        self.home.show_screen(screen)
+        self.status.show_screen(screen)
+        self.first_screen.emit()
 
     def _frame_filled(self) -> None:
         """The data is in: the window's actions work, the 文件 menu is the real one's to add."""

@@ -1,10 +1,12 @@
 """The window's start after it is shown: open the store, then fill the window in (issue 12).
 
 `run_gui` shows the main window's frame first; once the event loop runs, `WindowStart.begin`
-opens the local store (SQLAlchemy, the migration check), starts the demo centre if asked and
-finds the keyring's backend on a worker, so the window paints and takes clicks meanwhile.
-Back on the UI thread the session, the pages and the sync come in (`MainWindow.fill`), then
-what a start does next: the login, or the roster brought up to date.
+reads the current unit with plain sqlite3 on a worker (first_screen.py: no SQLAlchemy) and
+shows it on the home page and the status bar (`first_screen`). Then it opens the local store
+(SQLAlchemy, the migration check), starts the demo centre if asked and finds the keyring's
+backend on a worker, so the window paints and takes clicks meanwhile. Back on the UI thread
+the session, the pages and the sync come in (`MainWindow.fill`), then what a start does next:
+the login, or the roster brought up to date.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from app.views.ops import Op
 
 if TYPE_CHECKING:
     from app.services.context import AppServices
+    from app.services.first_screen import FirstScreen
     from app.services.settings import Settings
     from app.views.main_window import MainWindow
     from fundserver.process import FundServerProcess
@@ -34,6 +37,18 @@ logger = logging.getLogger(__name__)
 class Opened:
     services: AppServices
     demo_server: FundServerProcess | None
+
+
+def read_ahead(current_code: str | None) -> FirstScreen | None:
+    """On a worker: the first screen's facts, when the database can be read without the store."""
+    from app import paths
+    from app.services.first_screen import read_first_screen
+
+    try:
+        database = paths.database_path()
+    except OSError:
+        return None  # Store.open says what is wrong with the data folder
+    return read_first_screen(database, current_code)
 
 
 def open_store(settings: Settings, demo_centre: Path | None) -> Opened | Exception:
@@ -94,7 +109,18 @@ class WindowStart:
         self.exit_code: int | None = None  # the process's, when the start ended here
         self.op: Op[Opened | Exception] | None = None
 
-    def begin(self) -> Op[Opened | Exception]:
+    def begin(self) -> Op[FirstScreen | None]:
+        """Show the unit read ahead of the store, then open the store and fill the window in."""
+        current_code = self.settings.get("current_unit")
+        ahead = Op(self.window, lambda _ctx: read_ahead(current_code))
+        return ahead.success(self._read_ahead).failure(lambda _error: self._read_ahead(None)).run()
+
+    def _read_ahead(self, screen: FirstScreen | None) -> None:
+        if screen is not None:
+            self.window.show_screen(screen)
+        self._open_store()
+
+    def _open_store(self) -> Op[Opened | Exception]:
         settings, demo_centre = self.settings, self.demo_centre
         self.op = Op(self.window, lambda _ctx: open_store(settings, demo_centre))
         return self.op.success(self._opened).failure(self._failed).run()

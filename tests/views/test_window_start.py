@@ -60,6 +60,49 @@ def test_the_window_fills_in_with_the_unit_and_its_menu(
     assert [a.text() for a in frame.menuBar().actions()] == ["文件(&F)"]  # the real one, once
 
 
+def test_the_unit_is_shown_before_the_store_is_open(
+    qtbot: QtBot, frame: MainWindow, start: WindowStart, services: AppServices
+) -> None:
+    services.units.add("100001", "开封市示范机械厂")
+    services.units.add("200002", "开封市第二单位")
+    seen: list[tuple[str, str, str, str, bool]] = []
+    frame.first_screen.connect(
+        lambda: seen.append(
+            (
+                frame.home.title.text(),
+                frame.home.body.text(),
+                frame.unit_label.text(),
+                frame.outbox_label.text(),
+                frame.filled_in,
+            )
+        )
+    )
+
+    with qtbot.waitSignal(frame.filled, timeout=WAIT):
+        start.begin()
+
+    assert len(seen) == 1
+    title, body, unit, outbox, filled_in = seen[0]
+    assert title == "开封市示范机械厂" and "职工名册：0 人" in body
+    assert unit == "当前单位：开封市示范机械厂（100001）" and outbox == "待上传：0"
+    assert not filled_in  # the store was still opening: the toolbar waits for it
+    assert frame.home.title.text() == title and frame.unit_label.text() == unit
+
+
+def test_a_new_database_is_shown_once_the_store_has_made_it(
+    qtbot: QtBot, frame: MainWindow, start: WindowStart
+) -> None:
+    shown: list[bool] = []
+    frame.first_screen.connect(lambda: shown.append(True))
+
+    with qtbot.waitSignal(frame.filled, timeout=WAIT):
+        start.begin()
+
+    assert shown == []  # nothing to read ahead of Store.open, which made the database
+    assert frame.home.title.text() == "欢迎使用住房公积金单位网厅客户端"
+    assert frame.unit_label.text() == "当前单位：无（请先添加单位）"
+
+
 def test_an_entry_clicked_while_loading_opens_once_filled(
     qtbot: QtBot, frame: MainWindow, start: WindowStart, services: AppServices
 ) -> None:
