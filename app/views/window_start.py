@@ -76,7 +76,16 @@ def _open(settings: Settings, demo_centre: Path | None) -> Opened:
         if demo_server is not None:
             demo_server.stop()
         raise
-    import app.services.session  # noqa: F401 - the session's imports, off the UI thread too
+    # What the fill imports (the session, the pages' catalogue of businesses, the sync, the
+    # home page's roster count), imported here: the UI thread then only builds and connects.
+    # Imported there, they held the window still for 0.5-0.7 s after the unit was shown.
+    import app.services.businesses
+    import app.services.roster
+    import app.services.session
+    import app.views.backup_menu
+    import app.views.file_dialogs
+    import app.views.pages
+    import app.views.sync_controller  # noqa: F401
 
     unit = services.units.current()
     if unit is not None and (unit.server_url or settings.get("server_url")):
