@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from app.services.engine.states import WAITING_UPLOAD
-from app.services.policy import CentrePolicy, load_default
+from app.services.policy import DEFAULT_POLICY_PATH, CentrePolicy, load_default
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,8 @@ class FirstScreen:
     people: int = 0  # in the cached roster
     waiting: int = 0  # submissions the centre does not have yet
     profile: dict[str, Any] = field(default_factory=dict)
-    policy: CentrePolicy | None = None  # None only when there is no unit
+    centre_name: str = ""  # the policy's (the whole policy is not read for the first screen)
+    policy_from_centre: bool = False  # the server's copy, not the bundled default
 
 
 def code_head() -> str | None:
@@ -130,5 +131,14 @@ def _read(conn: sqlite3.Connection, current_code: str | None) -> FirstScreen:
         people=int(people),
         waiting=int(waiting),
         profile=dict(json.loads(profile) if profile else {}),
-        policy=policy_of(json.loads(policy) if policy else None),
+        **_centre_of(json.loads(policy) if policy else None),
     )
+
+
+def _centre_of(cached: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The policy's centre and where it came from, as `policy_of` would say, without reading
+    (and checking) the whole policy: that is the store's job, once it is open."""
+    if cached:
+        return {"centre_name": str(cached["centre_name"]), "policy_from_centre": True}
+    default = json.loads(DEFAULT_POLICY_PATH.read_text(encoding="utf-8"))
+    return {"centre_name": str(default["centre_name"]), "policy_from_centre": False}

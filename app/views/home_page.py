@@ -68,8 +68,8 @@ class HomePage(QWidget):
 
     def show_screen(self, screen: FirstScreen) -> None:
         """Show the unit's facts (from the store, or read ahead of it at the window's start)."""
-        unit, profile, policy = screen.current, screen.profile, screen.policy
-        if unit is None or policy is None:
+        unit, profile = screen.current, screen.profile
+        if unit is None:
             self.title.setText("欢迎使用住房公积金单位网厅客户端")
             self.body.setText(
                 "<p>还没有添加单位。请点击上方的 <b>添加单位…</b>，"
@@ -92,8 +92,8 @@ class HomePage(QWidget):
                     format_ratio(Decimal(profile["personal_ratio"])),
                 )
             )
-        origin = "客户端内置默认值" if policy.is_default else "中心下发"
-        facts.append(f"中心政策：{policy.centre_name}（{origin}）")
+        origin = "中心下发" if screen.policy_from_centre else "客户端内置默认值"
+        facts.append(f"中心政策：{screen.centre_name}（{origin}）")
         self.body.setText(
             "".join(f"<p>{fact}</p>" for fact in facts)
             + (
@@ -115,11 +115,13 @@ def _screen_of(services: AppServices) -> FirstScreen:
     unit = units.current()
     if unit is None:
         return FirstScreen([], None)
+    policy = units.policy(unit.id)
     return FirstScreen(
         [unit],
         unit,
         people=RosterService(services.store, unit.id).count(),
         waiting=units.outbox_count(unit.id),
         profile=units.profile(unit.id),
-        policy=units.policy(unit.id),
+        centre_name=policy.centre_name,
+        policy_from_centre=not policy.is_default,
     )

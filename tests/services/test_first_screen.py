@@ -61,8 +61,8 @@ def test_the_first_screen_shows_what_the_services_show(services: AppServices) ->
     assert screen.people == 3
     assert screen.waiting == services.units.outbox_count(unit.id) == 4
     assert screen.profile == services.units.profile(unit.id)
-    assert screen.policy is not None and screen.policy.centre_name == "测试中心"
-    assert screen.policy == services.units.policy(unit.id)
+    assert screen.centre_name == services.units.policy(unit.id).centre_name == "测试中心"
+    assert screen.policy_from_centre
 
 
 def test_the_first_unit_when_none_was_current_and_none_without_units(
@@ -79,7 +79,8 @@ def test_the_first_unit_when_none_was_current_and_none_without_units(
 
     assert screen is not None and screen.current is not None
     assert screen.current.code == "100001"  # as UnitService.current: the first by code
-    assert screen.policy is not None and screen.policy.is_default
+    assert not screen.policy_from_centre
+    assert screen.centre_name == services.units.policy(None).centre_name  # the bundled one
 
 
 def test_no_first_screen_before_the_store_has_made_or_upgraded_the_database(
