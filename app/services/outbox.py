@@ -17,6 +17,7 @@ import random
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -85,6 +86,16 @@ def backoff_seconds(attempts: int, rng: random.Random) -> float:
     return min(BACKOFF_CAP, delay * rng.uniform(0.8, 1.2))
 
 
+class _Document(NamedTuple):
+    """A document still to upload: its attachment row, file (None: the row is gone), checksum
+    and material name."""
+
+    attachment_id: int
+    path: Path | None
+    sha256: str
+    material: str
+
+
 class _UnsendableError(Exception):
     """An item cannot be sent as it is (refused by the centre, a file missing)."""
 
@@ -142,48 +153,78 @@ class OutboxSync(OutboxQueries, ReviewPuller):
                 api.close()
 
     def _send(self, item_id: int, api: CentreApi) -> tuple[str, bool]:
-        """(new state, whether the centre answered with a replay of an earlier send)."""
+        """(new state, whether the centre answered with a replay of an earlier send).
+
+        Two local commits an item (issue 12): "sending" with everything the send needs read in
+        the same transaction, then the outcome with the documents' server ids.
+        """
+        uploaded: dict[int, str] = {}
         with self.store.session() as session:
             item = self._item(session, item_id)
             if item.state == SENT:
                 return SENT, False
             item.state = SENDING  # committed before the first byte goes out
             business, key, rows = item.business, item.idempotency_key, list(item.rows)
-            attachment_ids = list(item.attachment_ids or [])
+            documents = self._documents(session, list(item.attachment_ids or []))
         try:
-            server_ids = self._upload(item_id, business, attachment_ids, api)
+            server_ids = self._upload(item_id, business, documents, api, uploaded)
             record = api.submit(business, rows, server_ids, key, client_ref=f"outbox-{item_id}")
         except _UnsendableError as failed:
-            self._mark_failed(item_id, failed.message)
+            self._mark_failed(item_id, failed.message, uploaded)
             return FAILED, False
         except ServerRejectedError as exc:
-            self._mark_failed(item_id, f"中心拒收：{exc.message}。{REJECTED_HINT}")
+            self._mark_failed(item_id, f"中心拒收：{exc.message}。{REJECTED_HINT}", uploaded)
             return FAILED, False
         except AuthError:
-            self._requeue(item_id, error="登录已失效，请重新登录后继续上传", backoff=False)
+            self._requeue(item_id, "登录已失效，请重新登录后继续上传", False, uploaded)
             raise
         except (OfflineError, ServerError) as exc:
-            self._requeue(item_id, error=exc.message, backoff=True)
+            self._requeue(item_id, exc.message, True, uploaded)
             raise
-        self._mark_sent(item_id, record)
+        self._mark_sent(item_id, record, uploaded)
         return SENT, record.replayed
 
-    def _upload(
-        self, item_id: int, business: str, attachment_ids: list[int], api: CentreApi
-    ) -> list[str]:
-        """Upload the item's documents not uploaded yet; their server ids, in order."""
-        server_ids: list[str] = []
+    @staticmethod
+    def _documents(session: Session, attachment_ids: list[int]) -> list[_Document | str]:
+        """Each document as what its upload needs, or its server id if the centre has it."""
+        rows = {
+            row.id: row
+            for row in session.scalars(select(Attachment).where(Attachment.id.in_(attachment_ids)))
+        }
+        documents: list[_Document | str] = []
         for attachment_id in attachment_ids:
-            with self.store.session() as session:
-                row = session.get(Attachment, attachment_id)
-                if row is None:
-                    raise _UnsendableError(
-                        f"附件记录 {attachment_id} 已不存在，请重新添加影像资料后再提交。"
-                    )
-                if row.server_id is not None:
-                    server_ids.append(row.server_id)
-                    continue
-                path, sha256, material = Path(row.path), row.sha256, row.material
+            row = rows.get(attachment_id)
+            if row is None:
+                documents.append(_Document(attachment_id, None, "", ""))
+            elif row.server_id is not None:
+                documents.append(row.server_id)
+            else:
+                documents.append(_Document(attachment_id, Path(row.path), row.sha256, row.material))
+        return documents
+
+    def _upload(
+        self,
+        item_id: int,
+        business: str,
+        documents: list[_Document | str],
+        api: CentreApi,
+        uploaded: dict[int, str],
+    ) -> list[str]:
+        """Upload the item's documents not uploaded yet; their server ids, in order.
+
+        What was uploaded goes into `uploaded` (attachment id → server id), recorded with the
+        item's outcome whatever it is, so a retry does not upload it again.
+        """
+        server_ids: list[str] = []
+        for document in documents:
+            if isinstance(document, str):
+                server_ids.append(document)
+                continue
+            attachment_id, path, sha256, material = document
+            if path is None:
+                raise _UnsendableError(
+                    f"附件记录 {attachment_id} 已不存在，请重新添加影像资料后再提交。"
+                )
             if not path.is_file():
                 raise _UnsendableError(
                     f"附件“{material}”的文件不存在：{path}。请把文件放回原处后重试，"
@@ -193,15 +234,20 @@ class OutboxSync(OutboxQueries, ReviewPuller):
                 info = api.upload_attachment(path, sha256, material, business)
             except ServerRejectedError as exc:
                 raise _UnsendableError(f"附件“{material}”被中心拒收：{exc.message}") from exc
-            with self.store.session() as session:
-                row = session.get_one(Attachment, attachment_id)
-                row.server_id, row.uploaded_at = info.id, self.clock()
+            uploaded[attachment_id] = info.id
             server_ids.append(info.id)
             logger.info("outbox %d: uploaded attachment %d", item_id, attachment_id)
         return server_ids
 
-    def _mark_sent(self, item_id: int, record: SubmissionRecord) -> None:
+    def _record_uploads(self, session: Session, uploaded: dict[int, str]) -> None:
+        for attachment_id, server_id in uploaded.items():
+            row = session.get(Attachment, attachment_id)
+            if row is not None:
+                row.server_id, row.uploaded_at = server_id, self.clock()
+
+    def _mark_sent(self, item_id: int, record: SubmissionRecord, uploaded: dict[int, str]) -> None:
         with self.store.session() as session:
+            self._record_uploads(session, uploaded)
             item = self._item(session, item_id)
             item.state, item.server_id, item.sent_at = SENT, str(record.id), self.clock()
             item.last_error, item.next_attempt_at = None, None
@@ -210,8 +256,9 @@ class OutboxSync(OutboxQueries, ReviewPuller):
             "outbox %d sent as submission %d%s", item_id, record.id, " (replay)" * record.replayed
         )
 
-    def _mark_failed(self, item_id: int, message: str) -> None:
+    def _mark_failed(self, item_id: int, message: str, uploaded: dict[int, str]) -> None:
         with self.store.session() as session:
+            self._record_uploads(session, uploaded)
             item = self._item(session, item_id)
             if item.state == SENT:  # another sync (the window and the CLI) got it through
                 return
@@ -219,8 +266,9 @@ class OutboxSync(OutboxQueries, ReviewPuller):
             item.attempts += 1
         logger.warning("outbox %d failed: %s", item_id, message)
 
-    def _requeue(self, item_id: int, *, error: str, backoff: bool) -> None:
+    def _requeue(self, item_id: int, error: str, backoff: bool, uploaded: dict[int, str]) -> None:
         with self.store.session() as session:
+            self._record_uploads(session, uploaded)
             item = self._item(session, item_id)
             if item.state == SENT:  # another sync got it through meanwhile: that is the truth
                 return
