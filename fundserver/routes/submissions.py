@@ -124,10 +124,19 @@ def _accept_in_own_session(
 
 
 def accept_submission(
-    state: ServerState, session: Session, unit: Unit, body: SubmissionRequest, key: str
+    state: ServerState,
+    session: Session,
+    unit: Unit,
+    body: SubmissionRequest,
+    key: str,
+    *,
+    commit: bool = True,
 ) -> tuple[SubmissionOut, bool]:
     """Record the submission under `key` (committed), or answer a replay of it: (record,
-    replayed). ApiError when refused."""
+    replayed). ApiError when refused, having added nothing to the session.
+
+    `commit=False` (a batch): flushed only, the caller commits the batch; an IntegrityError
+    (the same key recorded meanwhile by another request) is the caller's to handle."""
     request_hash = _request_hash(body)
     existing = _by_key(session, unit, key)
     if existing is not None:
@@ -138,7 +147,8 @@ def accept_submission(
     if problems:
         # A resend of this key may have been recorded meanwhile, and its rows now conflict
         # with themselves as "already pending": that is a replay, not a refusal.
-        session.rollback()
+        if commit:
+            session.rollback()
         existing = _by_key(session, unit, key)
         if existing is not None:
             return _replay(existing, request_hash)
@@ -158,6 +168,9 @@ def accept_submission(
         version=next_value(session, SUBMISSION_COUNTER),
     )
     session.add(row)
+    if not commit:
+        session.flush()
+        return submission_out(row), False
     try:
         session.commit()
     except IntegrityError:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from fs_helpers import API
+from sqlalchemy import event
 from test_server_attachments import PNG, upload
 
 
@@ -78,3 +80,25 @@ def test_a_batch_is_for_a_signed_in_unit_and_bounded(
     refused = client.post(f"{API}/submissions/batch", headers=auth, json={"submissions": too_many})
     assert refused.status_code == 422
     assert _keys_recorded(client, auth) == []
+
+
+def test_a_batch_is_committed_once(
+    client: TestClient, auth: dict[str, str], fund_app: FastAPI
+) -> None:
+    # Issue 12: a commit an item, and the row and the unit read again after each, cost the
+    # centre a third of a batched submission's CPU.
+    commits: list[Any] = []
+    count = commits.append
+    event.listen(fund_app.state.engine, "commit", count)
+    try:
+        items = [
+            {**_opening(name, number), "idempotency_key": f"one-{n}"}
+            for n, (name, number) in enumerate(
+                [("甲", "410203199001011230"), ("乙", "410203199001011249")]
+            )
+        ]
+        results = _batch(client, auth, items)
+    finally:
+        event.remove(fund_app.state.engine, "commit", count)
+    assert [r["status"] for r in results] == [201, 201]
+    assert len(commits) == 1
