@@ -6,8 +6,10 @@ Prints the median and p99 per request of
   fundserver now      `fundserver.server.make_server` (TCP_NODELAY on every accepted connection)
   fundserver before   the same app under a plain `uvicorn.Server` on the same kind of socket
   bare app            a bare FastAPI app returning the same JSON, `uvicorn` binding host:port itself
-and the ratios now / bare and before / now. The client is one `requests.Session` (what
-`CentreClient` uses), logged in to the demo unit first; and the median recorded before the
+and the ratios now / bare and before / now, each with two clients on one keep-alive
+connection: a `requests.Session` (what `CentreClient` uses; its own cost per request is about
+as large as the server's here) and a lean `http.client.HTTPConnection`, which shows what the
+server itself answers in. Logged in to the demo unit first. Also the median recorded before the
 route was made cheap (an async route, the token check cached, the body encoded once with an
 ETag, httptools), beside the ratio. Issue 12's target: ≤ 2 ms. No assertions.
 """
@@ -15,6 +17,7 @@ ETag, httptools), beside the ratio. Issue 12's target: ≤ 2 ms. No assertions.
 from __future__ import annotations
 
 import argparse
+import http.client
 import socket
 import statistics
 import subprocess
@@ -67,7 +70,8 @@ def _serve(kind: str, folder: Path) -> None:
     server.run(sockets=[sock])
 
 
-def _measure(kind: str, count: int, folder: Path) -> list[float]:
+def _measure(kind: str, count: int, folder: Path) -> dict[str, list[float]]:
+    """Per-request seconds with each client: {"requests": [...], "http.client": [...]}."""
     child = subprocess.Popen(
         [sys.executable, __file__, "--serve", kind, "--folder", str(folder)],
         stdout=subprocess.PIPE,
@@ -75,16 +79,31 @@ def _measure(kind: str, count: int, folder: Path) -> list[float]:
     )
     try:
         assert child.stdout is not None
-        base = f"http://127.0.0.1:{int(child.stdout.readline())}/api/v1"
+        port = int(child.stdout.readline())
+        base = f"http://127.0.0.1:{port}/api/v1"
+        times: dict[str, list[float]] = {"requests": [], "http.client": []}
         with requests.Session() as session:
             session.headers["Accept"] = "application/json"
             _ready(session, base, kind)
-            times = []
             for _ in range(count):
                 started = time.perf_counter()
                 response = session.get(f"{base}/policy", timeout=10)
-                times.append(time.perf_counter() - started)
+                times["requests"].append(time.perf_counter() - started)
                 response.raise_for_status()
+            headers = dict(session.headers)
+        lean = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            for _ in range(count + 1):  # the first one opens the connection: not counted
+                started = time.perf_counter()
+                lean.request("GET", "/api/v1/policy", headers=headers)
+                answer = lean.getresponse()
+                answer.read()
+                times["http.client"].append(time.perf_counter() - started)
+                if answer.status != 200:
+                    raise SystemExit(f"{kind}: HTTP {answer.status}")
+        finally:
+            lean.close()
+        times["http.client"].pop(0)
         return times
     finally:
         child.kill()
@@ -120,22 +139,31 @@ def main() -> None:
         _serve(args.serve, args.folder)
         return
     print(f"GET /api/v1/policy, keep-alive, {args.requests} requests (median / p99 ms)")
-    medians = {}
+    print(f"  {'':<18} {'requests':>17} {'http.client':>17}")
+    medians: dict[tuple[str, str], float] = {}
     for kind, label in (
         ("now", "fundserver now"),
         ("before", "fundserver before"),
         ("bare", "bare app"),
     ):
         with tempfile.TemporaryDirectory(prefix="policy-bench-") as tmp:
-            median, p99 = _figures(_measure(kind, args.requests, Path(tmp)))
-        medians[kind] = median
-        print(f"  {label:<18} {median:7.2f} / {p99:7.2f}")
-    print(f"  ratio now / bare app: {medians['now'] / medians['bare']:.2f}×")
-    print(f"  ratio before / now:   {medians['before'] / medians['now']:.1f}×")
+            measured = _measure(kind, args.requests, Path(tmp))
+        row = f"  {label:<18}"
+        for client, times in measured.items():
+            median, p99 = _figures(times)
+            medians[kind, client] = median
+            row += f" {median:7.2f} / {p99:7.2f}"
+        print(row)
+    for client in ("requests", "http.client"):
+        now, bare = medians["now", client], medians["bare", client]
+        print(
+            f"  {client:<12} ratio now / bare app: {now / bare:.2f}×; "
+            f"before / now: {medians['before', client] / now:.1f}×"
+        )
     print(
-        f"  recorded before this route was made cheap: {BEFORE_MS} ms beside a bare "
-        f"{BEFORE_BARE_MS} ms ({BEFORE_MS / BEFORE_BARE_MS:.2f}×); "
-        f"now / bare app {medians['now'] / medians['bare']:.2f}×"
+        f"  recorded before this route was made cheap (requests): {BEFORE_MS} ms beside a bare "
+        f"{BEFORE_BARE_MS} ms ({BEFORE_MS / BEFORE_BARE_MS:.2f}×); now / bare app "
+        f"{medians['now', 'requests'] / medians['bare', 'requests']:.2f}×"
     )
 
 

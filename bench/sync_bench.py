@@ -4,13 +4,15 @@
 
 fundserver runs as its own process (the demo centre, SQLite); the client logs in to the demo
 unit, queues `--items` submissions (as 全部提交 does: committed, 待上传) each carrying its own
-12 KB page, and times `OutboxSync.run()` — once one at a time (senders=1, how it was), once
-with the bounded pool (`--senders`). Each run uses its own people, so the centre accepts both.
-Prints submissions per second of each and the ratio, and checks the centre holds each
-submission once, and the figures recorded before the server's waits were removed (SQLite in
-WAL mode, an upload in one commit off the event loop, cached token checks, httptools) beside
-the ratio. Where the process table allows it (Linux), the CPU the centre and the client spent
-per submission too. Target (issue 12): ≥ 100 per second, exactly once. No assertions.
+12 KB page, and times `OutboxSync.run()` — one at a time (senders=1), with the bounded pool
+(`--senders`), and in batches (`--batch` submissions a request, POST /submissions/batch, the
+documents uploaded `--senders` at a time; what `gjj-desk sync` and the window do). Each run
+uses its own people, so the centre accepts all. Prints submissions per second of each and
+their ratios, checks the centre holds each submission once, and the figures recorded before
+(this session's start) beside them. Where the process table allows it (Linux), the CPU the
+centre and the client spent per submission too: on a shared machine the wall-clock rates move
+with the load, the CPU a submission much less. Target (issue 12): ≥ 100 per second, exactly
+once. No assertions.
 """
 
 from __future__ import annotations
@@ -29,9 +31,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
-# Recorded with this script before the server's waits were removed (2026-11-28, shared 2-core
-# machine at load ≈ 8): one at a time, and with 4 senders; per second.
-BEFORE_ONE, BEFORE_POOL = 2.6, 3.8
+# Recorded with this script before the CPU per submission was cut and batches came (2026-11-29
+# 00:20, idle machine at load 1.2): one at a time, 4 at a time (per second); CPU ms a
+# submission, centre and client. Before the server's waits were removed: 2.6 and 3.8.
+BEFORE_WHEN = "2026-11-29, load 1.2"
+BEFORE_ONE, BEFORE_POOL = 24.2, 42.2
+BEFORE_CPU = (20.7, 14.3)
+
+
+def RUNS(senders: int, batch: int) -> list[tuple[int, int]]:  # noqa: N802
+    """(senders, batch) of each timed run: one at a time, the pool, batches."""
+    return [(1, 1), (senders, 1), (senders, batch)]
+
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -97,6 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=300)
     parser.add_argument("--senders", type=int, default=4)
+    parser.add_argument("--batch", type=int, default=25)
     args = parser.parse_args()
 
     from app import paths
@@ -119,10 +131,14 @@ def main() -> None:
             pages.mkdir()
             results = []
             cpu: list[tuple[float, float, int]] = []
-            for run, senders in enumerate((1, args.senders)):
+            for run, (senders, batch) in enumerate(RUNS(args.senders, args.batch)):
                 queue(services, unit.id, pages, run * args.items, args.items)
                 outbox = OutboxSync(
-                    services.store, unit.id, lambda: session.client(unit), senders=senders
+                    services.store,
+                    unit.id,
+                    lambda: session.client(unit),
+                    senders=senders,
+                    batch=batch,
                 )
                 server_cpu = cpu_seconds(server.process.pid)
                 client_cpu = time.process_time()
@@ -132,7 +148,7 @@ def main() -> None:
                 after = cpu_seconds(server.process.pid)
                 if server_cpu is not None and after is not None and counts.sent:
                     cpu.append((after - server_cpu, time.process_time() - client_cpu, counts.sent))
-                results.append((senders, counts.sent, seconds))
+                results.append((senders, batch, counts.sent, seconds))
             with session.client(unit) as client:
                 refs: list[str | None] = []
                 since = 0
@@ -146,27 +162,35 @@ def main() -> None:
         finally:
             server.stop()
     print(f"sync of {args.items} queued one-person 开户, a 12 KB scan each, loopback")
-    for senders, sent, seconds in results:
-        print(
-            f"  {senders} at a time   {sent:4d} sent in {seconds:6.2f} s = "
-            f"{sent / seconds:6.1f} per second"
-        )
-    (_, sent_one, one), (_, sent_pool, pool) = results
-    print(f"  ratio pool / one at a time: {one / pool:.1f}×  (target ≥ 100 per second)")
-    now_one, now_pool = sent_one / one, sent_pool / pool
+    labels = {1: "one at a time", args.senders: f"{args.senders} at a time"}
+    for (senders, batch, sent, seconds), used in zip(results, cpu + [None] * 3, strict=False):
+        how = f"{batch} a request, uploads {senders} at a time" if batch > 1 else labels[senders]
+        line = f"  {how:<34} {sent:4d} sent in {seconds:6.2f} s = {sent / seconds:6.1f} per second"
+        if used is not None:
+            line += f"; CPU a submission: centre {used[0] / used[2] * 1000:.1f} ms, "
+            line += f"client {used[1] / used[2] * 1000:.1f} ms"
+        print(line)
+    rates = [sent / seconds for _, _, sent, seconds in results]
     print(
-        f"  before (recorded): one at a time {BEFORE_ONE} per second, {args.senders} at a time "
-        f"{BEFORE_POOL} per second; now / before: {now_one / BEFORE_ONE:.1f}× and "
-        f"{now_pool / BEFORE_POOL:.1f}×"
+        f"  ratios (same run): {args.senders} at a time / one at a time "
+        f"{rates[1] / rates[0]:.1f}×; batches / {args.senders} at a time "
+        f"{rates[2] / rates[1]:.1f}×  (target ≥ 100 per second)"
     )
-    for (senders, _, _), (server_cpu, client_cpu, sent) in zip(results, cpu, strict=False):
+    print(
+        f"  before (recorded {BEFORE_WHEN}): one at a time {BEFORE_ONE} per second, "
+        f"{args.senders} at a time {BEFORE_POOL} per second, CPU a submission centre "
+        f"{BEFORE_CPU[0]} ms, client {BEFORE_CPU[1]} ms"
+    )
+    if len(cpu) == len(results):
+        centre_ms, client_ms = (seconds / cpu[-1][2] * 1000 for seconds in cpu[-1][:2])
         print(
-            f"  CPU per submission, {senders} at a time: centre {server_cpu / sent * 1000:.1f} ms, "
-            f"client {client_cpu / sent * 1000:.1f} ms"
+            f"  CPU a submission in batches / before: centre {centre_ms / BEFORE_CPU[0]:.2f}×, "
+            f"client {client_ms / BEFORE_CPU[1]:.2f}×"
         )
+    expected = len(RUNS(args.senders, args.batch)) * args.items
     print(
         f"  on the centre: {len(refs)} submissions, {len(set(refs))} distinct "
-        f"(exactly once: {'yes' if len(refs) == len(set(refs)) == 2 * args.items else 'NO'})"
+        f"(exactly once: {'yes' if len(refs) == len(set(refs)) == expected else 'NO'})"
     )
 
 

@@ -19,6 +19,7 @@ from fundserver.policy import load_policy
 from fundserver.routes import (
     attachments,
     auth,
+    batch,
     centre,
     client_version,
     payments,
@@ -81,6 +82,7 @@ def create_app(
         roster,
         attachments,
         records,
+        batch,
         submissions,
         client_version,
         payments,

@@ -242,14 +242,17 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 def next_value(session: Session, name: str) -> int:
     """Take the next value of a counter inside the caller's transaction (1, 2, 3, …)."""
-    result = session.execute(
-        update(Counter).where(Counter.name == name).values(value=Counter.value + 1)
-    )
-    if getattr(result, "rowcount", 0) == 0:
+    bump = update(Counter).where(Counter.name == name).values(value=Counter.value + 1)
+    if session.get_bind().dialect.update_returning:  # SQLite ≥ 3.35, PostgreSQL: one statement
+        value = session.scalar(bump.returning(Counter.value))
+    else:
+        done = session.execute(bump)
+        value = current_value(session, name) if getattr(done, "rowcount", 0) else None
+    if value is None:
         session.add(Counter(name=name, value=0))
         session.flush()
         return next_value(session, name)
-    return int(session.scalar(select(Counter.value).where(Counter.name == name)) or 0)
+    return int(value)
 
 
 def current_value(session: Session, name: str) -> int:

@@ -90,6 +90,11 @@ def current_unit(
     unit_id = _cached_unit_id(state, token)
     if unit_id is None:
         unit_id = _read_unit_id(state, session, token)
+    return unit_of(session, unit_id)
+
+
+def unit_of(session: Session, unit_id: int) -> Unit:
+    """The signed-in unit's row (401 if it is gone), for a route that reads it on its worker."""
     unit = session.get(Unit, unit_id)
     if unit is None:
         raise ApiError(401, "auth_required", "登录已失效，请重新登录")

@@ -18,6 +18,7 @@ from app.errors import AuthError
 from app.services.context import AppServices
 from app.services.engine.states import UploadState
 from app.services.outbox import STATE_LABELS, OutboxSync, SyncReport
+from app.services.outbox_batch import DEFAULT_BATCH
 from app.services.session import CentreSession
 from app.services.units import UnitInfo
 
@@ -57,7 +58,7 @@ class _TerminalProgress:
 
 
 def _outbox(services: AppServices, unit: UnitInfo, session: CentreSession) -> OutboxSync:
-    return OutboxSync(services.store, unit.id, lambda: session.client(unit))
+    return OutboxSync(services.store, unit.id, lambda: session.client(unit), batch=DEFAULT_BATCH)
 
 
 def run_sync(args: argparse.Namespace) -> int:

@@ -15,17 +15,17 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
-from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
-from app.models import Attachment, OutboxItem, Unit
+from app.models import OutboxItem, Unit
 from app.models.base import utcnow
 from app.services.api.models import SubmissionRecord
 from app.services.engine.states import UploadState
+from app.services.outbox_marks import BACKOFF_CAP, Document, Marks, backoff_seconds
+from app.services.outbox_marks import documents as outbox_documents
 from app.services.outbox_pool import DEFAULT_SENDERS, PoolRun, person_keys
 from app.services.outbox_queries import STATE_LABELS, OutboxQueries, waiting_count
 from app.services.outbox_report import (
@@ -38,11 +38,12 @@ from app.services.outbox_report import (
     SyncReport,
     waiting_note,
 )
-from app.services.outbox_reviews import ReviewPuller, apply_review
+from app.services.outbox_reviews import ReviewPuller
 from app.services.store import Store
 from app.services.versions import refusal_to_send
 
 __all__ = [
+    "BACKOFF_CAP",
     "CentreApi",
     "ClientFactory",
     "Clock",
@@ -67,25 +68,13 @@ QUEUED, SENDING, SENT, FAILED = (
     UploadState.FAILED,
 )
 
-BACKOFF_BASE = 2.0  # seconds before the first retry
-BACKOFF_CAP = 300.0  # never wait more than five minutes
 # After this many transient failures in a row a run stops: the network or the centre is down.
 MAX_FAILURES_IN_A_ROW = 3
 
 REJECTED_HINT = "重发无法解决，已停止自动重试；请核对后重新录入并提交，或联系公积金中心。"
 
 
-def backoff_seconds(attempts: int, rng: random.Random) -> float:
-    """Exponential backoff after `attempts` failures: ~2 s, 4 s, 8 s … capped at 5 minutes.
-
-    Jitter (±20 %) keeps many clients that lost the centre at once from coming back in step.
-    """
-    exponent = min(max(attempts, 1) - 1, 20)
-    delay = min(BACKOFF_CAP, BACKOFF_BASE * 2**exponent)
-    return min(BACKOFF_CAP, delay * rng.uniform(0.8, 1.2))
-
-
-class _UnsendableError(Exception):
+class UnsendableError(Exception):
     """An item cannot be sent as it is (refused by the centre, a file missing)."""
 
     def __init__(self, message: str) -> None:
@@ -116,6 +105,7 @@ class OutboxSync(OutboxQueries, ReviewPuller):
         rng: random.Random | None = None,
         max_failures_in_a_row: int = MAX_FAILURES_IN_A_ROW,
         senders: int = DEFAULT_SENDERS,
+        batch: int = 1,
     ) -> None:
         self.store = store
         self.unit_id = unit_id
@@ -124,6 +114,8 @@ class OutboxSync(OutboxQueries, ReviewPuller):
         self.rng = rng or random.Random()
         self.max_failures_in_a_row = max_failures_in_a_row
         self.senders = senders
+        self.batch = batch
+        self.marks = Marks(clock, self.rng)
 
     # --- sending ---------------------------------------------------------------------------
     def send_one(self, item_id: int, client: CentreApi | None = None) -> str:
@@ -142,94 +134,88 @@ class OutboxSync(OutboxQueries, ReviewPuller):
                 api.close()
 
     def _send(self, item_id: int, api: CentreApi) -> tuple[str, bool]:
-        """(new state, whether the centre answered with a replay of an earlier send)."""
+        """(new state, whether the centre answered with a replay of an earlier send).
+
+        Two local commits an item (issue 12): "sending" with everything the send needs read in
+        the same transaction, then the outcome with the documents' server ids.
+        """
+        uploaded: dict[int, str] = {}
         with self.store.session() as session:
             item = self._item(session, item_id)
             if item.state == SENT:
                 return SENT, False
             item.state = SENDING  # committed before the first byte goes out
             business, key, rows = item.business, item.idempotency_key, list(item.rows)
-            attachment_ids = list(item.attachment_ids or [])
+            documents = outbox_documents(session, list(item.attachment_ids or []))
         try:
-            server_ids = self._upload(item_id, business, attachment_ids, api)
+            server_ids = self._upload(item_id, business, documents, api, uploaded)
             record = api.submit(business, rows, server_ids, key, client_ref=f"outbox-{item_id}")
-        except _UnsendableError as failed:
-            self._mark_failed(item_id, failed.message)
+        except UnsendableError as failed:
+            self._mark_failed(item_id, failed.message, uploaded)
             return FAILED, False
         except ServerRejectedError as exc:
-            self._mark_failed(item_id, f"中心拒收：{exc.message}。{REJECTED_HINT}")
+            self._mark_failed(item_id, f"中心拒收：{exc.message}。{REJECTED_HINT}", uploaded)
             return FAILED, False
         except AuthError:
-            self._requeue(item_id, error="登录已失效，请重新登录后继续上传", backoff=False)
+            self._requeue(item_id, "登录已失效，请重新登录后继续上传", False, uploaded)
             raise
         except (OfflineError, ServerError) as exc:
-            self._requeue(item_id, error=exc.message, backoff=True)
+            self._requeue(item_id, exc.message, True, uploaded)
             raise
-        self._mark_sent(item_id, record)
+        self._mark_sent(item_id, record, uploaded)
         return SENT, record.replayed
 
     def _upload(
-        self, item_id: int, business: str, attachment_ids: list[int], api: CentreApi
+        self,
+        item_id: int,
+        business: str,
+        documents: list[Document | str],
+        api: CentreApi,
+        uploaded: dict[int, str],
     ) -> list[str]:
-        """Upload the item's documents not uploaded yet; their server ids, in order."""
+        """Upload the item's documents not uploaded yet; their server ids, in order.
+
+        What was uploaded goes into `uploaded` (attachment id → server id), recorded with the
+        item's outcome whatever it is, so a retry does not upload it again.
+        """
         server_ids: list[str] = []
-        for attachment_id in attachment_ids:
-            with self.store.session() as session:
-                row = session.get(Attachment, attachment_id)
-                if row is None:
-                    raise _UnsendableError(
-                        f"附件记录 {attachment_id} 已不存在，请重新添加影像资料后再提交。"
-                    )
-                if row.server_id is not None:
-                    server_ids.append(row.server_id)
-                    continue
-                path, sha256, material = Path(row.path), row.sha256, row.material
+        for document in documents:
+            if isinstance(document, str):
+                server_ids.append(document)
+                continue
+            attachment_id, path, sha256, material = document
+            if path is None:
+                raise UnsendableError(
+                    f"附件记录 {attachment_id} 已不存在，请重新添加影像资料后再提交。"
+                )
             if not path.is_file():
-                raise _UnsendableError(
+                raise UnsendableError(
                     f"附件“{material}”的文件不存在：{path}。请把文件放回原处后重试，"
                     "或重新扫描/添加该资料后重新提交。"
                 )
             try:
                 info = api.upload_attachment(path, sha256, material, business)
             except ServerRejectedError as exc:
-                raise _UnsendableError(f"附件“{material}”被中心拒收：{exc.message}") from exc
-            with self.store.session() as session:
-                row = session.get_one(Attachment, attachment_id)
-                row.server_id, row.uploaded_at = info.id, self.clock()
+                raise UnsendableError(f"附件“{material}”被中心拒收：{exc.message}") from exc
+            uploaded[attachment_id] = info.id
             server_ids.append(info.id)
             logger.info("outbox %d: uploaded attachment %d", item_id, attachment_id)
         return server_ids
 
-    def _mark_sent(self, item_id: int, record: SubmissionRecord) -> None:
+    def _mark_sent(self, item_id: int, record: SubmissionRecord, uploaded: dict[int, str]) -> None:
         with self.store.session() as session:
-            item = self._item(session, item_id)
-            item.state, item.server_id, item.sent_at = SENT, str(record.id), self.clock()
-            item.last_error, item.next_attempt_at = None, None
-            apply_review(item, record.state, record.reason, record.result)
-        logger.info(
-            "outbox %d sent as submission %d%s", item_id, record.id, " (replay)" * record.replayed
-        )
+            self.marks.uploads(session, uploaded)
+            self.marks.sent(self._item(session, item_id), record)
 
-    def _mark_failed(self, item_id: int, message: str) -> None:
+    def _mark_failed(self, item_id: int, message: str, uploaded: dict[int, str]) -> None:
         with self.store.session() as session:
-            item = self._item(session, item_id)
-            if item.state == SENT:  # another sync (the window and the CLI) got it through
-                return
-            item.state, item.last_error, item.next_attempt_at = FAILED, message, None
-            item.attempts += 1
-        logger.warning("outbox %d failed: %s", item_id, message)
+            self.marks.uploads(session, uploaded)
+            self.marks.failed(self._item(session, item_id), message)
 
-    def _requeue(self, item_id: int, *, error: str, backoff: bool) -> None:
+    def _requeue(self, item_id: int, error: str, backoff: bool, uploaded: dict[int, str]) -> None:
         with self.store.session() as session:
-            item = self._item(session, item_id)
-            if item.state == SENT:  # another sync got it through meanwhile: that is the truth
-                return
-            item.state, item.last_error = QUEUED, error
-            if backoff:
-                item.attempts += 1
-                delay = backoff_seconds(item.attempts, self.rng)
-                item.next_attempt_at = self.clock() + timedelta(seconds=delay)
-        logger.info("outbox %d back in the queue: %s", item_id, error)
+            self.marks.uploads(session, uploaded)
+            self.marks.requeued(self._item(session, item_id), error, backoff)
 
     def _item(self, session: Session, item_id: int) -> OutboxItem:
         item = session.get(OutboxItem, item_id)
@@ -249,7 +235,9 @@ class OutboxSync(OutboxQueries, ReviewPuller):
         Items touching the same person go in the order they were queued (app.services.
         outbox_pool). Stops early, leaving the rest queued, when the centre cannot be reached or
         keeps failing, or when cancelled; AuthError stops the run and propagates. `now_anyway`
-        sends items waiting out their backoff too (the clerk asked for it).
+        sends items waiting out their backoff too (the clerk asked for it). With `batch` > 1
+        they go that many a request instead (app.services.outbox_batch), one batch after the
+        other, their documents uploaded on `senders` threads.
         """
         counts = RunCounts()
         due = self.due(now_anyway=now_anyway)
@@ -265,6 +253,10 @@ class OutboxSync(OutboxQueries, ReviewPuller):
             api.close()
             counts.stopped = refused
             return counts
+        if self.batch > 1:
+            from app.services.outbox_batch import BatchRun
+
+            return BatchRun(self, api, self.batch).run(due, progress, cancelled)
         keys = self._person_keys(due)
         pool = PoolRun(
             self._send,

@@ -27,6 +27,7 @@ from app.services import versions
 from app.services.changes import Changes
 from app.services.context import AppServices
 from app.services.outbox import OutboxSync, SyncReport
+from app.services.outbox_batch import DEFAULT_BATCH
 from app.services.session import CentreSession
 from app.views.changes import ChangeHub
 from app.views.ops import Op, OpContext
@@ -60,7 +61,9 @@ def current_unit_outbox(
         unit = services.units.current()
         if unit is None or not session.is_logged_in(unit):
             return None
-        return OutboxSync(services.store, unit.id, lambda: session.client(unit))
+        return OutboxSync(
+            services.store, unit.id, lambda: session.client(unit), batch=DEFAULT_BATCH
+        )
 
     return make
 

@@ -12,9 +12,10 @@ from fastapi import APIRouter, File, Form, Response, UploadFile
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from fundserver.db import Attachment, Blob, Unit
-from fundserver.deps import SessionDep, StateDep, UnitDep
+from fundserver.deps import ServerState, StateDep, UnitIdDep, unit_of
 from fundserver.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from fundserver.policy import CONTENT_TYPES, AttachmentLimits, attachment_limits, sniff_type
 from fundserver.schemas import BUSINESS_CODES, AttachmentInfo, BusinessCode
@@ -111,11 +112,10 @@ def _record(
         415: {"model": ErrorResponse, "description": "文件类型不被接受"},
     },
 )
-def upload_attachment(
+async def upload_attachment(
     response: Response,
     state: StateDep,
-    session: SessionDep,
-    unit: UnitDep,
+    unit_id: UnitIdDep,
     file: Annotated[UploadFile, File(description="影像资料文件")],
     sha256: Annotated[
         str, Form(min_length=64, max_length=64, description="文件的 SHA-256（十六进制）")
@@ -127,33 +127,30 @@ def upload_attachment(
 ) -> AttachmentInfo:
     """上传一份影像资料；服务器校验 SHA-256、大小与类型，相同内容只存一份、返回同一 id。"""
     check_business(business)
-    limits = attachment_limits(state.policy)
-    spooled, actual, size, head = _receive(file, state.storage_dir / "incoming", limits)
-    try:
-        if actual != sha256.strip().lower():
-            raise ApiError(
-                422,
-                "checksum_mismatch",
-                "文件校验值（SHA-256）不符，文件可能在传输中损坏，请重新上传",
-                field="sha256",
-            )
-        kind = sniff_type(head)
-        if kind is None or kind not in limits.types:
-            raise ApiError(
-                415,
-                "unsupported_type",
-                f"文件类型不被接受，只接受 {limits.types_text}",
-                field="file",
-            )
-        if size == 0:
-            raise ApiError(422, "empty_file", "文件是空的", field="file")
-        _store_file(state.storage_dir, spooled, actual)
-    finally:
-        spooled.unlink(missing_ok=True)
-    created = _record(session, unit, actual, size, kind, material, business)
+    # One trip to a worker thread for the file and the database (issue 12), not five.
+    info, created = await run_in_threadpool(
+        _accept_upload, state, unit_id, file, sha256, material, business
+    )
     if not created:
         response.status_code = 200
-    return AttachmentInfo(
+    return info
+
+
+def _accept_upload(
+    state: ServerState, unit_id: int, file: UploadFile, sha256: str, material: str, business: str
+) -> tuple[AttachmentInfo, bool]:
+    """Check, store and record one upload: (what the unit is told, whether it is new)."""
+    limits = attachment_limits(state.policy)
+    with state.sessions() as session:
+        unit = unit_of(session, unit_id)
+        spooled, actual, size, head = _receive(file, state.storage_dir / "incoming", limits)
+        try:
+            kind = _checked_kind(actual, sha256, head, size, limits)
+            _store_file(state.storage_dir, spooled, actual)
+        finally:
+            spooled.unlink(missing_ok=True)
+        created = _record(session, unit, actual, size, kind, material, business)
+    info = AttachmentInfo(
         id=actual,
         sha256=actual,
         size=size,
@@ -161,3 +158,28 @@ def upload_attachment(
         material=material,
         business=business,
     )
+    return info, created
+
+
+def _checked_kind(
+    actual: str, declared: str, head: bytes, size: int, limits: AttachmentLimits
+) -> str:
+    """The file's type once its checksum, type and size are acceptable; ApiError if not."""
+    if actual != declared.strip().lower():
+        raise ApiError(
+            422,
+            "checksum_mismatch",
+            "文件校验值（SHA-256）不符，文件可能在传输中损坏，请重新上传",
+            field="sha256",
+        )
+    kind = sniff_type(head)
+    if kind is None or kind not in limits.types:
+        raise ApiError(
+            415,
+            "unsupported_type",
+            f"文件类型不被接受，只接受 {limits.types_text}",
+            field="file",
+        )
+    if size == 0:
+        raise ApiError(422, "empty_file", "文件是空的", field="file")
+    return kind

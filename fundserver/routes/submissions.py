@@ -10,9 +10,10 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from fundserver.db import SUBMISSION_COUNTER, Attachment, Submission, Unit, next_value, utcnow
-from fundserver.deps import SessionDep, StateDep, UnitDep
+from fundserver.deps import ServerState, SessionDep, StateDep, UnitDep, UnitIdDep, unit_of
 from fundserver.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from fundserver.review import STATE_CODES, STATE_LABELS, submission_out
 from fundserver.routes.attachments import check_business
@@ -47,7 +48,7 @@ def _by_key(session: Session, unit: Unit, key: str) -> Submission | None:
     )
 
 
-def _replay(existing: Submission, request_hash: str, response: Response) -> SubmissionOut:
+def _replay(existing: Submission, request_hash: str) -> tuple[SubmissionOut, bool]:
     if existing.request_hash != request_hash:
         raise ApiError(
             409,
@@ -55,9 +56,7 @@ def _replay(existing: Submission, request_hash: str, response: Response) -> Subm
             "同一幂等键（Idempotency-Key）已用于内容不同的申报，请为新申报使用新的幂等键",
             field="Idempotency-Key",
         )
-    response.status_code = 200
-    response.headers[REPLAY_HEADER] = "true"
-    return submission_out(existing, replayed=True)
+    return submission_out(existing, replayed=True), True
 
 
 def _check_attachments(session: Session, unit: Unit, ids: list[str]) -> None:
@@ -90,12 +89,11 @@ def _check_attachments(session: Session, unit: Unit, ids: list[str]) -> None:
         409: {"model": ErrorResponse, "description": "幂等键已用于内容不同的申报"},
     },
 )
-def create_submission(
+async def create_submission(
     body: SubmissionRequest,
     response: Response,
     state: StateDep,
-    session: SessionDep,
-    unit: UnitDep,
+    unit_id: UnitIdDep,
     idempotency_key: Annotated[
         str,
         Header(
@@ -109,20 +107,51 @@ def create_submission(
     key = idempotency_key.strip()
     if not key:
         raise _key_required()
+    # One trip to a worker thread for all the database work (issue 12): a sync route with
+    # sync dependencies made five (session open and close, the unit, the route, the answer).
+    out, replayed = await run_in_threadpool(_accept_in_own_session, state, unit_id, body, key)
+    if replayed:
+        response.status_code = 200
+        response.headers[REPLAY_HEADER] = "true"
+    return out
+
+
+def _accept_in_own_session(
+    state: ServerState, unit_id: int, body: SubmissionRequest, key: str
+) -> tuple[SubmissionOut, bool]:
+    with state.sessions() as session:
+        return accept_submission(state, session, unit_of(session, unit_id), body, key)
+
+
+def accept_submission(
+    state: ServerState,
+    session: Session,
+    unit: Unit,
+    body: SubmissionRequest,
+    key: str,
+    *,
+    commit: bool = True,
+) -> tuple[SubmissionOut, bool]:
+    """Record the submission under `key` (committed), or answer a replay of it: (record,
+    replayed). ApiError when refused, having added nothing to the session.
+
+    `commit=False` (a batch): flushed only, the caller commits the batch; an IntegrityError
+    (the same key recorded meanwhile by another request) is the caller's to handle."""
     request_hash = _request_hash(body)
     existing = _by_key(session, unit, key)
     if existing is not None:
-        return _replay(existing, request_hash, response)
+        return _replay(existing, request_hash)
     check_business(body.business)
     _check_attachments(session, unit, body.attachments)
     problems = check_rows(state, session, unit, body.business, body.rows)
     if problems:
         # A resend of this key may have been recorded meanwhile, and its rows now conflict
         # with themselves as "already pending": that is a replay, not a refusal.
-        session.rollback()
+        if commit:
+            session.rollback()
         existing = _by_key(session, unit, key)
         if existing is not None:
-            return _replay(existing, request_hash, response)
+            return _replay(existing, request_hash)
         raise refuse_rows(problems)
     now = utcnow()
     row = Submission(
@@ -139,6 +168,9 @@ def create_submission(
         version=next_value(session, SUBMISSION_COUNTER),
     )
     session.add(row)
+    if not commit:
+        session.flush()
+        return submission_out(row), False
     try:
         session.commit()
     except IntegrityError:
@@ -147,8 +179,8 @@ def create_submission(
         existing = _by_key(session, unit, key)
         if existing is None:
             raise
-        return _replay(existing, request_hash, response)
-    return submission_out(row)
+        return _replay(existing, request_hash)
+    return submission_out(row), False
 
 
 @router.get("/submissions", response_model=SubmissionPage, responses=ERROR_RESPONSES)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from app.errors import AuthError, OfflineError, ServerError, ServerRejectedError
 from app.models import Attachment, OutboxItem, Unit
@@ -535,3 +536,38 @@ def test_a_send_that_another_sync_completed_is_not_turned_back(
     outbox.run()
     assert item(services, item_id).state == "sent"
     assert len(centre.records) == 1
+
+
+def test_a_sent_item_with_its_document_takes_two_local_commits(
+    services: AppServices, outbox: OutboxSync, unit_id: int, centre: FakeCentre, tmp_path: Path
+) -> None:
+    # Issue 12: each commit is a write to the local database's log; the send made four.
+    attachment_id = add_attachment(services, unit_id, tmp_path / "身份证.png")
+    item_id = queue(services, unit_id, attachments=[attachment_id])
+    commits: list[Any] = []
+    count = commits.append
+    event.listen(services.store.engine, "commit", count)
+    try:
+        assert outbox.send_one(item_id) == "sent"
+    finally:
+        event.remove(services.store.engine, "commit", count)
+
+    assert len(commits) == 2  # "sending" with what the send needs; then the outcome
+    with services.store.session() as session:
+        document = session.get_one(Attachment, attachment_id)
+        assert document.server_id == centre.uploads[0] and document.uploaded_at == START
+
+
+def test_a_document_uploaded_before_a_failed_submit_is_not_uploaded_again(
+    services: AppServices, outbox: OutboxSync, unit_id: int, centre: FakeCentre, tmp_path: Path
+) -> None:
+    item_id = queue(
+        services, unit_id, attachments=[add_attachment(services, unit_id, tmp_path / "a.png")]
+    )
+    centre.script = [ServerError("服务器暂时出错", code="internal")]
+    with pytest.raises(ServerError):
+        outbox.send_one(item_id)
+    assert item(services, item_id).state == "queued"
+
+    assert outbox.send_one(item_id) == "sent"
+    assert len(centre.uploads) == 1 and len(centre.submit_calls) == 2

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from app.errors import ServerError
+from app.errors import ServerError, ServerRejectedError
 from app.services.api.http import (
     API_PREFIX,
     DEFAULT_TIMEOUT,
@@ -16,6 +16,7 @@ from app.services.api.http import (
     REPLAY_HEADER,
     CentreTransport,
     check_server_url,
+    error_from,
 )
 from app.services.api.models import (
     AttachmentInfo,
@@ -29,7 +30,7 @@ from app.services.api.models import (
     SubmissionRecord,
     UnitProfile,
 )
-from app.services.api.records import CentreRow, CentreRowsPage, RowProblem
+from app.services.api.records import BatchSubmission, CentreRow, CentreRowsPage, RowProblem
 
 __all__ = [
     "API_PREFIX",
@@ -202,3 +203,31 @@ class CentreClient(CentreTransport):
         if response.headers.get(REPLAY_HEADER) == "true" and not record.replayed:
             record = SubmissionRecord.from_json({**self._body(response), "replayed": True})
         return record
+
+    def submit_batch(
+        self, items: Sequence[BatchSubmission]
+    ) -> list[SubmissionRecord | Exception] | None:
+        """Send several submissions in one request; each answered on its own, in order: its
+        record (`replayed` for a resend of its key) or the error a single submit would raise.
+
+        None when the centre takes no batch (no such endpoint, or the request as a whole is
+        refused): then send them one at a time, so each gets its own verdict. Trouble with the
+        request itself (offline, 5xx, 401) raises, as `submit` does.
+        """
+        try:
+            body = self._json(
+                "POST", "/submissions/batch", json={"submissions": [i.to_json() for i in items]}
+            )
+        except ServerRejectedError:
+            return None
+        results = body.get("results") if isinstance(body, dict) else None
+        if not isinstance(results, list) or len(results) != len(items):
+            raise ServerError("服务器返回的内容无法识别，请稍后重试", code="bad_response")
+        answers: list[SubmissionRecord | Exception] = []
+        for result in results:
+            status = int(result.get("status", 500))
+            if status < 300 and result.get("submission") is not None:
+                answers.append(SubmissionRecord.from_json(result["submission"]))
+            else:
+                answers.append(error_from(status, result.get("error")))
+        return answers

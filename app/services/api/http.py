@@ -8,6 +8,7 @@ ServerError. Tokens and passwords are never logged: only method, path and status
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 import threading
@@ -247,26 +248,27 @@ class CentreTransport:
 
     @staticmethod
     def _error(response: requests.Response) -> Exception:
-        status = response.status_code
-        code: str | None = None
-        message: str | None = None
-        field: str | None = None
-        try:
+        error: Any = None
+        with contextlib.suppress(ValueError, AttributeError):
             error = response.json().get("error")
-            if isinstance(error, dict):
-                code, message, field = error.get("code"), error.get("message"), error.get("field")
-        except (ValueError, AttributeError):
-            pass
-        if status >= 500:
-            return ServerError(message or f"服务器暂时出错（HTTP {status}），请稍后重试", code=code)
-        if status == 401 or code in AUTH_CODES:
-            return AuthError(message or "登录已失效，请重新登录", field=field, code=code or "auth")
-        if status in RETRYABLE_4XX or code is None:
-            # 408/429, or a 4xx page that is not the centre's (a proxy, a maintenance page):
-            # not a verdict on the submission, so it is retried later, never marked 失败.
-            return ServerError(
-                message or f"服务器暂时无法处理（HTTP {status}），请稍后重试", code=code
-            )
-        return ServerRejectedError(
-            message or f"服务器拒绝了请求（HTTP {status}）", field=field, code=code
-        )
+        return error_from(response.status_code, error)
+
+
+def error_from(status: int, error: Any) -> Exception:
+    """The app error for an HTTP status and the centre's `{"code", "message", "field"}` (if any)."""
+    code: str | None = None
+    message: str | None = None
+    field: str | None = None
+    if isinstance(error, dict):
+        code, message, field = error.get("code"), error.get("message"), error.get("field")
+    if status >= 500:
+        return ServerError(message or f"服务器暂时出错（HTTP {status}），请稍后重试", code=code)
+    if status == 401 or code in AUTH_CODES:
+        return AuthError(message or "登录已失效，请重新登录", field=field, code=code or "auth")
+    if status in RETRYABLE_4XX or code is None:
+        # 408/429, or a 4xx page that is not the centre's (a proxy, a maintenance page):
+        # not a verdict on the submission, so it is retried later, never marked 失败.
+        return ServerError(message or f"服务器暂时无法处理（HTTP {status}），请稍后重试", code=code)
+    return ServerRejectedError(
+        message or f"服务器拒绝了请求（HTTP {status}）", field=field, code=code
+    )

@@ -66,3 +66,23 @@ class CentreRowsPage:
     items: list[CentreRow]
     total: int
     has_more: bool
+
+
+@dataclass(frozen=True)
+class BatchSubmission:
+    """One submission of a POST /submissions/batch, with its own idempotency key."""
+
+    business: str
+    rows: list[dict[str, Any]]
+    attachments: list[str]
+    idempotency_key: str
+    client_ref: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "business": self.business,
+            "rows": self.rows,
+            "attachments": self.attachments,
+            "client_ref": self.client_ref,
+            "idempotency_key": self.idempotency_key,
+        }
