@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from os import PathLike
 
@@ -19,7 +20,7 @@ from app.services.adjustments.inforce import RatiosInForce, ratios_in_force
 from app.services.adjustments.review import DifferenceReview, build_review
 from app.services.businesses import base_change
 from app.services.engine.pending import PendingLists, roster_entries
-from app.services.engine.spec import Roster
+from app.services.engine.spec import Roster, RowContext
 from app.services.engine.states import ListState
 from app.services.policy import CentrePolicy
 from app.services.rules.yearmonth import YearMonth
@@ -112,13 +113,18 @@ class BaseChangeService:
         """Every row of the file checked; nothing stored."""
         return read_adjustments(
             path,
-            self.roster(),
+            self._import_context(),
             self.ratios(),
             self._policy(),
             month or self.default_month(),
             progress=progress,
             cancelled=cancelled,
         )
+
+    def _import_context(self) -> RowContext:
+        """The rules' context the file's rows are checked against: the list's own (one read of
+        the roster), less its rows — a file replaces the list, so none of them is a duplicate."""
+        return replace(self.pending.snapshot(), pending_keys={})
 
     def import_file(
         self,
@@ -142,8 +148,14 @@ class BaseChangeService:
                 f"文件中有 {len(result.problems)} 处错误，未导入（{where}：{first.message}）"
             )
         self._clear_open_list()
-        name = result.file.name
-        self.pending.add_many((row, f"{name} 导入") for row in result.rows)
+        source = f"{result.file.name} 导入"
+        # The check's verdicts go with the rows: the store does not run the rules again while
+        # their context is the one the rows were checked against (else it checks them afresh).
+        self.pending.add_many(
+            ((row, source) for row in result.rows),
+            checked=result.checks,
+            checked_with=result.context,
+        )
         self.strangers = list(result.strangers)
         return result
 
