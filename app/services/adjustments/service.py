@@ -95,9 +95,9 @@ class BaseChangeService:
         """缴存职工数据导出 of the unit's paying employees, ordered by 个人账号."""
         with self.store.session() as session:
             ratios = ratios_in_force(session, self.unit_id)
-            unit = session.get_one(Unit, self.unit_id)
-            name = unit.name
-        people = self.roster().entries
+            name = session.get_one(Unit, self.unit_id).name
+            # The people as a list: the export looks nobody up, so no Roster indexes.
+            people = roster_entries(session, self.unit_id, by_account=True)
         if not people:
             raise BadInputError("本单位花名册为空：请先登录中心服务器同步花名册后再导出")
         return export_employees(path, people, ratios, self._policy(), name)
