@@ -91,3 +91,15 @@ def test_amounts_follow_the_policy_of_each_check(adjust: BaseChangeService) -> N
     assert by_yuan["monthly_amount"] == "1200.00"  # 600.252 → 600, twice
     assert check_row(base_change.SPEC, raw, by_fen).values["monthly_amount"] == "1200.50"
     assert check_row(base_change.SPEC, raw, ctx).values["monthly_amount"] == "1200.00"
+
+
+def test_a_row_left_as_it_is_is_refused_at_the_current_base_when_out_of_bounds(
+    adjust: BaseChangeService, tmp_path: Path
+) -> None:
+    with adjust.store.session() as session:  # below any centre's floor
+        session.execute(
+            update(RosterPerson).where(RosterPerson.account_no == "41000003").values(base=500)
+        )
+    (problem,) = adjust.validate(edited(tmp_path)).problems
+    assert (problem.row, problem.column) == (4, "缴存基数")
+    assert "缴存基数 500.00 低于中心规定的下限" in problem.message
