@@ -170,7 +170,8 @@ class BaseChangeService:
         roster only the paying people the list leaves out. A full pass of the cycle collector
         walks every tracked object the worker made, holding the lock (the window stalled
         ~300 ms per pass at 100,000 rows built from RowViews, dicts and RosterEntries); lists
-        of text, Decimals and DifferenceRow tuples leave it next to nothing to walk.
+        of text and Decimals and an order of ints leave it next to nothing to walk (the rows
+        are made when asked for: `ReviewRows`).
         """
         chosen = self.strangers if strangers is None else strangers
         list_id = self.pending.list_id()
