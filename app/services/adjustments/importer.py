@@ -3,6 +3,12 @@
 Read like a batch opening's file (.xlsx/.xls/.csv from Excel or WPS; headers found by name,
 stray spaces and full-width digits forgiven). Every bad row is reported at once; people of
 the file who are not in the unit's roster are named, not imported.
+
+Each row is checked once, here, by the engine's own rules for 缴存基数调整 (`check_row` with
+base_change.SPEC against the context the caller gives): the results travel with the import
+and the store takes them as they are while that context still holds (PendingEditing.add_many).
+This module adds only what a file needs: who the row is, which of the two columns gave the
+new base (a typed amount turned back into a base), one row per person.
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ from pathlib import Path
 
 from app.errors import BadInputError
 from app.services.adjustments.inforce import RatiosInForce
-from app.services.engine.spec import Roster, RosterEntry
+from app.services.businesses.base_change import SPEC
+from app.services.engine.rows import check_row
+from app.services.engine.spec import RosterEntry, RowCheck, RowContext
 from app.services.policy import CentrePolicy
-from app.services.rules.contribution import base_for_total, compute_contribution
+from app.services.rules.contribution import base_for_total, total_for_base
 from app.services.rules.money import format_money, parse_money
 from app.services.rules.yearmonth import YearMonth
 from app.services.spreadsheet.reader import read_table
@@ -34,15 +42,16 @@ TABLE = TableSpec(
         C("account_no", "个人账号", aliases=("账号", "职工账号")),
         C("name", "姓名", aliases=("职工姓名",)),
         C("id_number", "证件号码", aliases=("身份证号", "身份证号码")),
-        C("old_base", "缴存基数", kind=M, aliases=("原缴存基数", "现缴存基数")),
-        C("old_unit_amount", "单位月缴存额", kind=M),
-        C("old_personal_amount", "个人月缴存额", kind=M),
-        C("old_total", "月缴存额", kind=M, aliases=("原月缴存额",)),
+        # The current figures (缴存基数, 单位/个人月缴存额, 月缴存额) are the export's, locked and
+        # never read back: the roster has them. Not reading them spares 4 of 9 cells a row.
         C("new_base", "调整后缴存基数", kind=M, aliases=("新缴存基数", "调整后基数")),
         C("new_total", "调整后月缴存额", kind=M, aliases=("新月缴存额",)),
     ),
 )
 NEW_BASE, NEW_TOTAL = TABLE.column("new_base").header, TABLE.column("new_total").header
+CURRENT_BASE = "缴存基数"  # where a row left unchanged is refused (its base is out of bounds)
+# A rule's complaint about a stored field, shown at the file's column ("base": where it came from).
+_COLUMN_OF = {"account_no": "account_no", "name": "name", "id_number": "id_number"}
 Progress = Callable[[int, int | None], None]
 
 
@@ -62,7 +71,9 @@ class AdjustmentImport:
     file: Path
     ratios: RatiosInForce
     month: YearMonth
-    rows: list[dict[str, str]] = field(default_factory=list)
+    rows: list[dict[str, str]] = field(default_factory=list)  # each check's values
+    checks: list[RowCheck] = field(default_factory=list)  # the rules' verdict, one per row
+    context: RowContext | None = None  # what the rows were checked against
     problems: list[CellProblem] = field(default_factory=list)
     strangers: list[Stranger] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -75,12 +86,18 @@ class AdjustmentImport:
 class _Rows:
     """Checks one sheet row at a time, keeping the state the checks share."""
 
-    def __init__(self, result: AdjustmentImport, roster: Roster, policy: CentrePolicy) -> None:
-        self.result, self.roster, self.policy = result, roster, policy
+    def __init__(self, result: AdjustmentImport, ctx: RowContext, policy: CentrePolicy) -> None:
+        self.result, self.ctx, self.roster, self.policy = result, ctx, ctx.roster, policy
         self.seen: dict[str, int] = {}
+        ratios = result.ratios
+        self.fixed: dict[str, object] = {  # the same for every row
+            "effective_month": result.month,
+            "unit_ratio": str(ratios.unit_ratio),
+            "personal_ratio": str(ratios.personal_ratio),
+        }
 
     def problem(self, row: SheetRow, key: str, message: str) -> None:
-        column = TABLE.column(key).header if key else ""
+        column = CURRENT_BASE if key == "old_base" else TABLE.column(key).header if key else ""
         value = row.values.get(key, "") if key else ""
         self.result.problems.append(CellProblem(row.row_number, column, value, message, key))
 
@@ -128,9 +145,9 @@ class _Rows:
             return current, ""
         if base is not None:
             if total is not None:
-                computed = compute_contribution(
-                    base, ratios.unit_ratio, ratios.personal_ratio, self.policy
-                ).total
+                computed = total_for_base(
+                    base, ratios.unit_ratio, ratios.personal_ratio, self.policy.rounding
+                )
                 if computed != total:
                     self.problem(
                         row,
@@ -158,28 +175,26 @@ class _Rows:
         if chosen is None:
             return
         base, column = chosen
-        ratios = self.result.ratios
-        result = compute_contribution(base, ratios.unit_ratio, ratios.personal_ratio, self.policy)
-        limits = [p for part, p in result.problems_by_part.items() if part in ("base", "total")]
-        if limits:
-            self.problem(row, column or "old_base", "；".join(limits))
+        # The month and the base as values, not text: the rules take them without parsing.
+        raw = self.fixed | {
+            "account_no": person.account_no,
+            "name": person.name,
+            "id_number": person.id_number,
+            "base": base,
+        }
+        checked = check_row(SPEC, raw, self.ctx)
+        if checked.errors:
+            for key, message in checked.errors.items():
+                where = (column or "old_base") if key == "base" else _COLUMN_OF.get(key, "")
+                self.problem(row, where, message)
             return
-        self.result.rows.append(
-            {
-                "account_no": person.account_no,
-                "name": person.name,
-                "id_number": person.id_number,
-                "effective_month": str(self.result.month),
-                "base": f"{base:.2f}",
-                "unit_ratio": str(ratios.unit_ratio),
-                "personal_ratio": str(ratios.personal_ratio),
-            }
-        )
+        self.result.checks.append(checked)
+        self.result.rows.append(checked.values)
 
 
 def read_adjustments(
     path: str | PathLike[str],
-    roster: Roster,
+    ctx: RowContext,
     ratios: RatiosInForce,
     policy: CentrePolicy,
     month: YearMonth,
@@ -187,16 +202,17 @@ def read_adjustments(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> AdjustmentImport:
-    """Every row of the file checked; BadInputError if the file itself cannot be read."""
+    """Every row of the file checked against `ctx` (the list the rows will go to, its roster);
+    BadInputError if the file itself cannot be read."""
     read = read_table(path, TABLE, progress=progress, cancelled=cancelled)
-    result = AdjustmentImport(Path(path), ratios, month, notes=list(read.notes))
+    result = AdjustmentImport(Path(path), ratios, month, notes=list(read.notes), context=ctx)
     result.problems.extend(read.problems)
     if not read.rows:
         result.problems.append(CellProblem(read.header_row, "", "", "文件中没有职工数据"))
     wanted = {"account_no", "id_number"}
     if not wanted & {c.key for c in _bound_columns(read.rows)} and read.rows:
         raise BadInputError("文件中找不到“个人账号”或“证件号码”列：请使用缴存职工数据导出的文件")
-    rows = _Rows(result, roster, policy)
+    rows = _Rows(result, ctx, policy)
     bad_rows = {p.row for p in result.problems}
     for row in read.rows:
         if row.row_number not in bad_rows:

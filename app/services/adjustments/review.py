@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple, overload
 
 from app.services.adjustments.importer import Stranger
-from app.services.engine.spec import Roster
 
-PAYING = "正常"
+# The stored keys a review reads, in DifferenceRow's order.
+REVIEWED = ("account_no", "name", "old_base", "base", "old_monthly_amount", "monthly_amount")
 ZERO = Decimal(0)
 SLICE = 5_000  # rows sorted at once (see `_largest_first`)
 
 
-@dataclass(frozen=True)
-class DifferenceRow:
+class DifferenceRow(NamedTuple):
+    """One person, old against new; made when asked for (see `ReviewRows`)."""
+
     account_no: str
     name: str
     old_base: Decimal
@@ -45,9 +47,43 @@ class Missing:
     name: str
 
 
+class ReviewRows(Sequence[DifferenceRow]):
+    """The review's rows in order, each made when it is asked for, from six columns.
+
+    A worker building 100,000 row objects set off the cycle collector's full passes, each
+    walking every one of them with the interpreter lock held (the window stalled ~250 ms a
+    pass); columns of text and Decimals (which the collector does not track) and the order as
+    a list of ints leave it almost nothing to walk. A table shows a screenful at a time.
+    """
+
+    def __init__(self, columns: Sequence[Sequence[str | Decimal]], order: list[int]) -> None:
+        self._columns, self._order = columns, order
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> DifferenceRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[DifferenceRow]: ...
+    def __getitem__(self, index: int | slice) -> DifferenceRow | list[DifferenceRow]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        at = self._order[index]
+        account, name, old_base, new_base, old_total, new_total = self._columns
+        return DifferenceRow(
+            str(account[at]),
+            str(name[at]),
+            Decimal(old_base[at]),
+            Decimal(new_base[at]),
+            Decimal(old_total[at]),
+            Decimal(new_total[at]),
+        )
+
+
 @dataclass
 class DifferenceReview:
-    rows: list[DifferenceRow]  # the largest change of 月缴存额 first, then of the base
+    rows: Sequence[DifferenceRow]  # the largest change of 月缴存额 first, then of the base
     missing: list[Missing] = field(default_factory=list)
     strangers: list[Stranger] = field(default_factory=list)
     old_base_total: Decimal = ZERO
@@ -70,54 +106,59 @@ class DifferenceReview:
         )
 
 
-def _money(values: Mapping[str, str], key: str) -> Decimal:
-    text = values.get(key) or ""
-    return Decimal(text) if text else ZERO
+def _money(texts: Sequence[str | None]) -> list[Decimal]:
+    return [Decimal(text) if text else ZERO for text in texts]
 
 
-def _order(row: DifferenceRow) -> tuple[int, int, str]:
-    """The largest change of 月缴存额 first, then of the base (in 分: ints compare fast)."""
-    return (-int(abs(row.total_change) * 100), -int(abs(row.base_change) * 100), row.account_no)
-
-
-def _largest_first(rows: list[DifferenceRow]) -> list[DifferenceRow]:
-    """Sorted in slices merged by heapq: one `list.sort` of 100,000 rows holds the interpreter
-    lock throughout (a window drawn meanwhile stalls); a slice's sort and the merge do not."""
-    keyed = [(_order(row), n, row) for n, row in enumerate(rows)]
+def _largest_first(
+    accounts: list[str],
+    bases: tuple[list[Decimal], list[Decimal]],
+    totals: tuple[list[Decimal], list[Decimal]],
+) -> list[int]:
+    """The rows' indexes, the largest change of 月缴存额 first, then of the base (in 分: ints
+    compare fast), then by 个人账号. Sorted in slices merged by heapq: one `list.sort` of
+    100,000 rows holds the interpreter lock throughout (a window drawn meanwhile stalls); a
+    slice's sort and the merge do not. The keys are plain tuples of ints and text, which the
+    collector stops tracking at its first look."""
+    (old_base, new_base), (old_total, new_total) = bases, totals
+    keyed = [
+        (
+            -int(abs(new_total[n] - old_total[n]) * 100),
+            -int(abs(new_base[n] - old_base[n]) * 100),
+            accounts[n],
+            n,
+        )
+        for n in range(len(accounts))
+    ]
     slices = [sorted(keyed[i : i + SLICE]) for i in range(0, len(keyed), SLICE)]
-    return [row for _key, _n, row in heapq.merge(*slices)]
+    return [key[-1] for key in heapq.merge(*slices)]
 
 
 def build_review(
-    rows: Iterable[Mapping[str, str]], roster: Roster, strangers: Sequence[Stranger] = ()
+    columns: Sequence[Sequence[str | None]],
+    missing: Sequence[Missing],
+    strangers: Sequence[Stranger] = (),
 ) -> DifferenceReview:
-    """From the list's checked rows (old and new figures derived) and the unit's roster."""
-    found = [
-        DifferenceRow(
-            values.get("account_no", ""),
-            values.get("name", ""),
-            _money(values, "old_base"),
-            _money(values, "base"),
-            _money(values, "old_monthly_amount"),
-            _money(values, "monthly_amount"),
-        )
-        for values in rows
-    ]
-    found = _largest_first(found)
-    listed = {r.account_no for r in found}
-    review = DifferenceReview(
-        rows=found,
-        missing=[
-            Missing(p.account_no, p.name)
-            for p in roster.entries
-            if p.status == PAYING and p.account_no not in listed
-        ],
-        strangers=list(strangers),
+    """From the list's checked rows as columns (REVIEWED's keys, row by row in each) and the
+    paying people of the roster the list leaves out."""
+    account, name, *money = columns
+    accounts = [a or "" for a in account]
+    old_base, new_base, old_total, new_total = (_money(c) for c in money)
+    order = _largest_first(accounts, (old_base, new_base), (old_total, new_total))
+    changed = sum(
+        1
+        for n in range(len(accounts))
+        if old_base[n] != new_base[n] or old_total[n] != new_total[n]
     )
-    for row in found:
-        review.old_base_total += row.old_base
-        review.new_base_total += row.new_base
-        review.old_amount_total += row.old_total
-        review.new_amount_total += row.new_total
-        review.changed += row.changed
-    return review
+    return DifferenceReview(
+        rows=ReviewRows(
+            (accounts, [n or "" for n in name], old_base, new_base, old_total, new_total), order
+        ),
+        missing=list(missing),
+        strangers=list(strangers),
+        old_base_total=sum(old_base, ZERO),
+        new_base_total=sum(new_base, ZERO),
+        old_amount_total=sum(old_total, ZERO),
+        new_amount_total=sum(new_total, ZERO),
+        changed=changed,
+    )

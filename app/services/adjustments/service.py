@@ -2,40 +2,30 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from os import PathLike
 
 from sqlalchemy import func, select, update
 
 from app.errors import BadInputError
-from app.models import PendingList, PendingRow, Unit
+from app.models import PendingList, PendingRow, RosterPerson, Unit
 from app.models.base import utcnow
 from app.services.adjustments.export import ExportResult, export_employees
 from app.services.adjustments.importer import AdjustmentImport, Progress, Stranger, read_adjustments
 from app.services.adjustments.inforce import RatiosInForce, ratios_in_force
-from app.services.adjustments.review import DifferenceReview, build_review
+from app.services.adjustments.review import REVIEWED, DifferenceReview, Missing, build_review
 from app.services.businesses import base_change
 from app.services.engine.pending import PendingLists, roster_entries
-from app.services.engine.spec import Roster
+from app.services.engine.spec import Roster, RowContext
 from app.services.engine.states import ListState
 from app.services.policy import CentrePolicy
 from app.services.rules.yearmonth import YearMonth
 from app.services.store import Store
 
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside (reference counting still frees nearly everything)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+PAYING = "正常"
 
 
 class BaseChangeService:
@@ -94,9 +84,9 @@ class BaseChangeService:
         """缴存职工数据导出 of the unit's paying employees, ordered by 个人账号."""
         with self.store.session() as session:
             ratios = ratios_in_force(session, self.unit_id)
-            unit = session.get_one(Unit, self.unit_id)
-            name = unit.name
-        people = self.roster().entries
+            name = session.get_one(Unit, self.unit_id).name
+            # The people as a list: the export looks nobody up, so no Roster indexes.
+            people = roster_entries(session, self.unit_id, by_account=True)
         if not people:
             raise BadInputError("本单位花名册为空：请先登录中心服务器同步花名册后再导出")
         return export_employees(path, people, ratios, self._policy(), name)
@@ -112,13 +102,18 @@ class BaseChangeService:
         """Every row of the file checked; nothing stored."""
         return read_adjustments(
             path,
-            self.roster(),
+            self._import_context(),
             self.ratios(),
             self._policy(),
             month or self.default_month(),
             progress=progress,
             cancelled=cancelled,
         )
+
+    def _import_context(self) -> RowContext:
+        """The rules' context the file's rows are checked against: the list's own (one read of
+        the roster), less its rows — a file replaces the list, so none of them is a duplicate."""
+        return replace(self.pending.snapshot(), pending_keys={})
 
     def import_file(
         self,
@@ -142,8 +137,14 @@ class BaseChangeService:
                 f"文件中有 {len(result.problems)} 处错误，未导入（{where}：{first.message}）"
             )
         self._clear_open_list()
-        name = result.file.name
-        self.pending.add_many((row, f"{name} 导入") for row in result.rows)
+        source = f"{result.file.name} 导入"
+        # The check's verdicts go with the rows: the store does not run the rules again while
+        # their context is the one the rows were checked against (else it checks them afresh).
+        self.pending.add_many(
+            ((row, source) for row in result.rows),
+            checked=result.checks,
+            checked_with=result.context,
+        )
         self.strangers = list(result.strangers)
         return result
 
@@ -164,11 +165,42 @@ class BaseChangeService:
     def review(self, strangers: Sequence[Stranger] | None = None) -> DifferenceReview:
         """The difference review of the open list (the rows as last checked).
 
-        Built with the cycle collector paused: the 100,000 rows and roster entries made here
-        set off full collections that scan them all again and again, each holding the
-        interpreter lock for a long moment (the window stalled while a worker built this).
+        Read as few objects as possible: the six values of every row in six JSON arrays (one
+        result row: no per-row fetch handing the interpreter lock back and forth), and of the
+        roster only the paying people the list leaves out. A full pass of the cycle collector
+        walks every tracked object the worker made, holding the lock (the window stalled
+        ~300 ms per pass at 100,000 rows built from RowViews, dicts and RosterEntries); lists
+        of text and Decimals and an order of ints leave it next to nothing to walk (the rows
+        are made when asked for: `ReviewRows`).
         """
         chosen = self.strangers if strangers is None else strangers
-        with collector_paused():
-            rows = [r.values for r in self.pending.rows() if not r.deleted]
-            return build_review(rows, self.roster(), chosen)
+        list_id = self.pending.list_id()
+        with self.store.session() as session:
+            live = (
+                select(
+                    *(func.json_extract(PendingRow.data, f"$.{key}").label(key) for key in REVIEWED)
+                )
+                .where(PendingRow.list_id == list_id, PendingRow.deleted_at.is_(None))
+                .order_by(PendingRow.position, PendingRow.id)
+                .subquery()
+            )
+            arrays = session.execute(
+                select(*(func.json_group_array(live.c[key]) for key in REVIEWED))
+            ).one()
+            listed = select(func.json_extract(PendingRow.data, "$.account_no")).where(
+                PendingRow.list_id == list_id, PendingRow.deleted_at.is_(None)
+            )
+            missing = [
+                Missing(account, name)
+                for account, name in session.execute(
+                    select(RosterPerson.account_no, RosterPerson.name)
+                    .where(
+                        RosterPerson.unit_id == self.unit_id,
+                        RosterPerson.status == PAYING,
+                        RosterPerson.account_no.not_in(listed),
+                    )
+                    .order_by(RosterPerson.account_no)
+                )
+            ]
+        columns = [json.loads(array) for array in arrays]
+        return build_review(columns, missing, chosen)

@@ -12,10 +12,19 @@ from decimal import Decimal
 
 from app.services.businesses.amounts import fill_amounts
 from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec, RosterEntry, RowContext
+from app.services.policy import CentrePolicy
 from app.services.rules.contribution import total_for_base
 
 K = FieldKind
 PAYING = "正常"
+AMOUNT_INPUTS = ("base", "unit_ratio", "personal_ratio")
+AMOUNTS = ("unit_amount", "personal_amount", "monthly_amount")
+MEMO_LIMIT = 65_536
+Amounts = tuple[dict[str, str], dict[str, str]]  # the three amounts, the limits' complaints
+# The amounts of each distinct (base, ratios) under one policy: a workforce shares a few
+# thousand bases, and the whole file is checked at once. Replaced whole (one assignment) when
+# the policy object changes, so a worker holding the old pair never writes into the new one.
+_memo: tuple[CentrePolicy | None, dict[tuple[str, str, str], Amounts]] = (None, {})
 
 FIELDS = (
     FieldSpec("account_no", "个人账号", K.ACCOUNT_NO, required=True),
@@ -61,9 +70,31 @@ def _person(values: dict[str, str], ctx: RowContext, errors: dict[str, str]) -> 
     values["old_monthly_amount"] = f"{old_total(person, ctx):.2f}"
 
 
+def _amounts(values: dict[str, str], ctx: RowContext, errors: dict[str, str]) -> None:
+    """`fill_amounts`, remembered per distinct base and ratios under this policy."""
+    global _memo
+    key = (values.get("base", ""), values.get("unit_ratio", ""), values.get("personal_ratio", ""))
+    if not all(key) or any(k in errors for k in AMOUNT_INPUTS):
+        fill_amounts(values, ctx, errors)
+        return
+    policy, table = _memo
+    if policy is not ctx.policy or len(table) >= MEMO_LIMIT:
+        table = {}
+        _memo = (ctx.policy, table)
+    found = table.get(key)
+    if found is None:
+        probe = dict(zip(AMOUNT_INPUTS, key, strict=True))
+        complaints: dict[str, str] = {}
+        fill_amounts(probe, ctx, complaints)
+        found = table[key] = ({k: probe[k] for k in AMOUNTS if k in probe}, complaints)
+    values.update(found[0])
+    for part, problem in found[1].items():
+        errors.setdefault(part, problem)
+
+
 def derive(values: dict[str, str], ctx: RowContext, errors: dict[str, str]) -> None:
     _person(values, ctx, errors)
-    fill_amounts(values, ctx, errors)
+    _amounts(values, ctx, errors)
 
 
 SPEC = BusinessSpec(

@@ -147,10 +147,25 @@ class RatioChangeLists(PendingLists):
     ) -> None:
         super().__init__(store, SPEC, unit_id, policy, today, **options)
 
-    def lowering_needs(self) -> str | None:
-        """The resolution material, while a row lowers a ratio and none is attached; else None."""
+    def _lowering_material(self) -> str | None:
+        """The resolution material while a row of the list lowers a ratio; else None."""
         material = resolution_material(self._policy())
         if material is None or not any(is_lower(r.values) for r in self.rows() if not r.deleted):
+            return None
+        return material
+
+    def required_materials(self) -> list[str]:
+        """The policy's required materials, and the resolution while a ratio is lowered."""
+        required = super().required_materials()
+        material = self._lowering_material()
+        if material is not None and material not in required:
+            required.append(material)
+        return required
+
+    def lowering_needs(self) -> str | None:
+        """The resolution material, while a row lowers a ratio and none is attached; else None."""
+        material = self._lowering_material()
+        if material is None:
             return None
         with self.store.session() as session:
             plist = self._open_list(session)

@@ -32,6 +32,11 @@ class PendingSubmitting(PendingEditing):
         required = self._policy().required_materials(self.spec.code)
         return [m.name for m in required if m.name not in have]
 
+    def required_materials(self) -> list[str]:
+        """The materials this list needs now: the policy's required ones; a business may add
+        one under a condition its rows meet (a lower ratio's resolution, ratio_change.py)."""
+        return [m.name for m in self._policy().required_materials(self.spec.code)]
+
     def missing_materials(self) -> list[str]:
         """Required materials with no document attached to the open list yet."""
         with self.store.session() as session:

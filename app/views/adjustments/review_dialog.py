@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -55,7 +55,8 @@ class DifferenceModel(ListTableModel[DifferenceRow]):
 
     def set_items(self, items: Iterable[DifferenceRow]) -> None:
         self.beginResetModel()
-        self._items = list(items)
+        # The review's rows are made as the view asks for them: no copy of 100,000 here.
+        self._items = items if isinstance(items, Sequence) else list(items)  # type: ignore[assignment]
         self.shown = min(CHUNK, len(self._items))
         self.endResetModel()
 

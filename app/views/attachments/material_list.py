@@ -33,9 +33,9 @@ class MaterialRow(QFrame):
         set_role(self.button, "material")
         self.button.setCheckable(True)
         self.button.clicked.connect(lambda: self.chosen.emit(material.name))
-        self.mark = QLabel("必传" if material.required else "选传")
+        self.mark = QLabel()
         set_role(self.mark, "material-mark")
-        set_state(self.mark, "required" if material.required else "optional")
+        self.set_required(material.required)
         self.status = QLabel("未添加")
         self.status.setObjectName(f"status-{material.name}")
         set_role(self.status, "material-status")
@@ -49,6 +49,11 @@ class MaterialRow(QFrame):
         layout.setSpacing(2)
         layout.addLayout(top)
         layout.addWidget(self.status)
+
+    def set_required(self, required: bool) -> None:
+        """必传 or 选传 (a business may require an optional material when its rows need it)."""
+        self.mark.setText("必传" if required else "选传")
+        set_state(self.mark, "required" if required else "optional")
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if local_files(event):

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.errors import KnownError
 from app.services.attachments import AttachmentService
 from app.services.engine.pending import PendingLists, RowView
+from app.services.engine.spec import BusinessSpec
 from app.services.policy import CentrePolicy
 from app.services.rules.money import format_money
 from app.services.scanning import Scanner
@@ -40,6 +41,17 @@ FIT_ROWS = 50
 MAX_COLUMN_WIDTH = 360
 SEARCH_DELAY_MS = 250  # the search asks SQLite once typing pauses, not per keystroke
 NO_SELECTION = "请先在清册中选中一条记录。"
+
+
+def search_hint(spec: BusinessSpec) -> str:
+    """What the search matches (the listed values): a person's name and number where the rows
+    are people, else the list's key (缴存比例调整: 调整年月)."""
+    labels = {f.key: f.label for f in spec.list_fields()}
+    person = [labels[k] for k in ("name", "id_number", "account_no") if k in labels][:2]
+    if person:
+        return f"在清册中查找（{'、'.join(person)}…）"
+    key = spec.row_key
+    return f"在清册中查找（{labels[key]}）" if key is not None and key in labels else "在清册中查找"
 
 
 class PendingListPanel(QGroupBox):
@@ -76,7 +88,7 @@ class PendingListPanel(QGroupBox):
         self._build_table()
         self.search = QLineEdit()
         self.search.setObjectName("listSearch")
-        self.search.setPlaceholderText("在清册中查找（姓名、证件号码…）")
+        self.search.setPlaceholderText(search_hint(self.spec))
         self.search.setClearButtonEnabled(True)
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)

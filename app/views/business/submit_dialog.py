@@ -56,6 +56,11 @@ class SubmitDialog(QDialog):
             attachments, pending.spec.code, self.list_id, policy, scanner, self
         )
         self.status: dict[str, QLabel] = self.panel.status_labels
+        # 必传 as this list needs it: the policy's, and what the business adds for these rows.
+        for name in pending.required_materials():
+            row = self.panel.material_list.rows.get(name)
+            if row is not None:
+                row.set_required(True)
         self.reason = QLabel()
         self.reason.setObjectName("submitReason")
         set_state(self.reason, "error")

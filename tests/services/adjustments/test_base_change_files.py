@@ -54,7 +54,14 @@ def test_export_protects_identity_and_writes_formulas_as_text(
     zhang = rows["41000001"]
     assert [c.value for c in zhang[3:7]] == [5000, 600, 600, 1200]
     assert all(c.protection.locked for c in zhang[:7])
-    assert not zhang[NEW_BASE - 1].protection.locked and not zhang[NEW_TOTAL - 1].protection.locked
+    # The open cells are not in the file: their column's style opens them (and colours them).
+    assert zhang[NEW_BASE - 1].value is None and zhang[NEW_TOTAL - 1].value is None
+    assert [sheet.column_dimensions[c].protection.locked for c in "ABCDEFGHI"] == [True] * 7 + [
+        False,
+        False,
+    ]
+    assert sheet.column_dimensions["H"].fill.fgColor.rgb == "00FFF2CC"
+    assert all(c.protection.locked for c in sheet[HEADER_ROW])  # the header stays as it is
     qian = rows["41000005"][1]
     assert (qian.value, qian.data_type) == ("=钱七", "s")  # text, never a formula
     notes = [r[0].value for r in book[INSTRUCTIONS_SHEET].iter_rows()]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -49,9 +50,8 @@ FORMATS = {
 MONTH = YearMonth(2026, 12)
 
 
-def _edited(folder: Path) -> Path:
-    """The export of the small unit's roster, filled in as a clerk fills it."""
-    people = [
+def _people() -> list[RosterEntry]:
+    return [
         RosterEntry(
             account_no=account,
             name=name,
@@ -66,10 +66,18 @@ def _edited(folder: Path) -> Path:
         )
         for n, (account, name, status, base) in enumerate(PEOPLE)
     ]
+
+
+def _exported(folder: Path) -> Path:
     ratios = RatiosInForce(Decimal("0.12"), Decimal("0.12"), "本单位现行比例")
     source = folder / "导出.xlsx"
-    export_employees(source, people, ratios, load_default(), "开封市示范机械厂")
-    book = openpyxl.load_workbook(source)
+    export_employees(source, _people(), ratios, load_default(), "开封市示范机械厂")
+    return source
+
+
+def _edited(folder: Path) -> Path:
+    """The export of the small unit's roster, filled in as a clerk fills it."""
+    book = openpyxl.load_workbook(_exported(folder))
     for row in book[SHEET].iter_rows(min_row=HEADER_ROW + 1):
         if str(row[0].value) in EDITS:
             row[NEW_BASE - 1].value, row[NEW_TOTAL - 1].value = EDITS[str(row[0].value)]
@@ -142,3 +150,51 @@ def test_the_gbk_csv_is_gbk(files: dict[str, Path]) -> None:
     assert "张三" in data.decode("gbk") and "=钱七" in data.decode("gbk")
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")
+
+
+ODF = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+}
+
+
+def _odf(name: str) -> str:
+    prefix, local = name.split(":")
+    return f"{{{ODF[prefix]}}}{local}"
+
+
+def _open_cells(fods: Path, row_number: int) -> list[bool]:
+    """Which of the first nine cells of a row LibreOffice lets the clerk edit on the protected
+    sheet: a cell's own style, else its column's default cell style, says cell-protect."""
+    root = ET.parse(fods).getroot()
+    open_styles = {
+        style.get(_odf("style:name"))
+        for style in root.iter(_odf("style:style"))
+        for props in style.iter(_odf("style:table-cell-properties"))
+        if props.get(_odf("style:cell-protect")) == "none"
+    }
+    table = next(root.iter(_odf("table:table")))
+    assert table.get(_odf("table:protected")) == "true"
+    column_styles: list[str | None] = []
+    for column in table.iter(_odf("table:table-column")):
+        repeated = int(column.get(_odf("table:number-columns-repeated"), "1"))
+        column_styles += [column.get(_odf("table:default-cell-style-name"))] * min(repeated, 20)
+    rows: list[ET.Element] = []
+    for element in table.iter(_odf("table:table-row")):
+        rows += [element] * min(int(element.get(_odf("table:number-rows-repeated"), "1")), 50)
+    row = rows[row_number - 1]
+    cells: list[str | None] = []
+    for cell in row:
+        repeated = int(cell.get(_odf("table:number-columns-repeated"), "1"))
+        cells += [cell.get(_odf("table:style-name"))] * min(repeated, 20)
+    return [(cells[i] or column_styles[i]) in open_styles for i in range(9)]
+
+
+def test_libreoffice_opens_only_the_two_adjusted_columns(tmp_path: Path) -> None:
+    """The open columns are open by their column's style, which a spreadsheet program gives
+    every cell of the column the file leaves out; the identity and current figures stay locked."""
+    assert SOFFICE is not None
+    fods = _convert(SOFFICE, _exported(tmp_path), "fods", tmp_path / "fods")
+    for row_number in (HEADER_ROW + 1, HEADER_ROW + 4, HEADER_ROW + 20):  # the last: no data
+        assert _open_cells(fods, row_number) == [False] * 7 + [True, True], row_number
+    assert _open_cells(fods, HEADER_ROW) == [False] * 9  # the header is not to be renamed

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from app.models import OutboxItem
+from app.models import OutboxItem, Unit
 from app.services.context import AppServices
 from app.views.adjustments.ratio_query import RatioQueryPage
 from app.views.business.pending_page import PendingPage
@@ -30,6 +30,8 @@ def test_a_lower_ratio_waits_for_the_resolution(
     assert sentence is not None and f"降低缴存比例的，提交时须上传“{RESOLUTION}”" in sentence.text()
     page = holder.findChild(PendingPage)
     assert page is not None
+    # A ratio change has no person: the search matches its month (it said 姓名、证件号码).
+    assert page.list.search.placeholderText() == "在清册中查找（调整年月）"
     page.form.set_values(
         {"effective_month": "2027-01", "unit_ratio": "10%", "personal_ratio": "12%"}
     )
@@ -42,6 +44,8 @@ def test_a_lower_ratio_waits_for_the_resolution(
     assert dialog is not None
     assert not dialog.submit_button.isEnabled()
     assert dialog.reason.text() == f"还需上传：{RESOLUTION}"
+    # The lower ratio makes the policy's optional resolution required: it reads 必传 (was 选传).
+    assert dialog.panel.material_list.rows[RESOLUTION].mark.text() == "必传"
 
     scan = tmp_path / "决议.png"
     Image.new("RGB", (400, 250), "white").save(scan)
@@ -49,6 +53,35 @@ def test_a_lower_ratio_waits_for_the_resolution(
     qtbot.waitUntil(dialog.submit_button.isEnabled, timeout=10_000)
     with qtbot.waitSignal(page.submitted):
         qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+
+
+def test_a_higher_ratio_leaves_the_resolution_optional(qtbot: QtBot, services: AppServices) -> None:
+    adjust = small_unit(services)
+    with services.store.session() as session:  # 10 % + 10 % in force, raised to 12 % + 12 %
+        session.get_one(Unit, adjust.unit_id).profile = {
+            "unit_ratio": "0.10",
+            "personal_ratio": "0.10",
+            "paid_to": "2026-10",
+        }
+    holder = page_factories(services)["ratio-change"]()
+    qtbot.addWidget(holder)
+    page = holder.findChild(PendingPage)
+    assert page is not None
+    page.form.set_values(
+        {"effective_month": "2027-01", "unit_ratio": "12%", "personal_ratio": "12%"}
+    )
+    page.add_row()
+    assert page.model.rowCount() == 1, page.message.text()
+    page.list.search.setText("2099-")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0)
+    page.list.search.setText("2027-01")  # what the placeholder offers finds the row
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    qtbot.mouseClick(page.buttons["submit"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.submit_dialog is not None, timeout=10_000)
+    dialog = page.submit_dialog
+    assert dialog is not None
+    assert dialog.panel.material_list.rows[RESOLUTION].mark.text() == "选传"
+    assert dialog.submit_button.isEnabled()
 
 
 def test_the_query_shows_each_state_with_its_day(

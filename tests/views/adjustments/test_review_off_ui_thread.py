@@ -16,12 +16,15 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import insert
 
 from app.models import PendingList, PendingRow, RosterPerson, Unit
+from app.services.adjustments import service as service_module
+from app.services.adjustments.review import DifferenceReview
 from app.services.adjustments.service import BaseChangeService
 from app.services.attachments import AttachmentService
 from app.services.context import AppServices
 from app.services.engine.pending_store import RowView
 from app.services.engine.states import ListState
 from app.views.adjustments.base_change_page import BaseChangePage
+from tests.stall_probe import StallProbe
 
 PEOPLE = 10_000
 
@@ -62,7 +65,7 @@ def _row(list_id: int, n: int) -> dict[str, Any]:
     }
 
 
-def big_list(services: AppServices) -> BaseChangeService:
+def big_list(services: AppServices, people: int = PEOPLE) -> BaseChangeService:
     unit = services.units.add("100001", "开封市示范机械厂")
     with services.store.session() as session:
         session.get_one(Unit, unit.id).profile = {
@@ -75,8 +78,8 @@ def big_list(services: AppServices) -> BaseChangeService:
         session.flush()
         list_id = plist.id
     with services.store.engine.begin() as connection:
-        connection.execute(insert(RosterPerson), [_person(unit.id, n) for n in range(PEOPLE)])
-        connection.execute(insert(PendingRow), [_row(list_id, n) for n in range(PEOPLE)])
+        connection.execute(insert(RosterPerson), [_person(unit.id, n) for n in range(people)])
+        connection.execute(insert(PendingRow), [_row(list_id, n) for n in range(people)])
     return BaseChangeService(services.store, unit.id, lambda: services.units.policy(unit.id))
 
 
@@ -86,14 +89,23 @@ def test_opening_the_review_reads_no_row_on_the_ui_thread(
     """The page counted its list by reading every row on the UI thread (100,000 rows: the
     window froze for seconds after the review opened); now only the worker reads rows."""
     service = big_list(services)
-    readers: list[bool] = []
-    read_rows = service.pending.rows
+    readers: list[bool] = []  # for each read of the list's rows: on the UI thread?
+
+    def on_ui_thread() -> None:
+        readers.append(threading.current_thread() is threading.main_thread())
+
+    read_rows, build = service.pending.rows, service_module.build_review
 
     def rows() -> list[RowView]:
-        readers.append(threading.current_thread() is threading.main_thread())
+        on_ui_thread()
         return read_rows()
 
+    def built(*args: Any, **kwargs: Any) -> DifferenceReview:
+        on_ui_thread()  # the review reads the rows' values in SQL just before
+        return build(*args, **kwargs)
+
     monkeypatch.setattr(service.pending, "rows", rows)
+    monkeypatch.setattr(service_module, "build_review", built)
     page = BaseChangePage(
         service, AttachmentService(services.store, service.unit_id), service._policy
     )
@@ -111,3 +123,30 @@ def test_opening_the_review_reads_no_row_on_the_ui_thread(
     assert dialog.model.index(0, 1).data() == "职工499"  # the largest change first
     assert page.buttons["submit"].isEnabled() and f"{PEOPLE} 人" in page.count.text()
     assert [b.text() for b in dialog.findChildren(QPushButton)] == ["关闭"]
+
+
+@pytest.mark.stall
+def test_a_review_of_100000_rows_is_built_without_stalling_the_window(
+    qtbot: QtBot, services: AppServices
+) -> None:
+    """The worker makes 100,000 rows and their roster entries: the collector's full passes
+    over them hold the interpreter lock; the window's own heap is frozen once it is filled
+    (window_start.py; StallProbe does the same here), so those passes walk only the new
+    objects, and nothing pauses the collector process-wide."""
+    people = 100_000
+    service = big_list(services, people)
+    page = BaseChangePage(
+        service, AttachmentService(services.store, service.unit_id), service._policy
+    )
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    with StallProbe() as probe:
+        page.open_review()
+        qtbot.waitUntil(lambda: page.review_dialog is not None, timeout=300_000)
+        dialog = page.review_dialog
+        assert dialog is not None
+        qtbot.waitUntil(lambda: dialog.model.total == people, timeout=60_000)
+        qtbot.waitUntil(lambda: probe.ticks > 5)
+    assert f"共 {people} 人" in dialog.summary.text()
+    probe.check()
