@@ -59,6 +59,9 @@ class FieldEditor:
         else:
             edit = QLineEdit(parent)
             edit.setPlaceholderText(_hint(spec))
+            # The hint is read whole (补缴金额's is long); the tooltip says it too.
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(_hint(spec)) + 24)
+            edit.setToolTip(_hint(spec))
             edit.setReadOnly(self.read_only)
             if self.read_only:  # shown, grey, never typed into nor visited by Tab
                 set_role(edit, "derived")

@@ -70,7 +70,10 @@ class AssessmentQueryPage(QWidget):
             self.kind.addItem(name, code)
         self.since, self.until = QLineEdit(), QLineEdit()
         for edit, hint in ((self.since, "起始年月"), (self.until, "终止年月")):
-            edit.setPlaceholderText(f"{hint}，如 2026-01")
+            # "核定月份：[起] 至 [止]" says which is which; the hint shows the form, whole.
+            edit.setPlaceholderText("如 2026-01")
+            edit.setToolTip(f"{hint}，如 2026-01；不填表示不限")
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("如 2026-01 ") + 12)
             edit.returnPressed.connect(self.refresh)
         self.state = QComboBox()
         self.state.addItem("全部", None)
