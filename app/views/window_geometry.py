@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray
-from PySide6.QtWidgets import QMainWindow, QSplitter
+from PySide6.QtCore import QByteArray, QSize
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from app.errors import KnownError
 from app.services.settings import Settings
@@ -23,6 +23,37 @@ def fit_screen(window: QMainWindow) -> None:
     window.resize(max(width, window.minimumWidth()), max(height, window.minimumHeight()))
     if not screen.contains(window.frameGeometry().topLeft()):
         window.move(screen.topLeft())
+
+
+def grow_for(window: QMainWindow, page: QWidget, beside: QWidget) -> None:
+    """Grow the window until `page` (shown where `beside`'s stack is) has its minimum size.
+
+    A page larger than the window (汇缴核定 after 个人开户) would be squeezed or cut, its
+    buttons off the window; on a screen with room the window grows to fit it — within the
+    screen's available area, never beyond it, and never smaller than the clerk made it.
+    """
+    if not window.isVisible() or window.isMaximized() or window.isFullScreen():
+        return  # before it is shown its sizes say nothing; maximized is the clerk's choice
+    layout = page.layout()
+    if layout is not None:
+        layout.activate()  # texts set since the last layout pass count too
+    needed = page.minimumSizeHint().expandedTo(page.minimumSize())
+    short = needed - beside.size()
+    if short.width() <= 0 and short.height() <= 0:
+        return
+    screen = window.screen().availableGeometry()
+    frame = window.frameGeometry().size() - window.geometry().size()  # title bar and borders
+    room = screen.size() - frame
+    wanted = window.size() + QSize(max(short.width(), 0), max(short.height(), 0))
+    size = wanted.boundedTo(room).expandedTo(window.size())
+    if size == window.size():
+        return
+    window.resize(size)
+    # Grown past the screen's right or bottom edge: moved back in, whole.
+    place = window.frameGeometry()
+    x = min(place.x(), screen.right() + 1 - place.width())
+    y = min(place.y(), screen.bottom() + 1 - place.height())
+    window.move(max(x, screen.left()), max(y, screen.top()))
 
 
 def restore(window: QMainWindow, splitter: QSplitter, settings: Settings) -> None:
