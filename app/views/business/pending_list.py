@@ -76,8 +76,8 @@ class PendingListPanel(QGroupBox):
         self._build_table()
         self.search = QLineEdit()
         self.search.setObjectName("listSearch")
-        self.search.setPlaceholderText("查找姓名、证件号码…")  # short: read whole at 125 %
-        self.search.setToolTip("在清册中查找（姓名、证件号码、个人账号或错误说明）")
+        self.search.setPlaceholderText("在清册中查找…")  # short: read whole at 125 %
+        self.search.setToolTip("在清册中查找：任一列的内容（如姓名、证件号码）或错误说明")
         hint = self.search.fontMetrics().horizontalAdvance(self.search.placeholderText())
         self.search.setMinimumWidth(hint + 24)  # the hint read whole, beside the clear button
         self.search.setClearButtonEnabled(True)
