@@ -17,12 +17,25 @@ def fit_screen(window: QMainWindow) -> None:
     """Never larger than the screen, nor off it: 1024×768 is a common office screen, and a
     size kept from a bigger one (or a second monitor since unplugged) would hide 添加."""
     screen = window.screen().availableGeometry()
-    frame = window.frameGeometry().size() - window.geometry().size()  # title bar and borders
+    frame = _frame(window)
     width = min(window.width(), screen.width() - frame.width())
     height = min(window.height(), screen.height() - frame.height())
     window.resize(max(width, window.minimumWidth()), max(height, window.minimumHeight()))
     if not screen.contains(window.frameGeometry().topLeft()):
         window.move(screen.topLeft())
+
+
+# The window manager's title bar and borders before the window is first shown (Qt knows them
+# only then): Windows 10/11 at 100–150 % draw about 31 px of title bar and 8 px of borders.
+UNSHOWN_FRAME = QSize(16, 40)
+
+
+def _frame(window: QMainWindow) -> QSize:
+    """The title bar and borders around the window's contents (estimated until it is shown)."""
+    frame = window.frameGeometry().size() - window.geometry().size()
+    if frame.isEmpty() and not window.isVisible():
+        return UNSHOWN_FRAME  # else a screen-high window's status bar ends below the screen
+    return frame
 
 
 def grow_for(window: QMainWindow, page: QWidget, beside: QWidget) -> None:
@@ -42,8 +55,7 @@ def grow_for(window: QMainWindow, page: QWidget, beside: QWidget) -> None:
     if short.width() <= 0 and short.height() <= 0:
         return
     screen = window.screen().availableGeometry()
-    frame = window.frameGeometry().size() - window.geometry().size()  # title bar and borders
-    room = screen.size() - frame
+    room = screen.size() - _frame(window)
     wanted = window.size() + QSize(max(short.width(), 0), max(short.height(), 0))
     size = wanted.boundedTo(room).expandedTo(window.size())
     if size == window.size():

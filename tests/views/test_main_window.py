@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.services.context import AppServices
+from app.views import window_geometry
 from app.views.main_window import MainWindow
 from app.views.unit_dialog import AddUnitDialog
 from tests.qt_typing import type_text
@@ -228,3 +229,18 @@ def test_the_window_grows_to_fit_a_bigger_page_within_the_screen(
     grown = window.size()
     window.open_page("unseal")  # a small page never shrinks what the window is
     assert window.size() == grown
+
+
+def test_a_window_too_big_for_the_screen_leaves_room_for_its_title_bar(
+    qtbot: QtBot, services: AppServices
+) -> None:
+    """Fitted before it is shown (at start), the window's frame is not known yet: its status bar
+    must still end on the screen, below a title bar of the usual height."""
+    first = make_window(qtbot, services)
+    screen = first.screen().availableGeometry()
+    first.resize(screen.width() + 400, screen.height() + 400)  # kept from a bigger screen
+    first.close()
+    again = MainWindow(services)
+    qtbot.addWidget(again)
+    assert again.height() + window_geometry.UNSHOWN_FRAME.height() <= screen.height()
+    assert again.width() + window_geometry.UNSHOWN_FRAME.width() <= screen.width()
