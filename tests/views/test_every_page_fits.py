@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -96,3 +96,34 @@ def test_every_month_field_shows_its_whole_placeholder(qtbot: QtBot, services: A
                 if edit.fontMetrics().horizontalAdvance(hint) > room:
                     clipped[f"{entry.label}:{hint}"] = (edit.width(), room)
     assert clipped == {}, "\n".join(f"{k} {v}" for k, v in clipped.items())
+
+
+def _tab_stops(page: QWidget) -> list[tuple[str, int]]:
+    """The widgets Tab visits on `page`, in order, each with how far down the page it is."""
+    stops: list[tuple[str, int]] = []
+    widget = page.nextInFocusChain()
+    while widget is not page and len(stops) < 200:
+        reachable = widget.isVisible() and widget.isEnabled()
+        if (
+            reachable
+            and page.isAncestorOf(widget)
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
+            name = widget.accessibleName() or widget.objectName() or type(widget).__name__
+            stops.append((name, widget.mapTo(page, QPoint(0, 0)).y()))
+        widget = widget.nextInFocusChain()
+    return stops
+
+
+def test_tab_goes_down_every_page_never_back_up(qtbot: QtBot, services: AppServices) -> None:
+    """Tab follows the page as a clerk reads it: left to right, top to bottom."""
+    window = _window(qtbot, services)
+    backwards = {}
+    for entry in all_entries():
+        page = window.open_page(entry.key)
+        qtbot.waitExposed(page)
+        stops = _tab_stops(page)
+        up = [(a[0], b[0]) for a, b in zip(stops, stops[1:], strict=False) if b[1] < a[1] - 30]
+        if up:
+            backwards[entry.label] = up
+    assert backwards == {}
