@@ -1,4 +1,4 @@
-"""全部提交: a material's name is read whole, however long the centre's policy makes it."""
+"""全部提交 as a clerk reads it: a long material name whole, a business without materials plain."""
 
 from __future__ import annotations
 
@@ -37,3 +37,20 @@ def test_a_long_material_name_wraps_and_is_read_whole(
     assert "".join(lines) == LONG and len(lines) > 1
     assert all(button.fontMetrics().horizontalAdvance(line) <= room for line in lines)
     qtbot.waitUntil(lambda: button.height() >= button.sizeHint().height())  # none cut off
+
+
+def test_a_business_without_materials_gets_a_plain_confirmation(
+    qtbot: QtBot, services: AppServices, pending: PendingLists, attachments: AttachmentService
+) -> None:
+    """汇缴核定 asks for no 影像资料: no empty scan panel with 扫描 and 添加文件 to puzzle over."""
+    policy = services.units.policy(pending.unit_id)
+    materials = {**policy.materials, "open-account": ()}
+    dialog = SubmitDialog(
+        pending, attachments, replace(policy, materials=materials), scanner=NoScanner()
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert not dialog.panel.isVisible()
+    assert dialog.intro.text() == "个人开户无需上传影像资料。点击“提交”即提交给中心。"
+    assert dialog.submit_button.isVisible()
