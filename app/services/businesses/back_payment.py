@@ -34,10 +34,11 @@ CODE = "back-payment"
 PERSON_FIELD = FieldSpec(
     "id_number", "证件号码", K.ID_NUMBER, required=True, aliases=("身份证号", "身份证号码")
 )
+FROM_ROSTER = "按证件号码从职工名册填写"  # what the form's read-only field says it holds
 FIELDS = (
     PERSON_FIELD,
-    FieldSpec("name", "姓名", K.TEXT, derived=True),
-    FieldSpec("account_no", "个人账号", K.ACCOUNT_NO, derived=True),
+    FieldSpec("name", "姓名", K.TEXT, derived=True, note=FROM_ROSTER),
+    FieldSpec("account_no", "个人账号", K.ACCOUNT_NO, derived=True, note=FROM_ROSTER),
     FieldSpec(
         "reason", "补缴原因", K.CHOICE, required=True, choices_from=lambda p: p.backpay_reasons
     ),

@@ -328,7 +328,7 @@ class BusinessForm(QWidget):
 
 def _hint(spec: FieldSpec) -> str:
     if spec.derived:
-        return "自动计算"
+        return spec.note or "自动计算"  # 补缴's 姓名 is looked up, not computed
     if spec.centre_filled:
         return "添加时由中心查询填写"
     # An ID's note speaks of Excel columns (it is for the template); the form says what to type.
