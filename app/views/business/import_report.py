@@ -21,7 +21,7 @@ from app.views.list_model import ListTableModel
 from app.views.messages import MessageLine
 
 HEADERS = ("行号", "列", "值", "原因")
-WRAPPED_ROWS = 2_000  # rows measured for wrapping; a bigger report's reasons are in tooltips
+WRAPPED_ROWS = 500  # rows measured for wrapping; a bigger report's reasons are in tooltips
 
 
 class ProblemsModel(ListTableModel[ImportProblem]):
