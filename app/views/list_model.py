@@ -1,4 +1,6 @@
-"""A read-only table model over a Python list: what every 清册, 查询 and report table needs."""
+"""Read-only table models: the Qt side every list shares (`TableModelBase`), and the model over
+a Python list that every 查询 and report table uses (`ListTableModel`). The 清册's own model,
+`business/pending_model.py`, reads a screenful at a time over the same base."""
 
 from __future__ import annotations
 
@@ -11,24 +13,23 @@ T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
 
 
-class ListTableModel(QAbstractTableModel, Generic[T]):
-    """One item per row; subclasses say what a cell shows by overriding `cell`."""
+class TableModelBase(QAbstractTableModel):
+    """Flat, read-only, numbered rows under fixed `headers`; a subclass says how many rows
+    there are (`row_count`) and what a cell shows (`row_data`), checked to be in range."""
 
-    def __init__(self, headers: Sequence[str]) -> None:
+    def __init__(self, headers: Sequence[str] = ()) -> None:
         super().__init__()
         self.headers = tuple(headers)
-        self._items: list[T] = []
 
-    def set_items(self, items: Iterable[T]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
+    def row_count(self) -> int:
+        raise NotImplementedError
 
-    def item(self, row: int) -> T:
-        return self._items[row]
+    def row_data(self, row: int, column: int, role: int) -> Any:
+        """What the cell at (`row`, `column`) shows for `role`, both in range (None: nothing)."""
+        return None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._items)
+        return 0 if parent.isValid() else self.row_count()
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.headers)
@@ -43,11 +44,33 @@ class ListTableModel(QAbstractTableModel, Generic[T]):
         return self.headers[section] if 0 <= section < len(self.headers) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
+        if not index.isValid() or not 0 <= index.row() < self.row_count():
             return None
         if not 0 <= index.column() < len(self.headers):
             return None
-        return self.cell(self._items[index.row()], index.column(), role)
+        return self.row_data(index.row(), index.column(), role)
+
+
+class ListTableModel(TableModelBase, Generic[T]):
+    """One item per row; subclasses say what a cell shows by overriding `cell`."""
+
+    def __init__(self, headers: Sequence[str]) -> None:
+        super().__init__(headers)
+        self._items: list[T] = []
+
+    def set_items(self, items: Iterable[T]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def item(self, row: int) -> T:
+        return self._items[row]
+
+    def row_count(self) -> int:
+        return len(self._items)
+
+    def row_data(self, row: int, column: int, role: int) -> Any:
+        return self.cell(self._items[row], column, role)
 
     def cell(self, item: T, column: int, role: int) -> Any:
         """What `item` shows in `column` for `role` (None for nothing); override it."""

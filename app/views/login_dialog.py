@@ -110,6 +110,7 @@ class LoginDialog(QDialog):
         remember = self.remember.isChecked()
         self.login_button.setEnabled(False)
         self.error.setText("正在登录…")
+        set_state(self.error, "info")  # under way, not an error (it read red)
         op = operations.login(self, self.session, server, unit, password, remember=remember)
         self.op = op.success(self._done).failure(self._failed).run()
         return self.op
@@ -122,5 +123,6 @@ class LoginDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self.login_button.setEnabled(True)
         self.error.setText(error.message if isinstance(error, KnownError) else str(error))
+        set_state(self.error, "error")
         self.password_edit.selectAll()
         self.password_edit.setFocus()

@@ -145,7 +145,9 @@ class MainWindow(WindowFrame):
             return page
 
         unit = self.services.units.current()
-        return self.pages.show(unit.code if unit else None, key, make)
+        page = self.pages.show(unit.code if unit else None, key, make)
+        window_geometry.grow_for(self, page, self.stack)  # a bigger page: the window grows
+        return page
 
     def current_page(self) -> QWidget | None:
         return self.stack.currentWidget()

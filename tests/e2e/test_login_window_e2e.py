@@ -61,8 +61,10 @@ def test_a_wrong_password_stays_in_the_dialog_with_the_reason(
     assert dialog is not None
     qtbot.keyClicks(dialog.password_edit, "not-the-password")
     qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    # While it is under way the line says so, not in an error's red.
+    assert (dialog.error.text(), dialog.error.property("state")) == ("正在登录…", "info")
     qtbot.waitUntil(lambda: dialog.login_button.isEnabled(), timeout=15_000)
-    assert "密码" in dialog.error.text()
+    assert "密码" in dialog.error.text() and dialog.error.property("state") == "error"
     assert dialog.isVisible() and dialog.outcome is None
     assert "离线" in window.online_label.text()
 

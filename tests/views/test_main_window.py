@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.services.context import AppServices
+from app.views import window_geometry
 from app.views.main_window import MainWindow
 from app.views.unit_dialog import AddUnitDialog
 from tests.qt_typing import type_text
@@ -197,3 +198,49 @@ def test_the_window_fits_the_screen_the_first_time_and_after_a_bigger_one(
     again = make_window(qtbot, services)
     assert again.width() <= screen.width() and again.height() <= screen.height()
     assert screen.contains(again.geometry().topLeft())  # on this screen, not off it
+
+
+def _sized(width: int, height: int) -> QWidget:
+    page = QLabel("一个较大的页面")
+    page.setMinimumSize(width, height)
+    return page
+
+
+def test_the_window_grows_to_fit_a_bigger_page_within_the_screen(
+    qtbot: QtBot, services: AppServices
+) -> None:
+    pages = {
+        "open-account": lambda: _sized(500, 600),
+        "seal": lambda: _sized(4000, 3000),
+        "unseal": lambda: _sized(100, 100),
+    }
+    window = make_window(qtbot, services, pages=pages)
+    window.resize(window.minimumSize())  # 640×480: the page would be squeezed, 提交 cut off
+    screen = window.screen().availableGeometry()
+
+    page = window.open_page("open-account")
+    qtbot.waitUntil(lambda: page.width() >= 500 and page.height() >= 600)
+    assert screen.contains(window.frameGeometry())  # grown, and still whole on the screen
+
+    window.open_page("seal")  # larger than any screen: as large as this one, never beyond
+    qtbot.waitUntil(lambda: window.frameGeometry().size() == screen.size())
+    assert screen.contains(window.frameGeometry())
+
+    grown = window.size()
+    window.open_page("unseal")  # a small page never shrinks what the window is
+    assert window.size() == grown
+
+
+def test_a_window_too_big_for_the_screen_leaves_room_for_its_title_bar(
+    qtbot: QtBot, services: AppServices
+) -> None:
+    """Fitted before it is shown (at start), the window's frame is not known yet: its status bar
+    must still end on the screen, below a title bar of the usual height."""
+    first = make_window(qtbot, services)
+    screen = first.screen().availableGeometry()
+    first.resize(screen.width() + 400, screen.height() + 400)  # kept from a bigger screen
+    first.close()
+    again = MainWindow(services)
+    qtbot.addWidget(again)
+    assert again.height() + window_geometry.UNSHOWN_FRAME.height() <= screen.height()
+    assert again.width() + window_geometry.UNSHOWN_FRAME.width() <= screen.width()

@@ -19,10 +19,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import BadInputError
-from app.models import Attachment, OutboxItem, PendingList, RosterPerson
+from app.models import OutboxItem, PendingList, RosterPerson
 from app.services.engine import states
-from app.services.engine.pending import PendingLists
+from app.services.engine.extra_material import ExtraMaterialLists, lists_of
 from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec, RowContext
 from app.services.engine.states import SubmissionState
 from app.services.payments.back_payment import back_payment_amount, range_problems
@@ -35,10 +34,11 @@ CODE = "back-payment"
 PERSON_FIELD = FieldSpec(
     "id_number", "证件号码", K.ID_NUMBER, required=True, aliases=("身份证号", "身份证号码")
 )
+FROM_ROSTER = "按证件号码从职工名册填写"  # what the form's read-only field says it holds
 FIELDS = (
     PERSON_FIELD,
-    FieldSpec("name", "姓名", K.TEXT, derived=True),
-    FieldSpec("account_no", "个人账号", K.ACCOUNT_NO, derived=True),
+    FieldSpec("name", "姓名", K.TEXT, derived=True, note=FROM_ROSTER),
+    FieldSpec("account_no", "个人账号", K.ACCOUNT_NO, derived=True, note=FROM_ROSTER),
     FieldSpec(
         "reason", "补缴原因", K.CHOICE, required=True, choices_from=lambda p: p.backpay_reasons
     ),
@@ -128,7 +128,7 @@ def evidence_material(policy: CentrePolicy) -> str | None:
     return optional[0] if optional else None
 
 
-class BackPaymentLists(PendingLists):
+class BackPaymentLists(ExtraMaterialLists):
     """The 待补缴清册, its rules knowing 起缴年月 and the months already back-paid."""
 
     def __init__(
@@ -171,49 +171,23 @@ class BackPaymentLists(PendingLists):
         fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(RowContext)}
         return BackPaymentContext(**fields, claims=claims, started=started)
 
-    def _needs_evidence(self) -> str | None:
+    def extra_material(self) -> str | None:
+        """The evidence, while a row's amount is above the policy's threshold."""
         policy = self._policy()
         threshold = policy.backpay_evidence_threshold
         material = evidence_material(policy)
         if threshold is None or material is None:
             return None
-        over = [r for r in self.rows() if Decimal(r.values.get("amount") or 0) > threshold]
+        over = [
+            r
+            for r in self.rows()
+            if not r.deleted and Decimal(r.values.get("amount") or 0) > threshold
+        ]
         return material if over else None
 
-    def missing_materials(self) -> list[str]:
-        missing = super().missing_materials()
-        material = self._needs_evidence()
-        if material is not None and material not in missing and not self._has(material):
-            missing.append(material)
-        return missing
-
-    def _has(self, material: str) -> bool:
-        with self.store.session() as session:
-            plist = self._open_list(session)
-            found = session.scalar(
-                select(Attachment.id).where(
-                    Attachment.list_id == plist.id, Attachment.material == material
-                )
-            )
-        return found is not None
-
-    def submit(self) -> int:
-        material = self._needs_evidence()
-        if material is not None and not self._has(material):
-            threshold = self._policy().backpay_evidence_threshold
-            raise BadInputError(f"补缴金额超过 {threshold} 元的，须上传影像资料：{material}")
-        return super().submit()
-
-
-def _open_list(
-    store: Store,
-    _spec: BusinessSpec,
-    unit_id: int,
-    policy: Callable[[], CentrePolicy],
-    **options: Any,
-) -> BackPaymentLists:
-    """`BusinessSpec.lists`: every 待补缴清册 (window, command line) knows the rules above."""
-    return BackPaymentLists(store, unit_id, policy, **options)
+    def extra_refusal(self, material: str) -> str:
+        threshold = self._policy().backpay_evidence_threshold
+        return f"补缴金额超过 {threshold} 元的，须上传影像资料：{material}"
 
 
 SPEC = BusinessSpec(
@@ -225,5 +199,5 @@ SPEC = BusinessSpec(
     unique_key="id_number",  # one row per person; a range covers their months
     totals=("amount",),
     template_title="补缴核定模版",
-    lists=_open_list,
+    lists=lists_of(BackPaymentLists),
 )

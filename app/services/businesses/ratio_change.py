@@ -13,11 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-
-from app.errors import BadInputError
-from app.models import Attachment
-from app.services.engine.pending import PendingLists
+from app.services.engine.extra_material import ExtraMaterialLists, lists_of
 from app.services.engine.spec import BusinessSpec, FieldKind, FieldSpec, RowContext
 from app.services.policy import CentrePolicy
 from app.services.rules.contribution import compute_contribution
@@ -134,7 +130,7 @@ def lowering_sentence(policy: CentrePolicy) -> str:
     return f"降低缴存比例的，提交时须上传“{material}”。" if material else ""
 
 
-class RatioChangeLists(PendingLists):
+class RatioChangeLists(ExtraMaterialLists):
     """The 待提交的比例调整: a lower ratio is not submitted without the resolution."""
 
     def __init__(
@@ -147,58 +143,15 @@ class RatioChangeLists(PendingLists):
     ) -> None:
         super().__init__(store, SPEC, unit_id, policy, today, **options)
 
-    def _lowering_material(self) -> str | None:
-        """The resolution material while a row of the list lowers a ratio; else None."""
+    def extra_material(self) -> str | None:
+        """The resolution, while a row lowers a ratio (and the policy names one)."""
         material = resolution_material(self._policy())
         if material is None or not any(is_lower(r.values) for r in self.rows() if not r.deleted):
             return None
         return material
 
-    def required_materials(self) -> list[str]:
-        """The policy's required materials, and the resolution while a ratio is lowered."""
-        required = super().required_materials()
-        material = self._lowering_material()
-        if material is not None and material not in required:
-            required.append(material)
-        return required
-
-    def lowering_needs(self) -> str | None:
-        """The resolution material, while a row lowers a ratio and none is attached; else None."""
-        material = self._lowering_material()
-        if material is None:
-            return None
-        with self.store.session() as session:
-            plist = self._open_list(session)
-            attached = session.scalar(
-                select(Attachment.id).where(
-                    Attachment.list_id == plist.id, Attachment.material == material
-                )
-            )
-        return None if attached is not None else material
-
-    def missing_materials(self) -> list[str]:
-        missing = super().missing_materials()
-        material = self.lowering_needs()
-        if material is not None and material not in missing:
-            missing.append(material)
-        return missing
-
-    def submit(self) -> int:
-        material = self.lowering_needs()
-        if material is not None:
-            raise BadInputError(f"新比例低于本单位现行比例，须上传影像资料：{material}")
-        return super().submit()
-
-
-def _open_list(
-    store: Store,
-    _spec: BusinessSpec,
-    unit_id: int,
-    policy: Callable[[], CentrePolicy],
-    **options: Any,
-) -> RatioChangeLists:
-    """`BusinessSpec.lists`: every 待提交的比例调整 (window, command line) knows the rule above."""
-    return RatioChangeLists(store, unit_id, policy, **options)
+    def extra_refusal(self, material: str) -> str:
+        return f"新比例低于本单位现行比例，须上传影像资料：{material}"
 
 
 SPEC = BusinessSpec(
@@ -208,5 +161,5 @@ SPEC = BusinessSpec(
     fields=FIELDS,
     derive=derive,
     unique_key="effective_month",
-    lists=_open_list,
+    lists=lists_of(RatioChangeLists),
 )

@@ -1,6 +1,7 @@
 """A business's import template as a spreadsheet table: one column per input field.
 
 Any `BusinessSpec` maps to a `TableSpec`: derived fields are left out (the rules compute them),
+and so are centre-filled ones (only the centre's answer gives them),
 required fields get red headers, coded fields (证件类型 and other choices) dropdowns from the
 policy, and a field's aliases and note travel with it. Every identifier-like column is text,
 so the template stops Excel from turning an ID into 1.10101E+17.
@@ -80,6 +81,9 @@ def table_spec(
             example=example.get(field.key, ""),
         )
         for field in spec.input_fields
+        # What only the centre's answer fills (内部转移's 转出单位) is no column: an old
+        # template's cells for it are an unknown column, ignored and named as such.
+        if not field.centre_filled
     )
     derived = "、".join(f.label for f in spec.fields if f.derived)
     instructions = [

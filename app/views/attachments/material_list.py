@@ -9,12 +9,43 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services.policy import Material
 from app.views.attachments.page_view import local_files
 from app.views.looks import set_role, set_state
+
+
+class NameButton(QPushButton):
+    """A checkable button whose name wraps onto more lines: a long material name (a centre's
+    policy may name "职工代表大会或工会关于降低缴存比例的决议") is read whole, never cut."""
+
+    PADDING = 16  # the style sheet's 8 px each side
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(name, parent)
+        self.name = name
+        self.setAccessibleName(name)
+        self.setToolTip(name)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        text = wrapped(self.name, self.fontMetrics(), self.width() - self.PADDING)
+        if text != self.text():
+            self.setText(text)  # a new height: the row lays itself out again
+
+
+def wrapped(text: str, metrics: QFontMetrics, width: int) -> str:
+    """`text` broken into lines no wider than `width` (Chinese breaks between any characters)."""
+    lines, line = [], ""
+    for char in text:
+        if line and metrics.horizontalAdvance(line + char) > width:
+            lines.append(line)
+            line = char
+        else:
+            line += char
+    return "\n".join([*lines, line])
 
 
 class MaterialRow(QFrame):
@@ -28,7 +59,7 @@ class MaterialRow(QFrame):
         self.material = material
         self.setObjectName("materialRow")
         self.setAcceptDrops(True)
-        self.button = QPushButton(material.name)
+        self.button = NameButton(material.name)
         self.button.setObjectName(f"material-{material.name}")
         set_role(self.button, "material")
         self.button.setCheckable(True)

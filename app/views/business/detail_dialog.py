@@ -92,9 +92,16 @@ class RowEditDialog(QDialog):
         cancel.setObjectName("cancelButton")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        # The form keeps its rows together at the top; extra height is left blank below it
+        # (the scroll area used to spread the groups' rows apart over the dialog's height).
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.form)
+        column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
+        scroll.setWidget(holder)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.message)

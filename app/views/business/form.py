@@ -59,6 +59,9 @@ class FieldEditor:
         else:
             edit = QLineEdit(parent)
             edit.setPlaceholderText(_hint(spec))
+            # The hint is read whole (补缴金额's is long); the tooltip says it too.
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(_hint(spec)) + 24)
+            edit.setToolTip(_hint(spec))
             edit.setReadOnly(self.read_only)
             if self.read_only:  # shown, grey, never typed into nor visited by Tab
                 set_role(edit, "derived")
@@ -325,7 +328,7 @@ class BusinessForm(QWidget):
 
 def _hint(spec: FieldSpec) -> str:
     if spec.derived:
-        return "自动计算"
+        return spec.note or "自动计算"  # 补缴's 姓名 is looked up, not computed
     if spec.centre_filled:
         return "添加时由中心查询填写"
     # An ID's note speaks of Excel columns (it is for the template); the form says what to type.

@@ -122,6 +122,7 @@ class ImportPage(QWidget):
             self.card_stack.added.connect(lambda _count: self.list.refresh())
             self.card_stack.added.connect(self.imported)
             top_layout.insertWidget(2, self.card_stack.box)
+            QWidget.setTabOrder(self.import_button, self.card_stack.button)  # as on screen
         self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(title)

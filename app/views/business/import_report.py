@@ -21,6 +21,7 @@ from app.views.list_model import ListTableModel
 from app.views.messages import MessageLine
 
 HEADERS = ("行号", "列", "值", "原因")
+WRAPPED_ROWS = 500  # rows measured for wrapping; a bigger report's reasons are in tooltips
 
 
 class ProblemsModel(ListTableModel[ImportProblem]):
@@ -54,7 +55,7 @@ class ImportReport(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)  # a 原因 quoting a long cell wraps: it says what to fix
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -91,11 +92,20 @@ class ImportReport(QWidget):
         self.model.set_items(check.problems)
         self.table.setVisible(bool(check.problems))
         if check.problems:
-            self.table.resizeColumnsToContents()
+            self._fit_columns(len(check.problems))
         self.export_button.setEnabled(bool(check.problems))
         self.import_all_button.setEnabled(check.can_import_all)
         self.import_valid_button.setText(f"仅导入正确的 {good} 行")
         self.import_valid_button.setEnabled(check.can_import_valid and bad > 0)
+
+    def _fit_columns(self, count: int) -> None:
+        """行号 and 列 as wide as they need; 值 at most a quarter of the table (its tooltip has
+        it all); 原因 the rest, its lines wrapped while the report is small enough to measure."""
+        table = self.table
+        table.resizeColumnsToContents()
+        table.setColumnWidth(2, min(table.columnWidth(2), max(table.viewport().width() // 4, 120)))
+        if count <= WRAPPED_ROWS:
+            table.resizeRowsToContents()
 
     def set_busy(self, busy: bool) -> None:
         """While an import runs, no second choice can be made."""

@@ -44,14 +44,16 @@ NO_SELECTION = "请先在清册中选中一条记录。"
 
 
 def search_hint(spec: BusinessSpec) -> str:
-    """What the search matches (the listed values): a person's name and number where the rows
-    are people, else the list's key (缴存比例调整: 调整年月)."""
+    """The search's tooltip (its hint is short, read whole at 125 %): it matches any listed
+    column and the error texts; the example is a person's name and number where the rows are
+    people, else the list's key (缴存比例调整: 调整年月)."""
     labels = {f.key: f.label for f in spec.list_fields()}
-    person = [labels[k] for k in ("name", "id_number", "account_no") if k in labels][:2]
-    if person:
-        return f"在清册中查找（{'、'.join(person)}…）"
+    examples = [labels[k] for k in ("name", "id_number", "account_no") if k in labels][:2]
     key = spec.row_key
-    return f"在清册中查找（{labels[key]}）" if key is not None and key in labels else "在清册中查找"
+    if not examples and key is not None and key in labels:
+        examples = [labels[key]]
+    like = f"（如{'、'.join(examples)}）" if examples else ""
+    return f"在清册中查找：任一列的内容{like}或错误说明"
 
 
 class PendingListPanel(QGroupBox):
@@ -88,7 +90,10 @@ class PendingListPanel(QGroupBox):
         self._build_table()
         self.search = QLineEdit()
         self.search.setObjectName("listSearch")
-        self.search.setPlaceholderText(search_hint(self.spec))
+        self.search.setPlaceholderText("在清册中查找…")  # short: read whole at 125 %
+        self.search.setToolTip(search_hint(self.spec))
+        hint = self.search.fontMetrics().horizontalAdvance(self.search.placeholderText())
+        self.search.setMinimumWidth(hint + 24)  # the hint read whole, beside the clear button
         self.search.setClearButtonEnabled(True)
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)

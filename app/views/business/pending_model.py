@@ -16,12 +16,13 @@ from decimal import Decimal
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.services.engine.pending import PendingLists, RowView
 from app.services.engine.pending_query import ERRORS_KEY, ListIndex, ListOrder, ListSummary
 from app.views.business.pending_cells import ROLES, cell, counted
 from app.views.business.pending_cells import display_value as display_value
+from app.views.list_model import TableModelBase
 from app.views.ops import Op
 
 Index = QModelIndex | QPersistentModelIndex
@@ -31,7 +32,7 @@ CACHED_ROWS = 4_000  # rows kept by id: an insert or a move above them costs no 
 SYNC_ROWS = 5_000  # a list this small is read at once; a bigger one on a worker
 
 
-class PendingRowsModel(QAbstractTableModel):
+class PendingRowsModel(TableModelBase):
     """Read-only; changes go through the service and come back as `row_added` & co."""
 
     loaded = Signal()  # a new index is in (open, refresh, sort, search): rows all new
@@ -193,29 +194,13 @@ class PendingRowsModel(QAbstractTableModel):
     def _forget(self, row_id: int) -> None:
         self._rows.pop(row_id, None)
 
-    # --- QAbstractTableModel ----------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._ids)
+    # --- TableModelBase ---------------------------------------------------------------------
+    def row_count(self) -> int:
+        return len(self._ids)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return self.headers[section] if 0 <= section < len(self.headers) else None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
-            return None
-        if not 0 <= index.column() < len(self.headers):
-            return None
+    def row_data(self, row: int, column: int, role: int) -> Any:
         if role == ROW_ID_ROLE:
-            return self._ids[index.row()]
+            return self._ids[row]
         if role not in ROLES:  # asked a dozen times per painted cell: no row looked up
             return None
-        return cell(self.columns, self.item(index.row()), index.column(), role)
+        return cell(self.columns, self.item(row), column, role)

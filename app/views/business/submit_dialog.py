@@ -75,9 +75,11 @@ class SubmitDialog(QDialog):
         buttons.addWidget(cancel)
         buttons.addWidget(self.submit_button)
         layout = QVBoxLayout(self)
-        intro = QLabel("请根据提示上传影像资料（扫描、添加文件或拖入文件），全部上传后点击“提交”。")
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        self.intro = QLabel(
+            "请根据提示上传影像资料（扫描、添加文件或拖入文件），全部上传后点击“提交”。"
+        )
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
         # On a small or scaled screen the panel scrolls; 提交 and 取消 stay in view.
         scroll = QScrollArea()
         scroll.setObjectName("panelScroll")
@@ -86,7 +88,12 @@ class SubmitDialog(QDialog):
         scroll.setWidget(self.panel)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
-        self._fit_screen(parent)
+        if self.materials:
+            self._fit_screen(parent)
+        else:  # nothing to scan or attach (汇缴核定): a plain confirmation, no empty panel
+            self.setWindowTitle(f"提交 — {pending.spec.name}")
+            self.intro.setText(f"{pending.spec.name}无需上传影像资料。点击“提交”即提交给中心。")
+            scroll.hide()
         self.panel.changed.connect(self.refresh)
         self.refresh()
 

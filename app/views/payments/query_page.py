@@ -65,14 +65,20 @@ class AssessmentQueryPage(QWidget):
         title = QLabel("核定查询")
         set_role(title, "page-title")
         self.kind = QComboBox()
+        self.kind.setAccessibleName("业务")
         self.kind.addItem("全部", None)
         for code, name in KIND_NAMES.items():
             self.kind.addItem(name, code)
         self.since, self.until = QLineEdit(), QLineEdit()
         for edit, hint in ((self.since, "起始年月"), (self.until, "终止年月")):
-            edit.setPlaceholderText(f"{hint}，如 2026-01")
+            # "核定月份：[起] 至 [止]" says which is which; the hint shows the form, whole.
+            edit.setPlaceholderText("如 2026-01")
+            edit.setAccessibleName(hint)
+            edit.setToolTip(f"{hint}，如 2026-01；不填表示不限")
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("如 2026-01 ") + 12)
             edit.returnPressed.connect(self.refresh)
         self.state = QComboBox()
+        self.state.setAccessibleName("状态")
         self.state.addItem("全部", None)
         for state in SubmissionState:
             self.state.addItem(state.label, state.label)

@@ -45,6 +45,7 @@ FIGURES = (
     ("adjustment", "基数/比例调整"),
     ("this_month", "本月人数/金额"),
 )
+BILL_FIGURES = 4  # the month and the money: the left column; the people's tallies the right
 COLUMNS = ("个人账号", "姓名", "缴存基数", "本月月缴存额", "上月月缴存额", "变动")
 KEYS = ("account_no", "name", "base", "amount", "last", "change")
 NEEDS_CENTRE = "需联网"
@@ -115,13 +116,17 @@ class RemittancePage(QWidget):
         layout.addWidget(title)
         grid = QGridLayout()
         self.values: dict[str, QLabel] = {}
+        # Two columns, the bill on the left and the people on the right: three did not fit a
+        # 1024×768 screen at 125 % once a big unit's amounts were in (tests/views).
         for index, (key, label) in enumerate(FIGURES):
             value = QLabel("…")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.values[key] = value
-            row, col = divmod(index, 3)
-            grid.addWidget(QLabel(label + "："), row, col * 2)
-            grid.addWidget(value, row, col * 2 + 1)
+            row, col = (index, 0) if index < BILL_FIGURES else (index - BILL_FIGURES, 1)
+            grid.addWidget(QLabel(label + "："), row, col * 3)
+            grid.addWidget(value, row, col * 3 + 1)
+        grid.setColumnMinimumWidth(2, 24)  # a gap between the two columns
+        grid.setColumnStretch(5, 1)
         layout.addLayout(grid)
         self.notes = QLabel()
         self.notes.setWordWrap(True)

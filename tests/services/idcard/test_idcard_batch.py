@@ -10,35 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from app.cli import run
 from app.services.idcard import engine as engine_module
-from app.services.idcard.engine import OcrLine
-from tests.ids import resident_id
-
-WANG = resident_id("41020319880516001")  # 男, 1988-05-16
-LI = resident_id("41020519920308152")  # 女, 1992-03-08
-
-
-def card(name: str, sex: str, born: str, number: str) -> list[OcrLine]:
-    def line(y: float, text: str) -> OcrLine:
-        w = 30 * len(text)
-        return OcrLine(((50, y), (50 + w, y), (50 + w, y + 32), (50, y + 32)), text, 0.95)
-
-    return [
-        line(50, f"姓名{name}"),
-        line(120, f"性别{sex}民族汉"),
-        line(190, f"出生{born}"),
-        line(260, "住址河南省开封市龙亭区西门大街1号"),
-        line(440, f"公民身份号码{number}"),
-    ]
-
-
-class StackEngine:
-    """The lines of the card whose page is `width` pixels wide (each test page has its own)."""
-
-    def __init__(self, pages: dict[int, list[OcrLine]]) -> None:
-        self.pages = pages
-
-    def lines(self, image: Image.Image) -> list[OcrLine]:
-        return self.pages.get(image.width, [])
+from tests.card_stack import LI, WANG, StackEngine, card
 
 
 def test_a_folder_of_cards_becomes_template_rows_and_doubtful_pages_are_named(

@@ -31,7 +31,7 @@ def test_a_lower_ratio_waits_for_the_resolution(
     page = holder.findChild(PendingPage)
     assert page is not None
     # A ratio change has no person: the search matches its month (it said 姓名、证件号码).
-    assert page.list.search.placeholderText() == "在清册中查找（调整年月）"
+    assert page.list.search.toolTip() == "在清册中查找：任一列的内容（如调整年月）或错误说明"
     page.form.set_values(
         {"effective_month": "2027-01", "unit_ratio": "10%", "personal_ratio": "12%"}
     )

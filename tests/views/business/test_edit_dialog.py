@@ -149,3 +149,15 @@ def test_the_batch_pages_modify_uses_the_lookup(qtbot: QtBot, services: AppServi
     assert dialog.form.person is not None
     assert dialog.form.person.edits[LookupKey.ACCOUNT_NO].text() == ZHAO.account_no
     dialog.reject()
+
+
+def test_the_edit_dialogs_fields_stay_together(qtbot: QtBot, services: AppServices) -> None:
+    """The form keeps its own height: no rows spread apart over the dialog's extra room."""
+    pending = _lists(services, "unseal")
+    row = pending.add({"account_no": QIAN.account_no, "reason": "重新就业"})
+    dialog = RowEditDialog(pending, _policy(services, pending), row)
+    qtbot.addWidget(dialog)
+    dialog.resize(760, 900)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.form.height() <= dialog.form.sizeHint().height())

@@ -7,18 +7,16 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
+from PySide6.QtWidgets import QComboBox, QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.models import OutboxItem, PendingRow, Unit
-from app.services.attachments import AttachmentService
-from app.services.businesses import SPECS
+from app.models import OutboxItem, PendingRow
 from app.services.context import AppServices
-from app.services.engine.pending import PendingLists
 from app.views.business.pending_page import PendingPage
 from tests.ids import gb11643
 from tests.qt_typing import type_text
+from tests.views.open_account import line_edit, open_account_page
 
 WANG = "41020319880516001" + gb11643("41020319880516001")  # male, 1988-05-16
 LI = "41020519920308152" + gb11643("41020519920308152")  # female
@@ -26,25 +24,10 @@ LI = "41020519920308152" + gb11643("41020519920308152")  # female
 
 @pytest.fixture
 def page(qtbot: QtBot, services: AppServices) -> PendingPage:
-    unit = services.units.add("100001", "开封市示范机械厂")
-    with services.store.session() as session:
-        session.get_one(Unit, unit.id).profile = {"unit_ratio": "0.12", "personal_ratio": "0.12"}
-
-    def policy():  # type: ignore[no-untyped-def]
-        return services.units.policy(unit.id)
-
-    pending = PendingLists(services.store, SPECS["open-account"], unit.id, policy)
-    widget = PendingPage(pending, AttachmentService(services.store, unit.id), policy)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 800)
-    widget.show()
-    return widget
+    return open_account_page(qtbot, services)
 
 
-def editor(page: PendingPage, key: str) -> QLineEdit:
-    widget = page.form.editors[key].widget
-    assert isinstance(widget, QLineEdit)
-    return widget
+editor = line_edit
 
 
 def fill(qtbot: QtBot, page: PendingPage, name: str, id_number: str, base: str) -> None:

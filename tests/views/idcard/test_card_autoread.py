@@ -9,14 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from app.models import Unit
-from app.services.attachments import AttachmentService
-from app.services.businesses import SPECS
 from app.services.context import AppServices
-from app.services.engine.pending import PendingLists
 from app.services.idcard.engine import OcrLine
 from app.views.business.pending_page import PendingPage
 from app.views.business.submit_dialog import SubmitDialog
@@ -24,6 +19,7 @@ from app.views.idcard.action import CardReadAction
 from tests.id_cards import cards
 from tests.ids import resident_id
 from tests.qt_typing import type_text
+from tests.views.open_account import line_edit, open_account_page
 
 OCR_WAIT = 110_000  # ms; a cap for a loaded machine, not a timing assertion
 LI = resident_id("41020519920308152")  # the person already in the list
@@ -32,25 +28,7 @@ ZHANG = resident_id("41020319900307123")  # 男, 1990-03-07: the card's
 
 @pytest.fixture
 def page(qtbot: QtBot, services: AppServices) -> PendingPage:
-    unit = services.units.add("100001", "开封市示范机械厂")
-    with services.store.session() as session:
-        session.get_one(Unit, unit.id).profile = {"unit_ratio": "0.12", "personal_ratio": "0.12"}
-
-    def policy():  # type: ignore[no-untyped-def]
-        return services.units.policy(unit.id)
-
-    pending = PendingLists(services.store, SPECS["open-account"], unit.id, policy)
-    widget = PendingPage(pending, AttachmentService(services.store, unit.id), policy)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 800)
-    widget.show()
-    return widget
-
-
-def line_edit(page: PendingPage, key: str) -> QLineEdit:
-    widget = page.form.editors[key].widget
-    assert isinstance(widget, QLineEdit)
-    return widget
+    return open_account_page(qtbot, services)
 
 
 def open_submit(qtbot: QtBot, page: PendingPage) -> SubmitDialog:

@@ -12,36 +12,21 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from app.models import Unit
-from app.services.attachments import AttachmentService
-from app.services.businesses import SPECS
 from app.services.context import AppServices
-from app.services.engine.pending import PendingLists
 from app.services.idcard.engine import MISSING_MESSAGE, OcrLine, OcrUnavailableError, TextEngine
 from app.views.business.pending_page import PendingPage
 from app.views.idcard.action import CardReadAction
 from tests.id_cards import cards
 from tests.ids import resident_id
 from tests.qt_typing import type_text
+from tests.views.open_account import open_account_page
 
 OCR_WAIT = 110_000  # ms; a cap for a loaded machine, not a timing assertion
 
 
 @pytest.fixture
 def page(qtbot: QtBot, services: AppServices) -> PendingPage:
-    unit = services.units.add("100001", "开封市示范机械厂")
-    with services.store.session() as session:
-        session.get_one(Unit, unit.id).profile = {"unit_ratio": "0.12", "personal_ratio": "0.12"}
-
-    def policy():  # type: ignore[no-untyped-def]
-        return services.units.policy(unit.id)
-
-    pending = PendingLists(services.store, SPECS["open-account"], unit.id, policy)
-    widget = PendingPage(pending, AttachmentService(services.store, unit.id), policy)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 800)
-    widget.show()
-    return widget
+    return open_account_page(qtbot, services)
 
 
 def reader(page: PendingPage) -> CardReadAction:

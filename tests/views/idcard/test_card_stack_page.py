@@ -8,38 +8,20 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.models import Unit
-from app.services.attachments import AttachmentService
 from app.services.businesses import SPECS
 from app.services.context import AppServices
 from app.services.engine.pending import PendingLists
 from app.services.idcard import engine as engine_module
 from app.views.business.import_page import ImportPage
 from tests.card_stack import LI, WANG, feeder
+from tests.views.open_account import open_account_batch_page
 
 WAIT = 20_000
 
 
 @pytest.fixture
 def page(qtbot: QtBot, services: AppServices) -> ImportPage:
-    unit = services.units.add("100001", "开封市示范机械厂")
-    with services.store.session() as session:
-        session.get_one(Unit, unit.id).profile = {"unit_ratio": "0.12", "personal_ratio": "0.12"}
-
-    def policy():  # type: ignore[no-untyped-def]
-        return services.units.policy(unit.id)
-
-    pending = PendingLists(services.store, SPECS["open-account"], unit.id, policy)
-    widget = ImportPage(
-        pending,
-        policy,
-        template_title="身份证批量开户模版",
-        attachments=AttachmentService(services.store, unit.id),
-    )
-    qtbot.addWidget(widget)
-    widget.resize(1100, 800)
-    widget.show()
-    return widget
+    return open_account_batch_page(qtbot, services)
 
 
 def test_a_folder_of_cards_is_previewed_then_added_to_the_list_incomplete(

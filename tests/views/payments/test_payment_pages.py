@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.models import RosterPerson, Unit
@@ -40,6 +41,9 @@ def test_the_payment_entries_open_their_pages(qtbot: QtBot, services: AppService
     qtbot.addWidget(back)
     assert isinstance(back, PendingPage) and isinstance(back.pending, BackPaymentLists)
     assert back.template_button.text() == "补缴核定模版下载"  # the generic page, its title
+    name = back.form.editors["name"].widget
+    assert isinstance(name, QLineEdit)
+    assert name.placeholderText() == "按证件号码从职工名册填写"  # looked up, not "computed"
     added = back.pending.add(
         {"id_number": ZHANG, "reason": "漏缴", "start_month": "2024-01", "end_month": "2024-02"}
     )
