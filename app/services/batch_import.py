@@ -21,6 +21,7 @@ from pathlib import Path
 from app.errors import BadInputError, Cancelled
 from app.services.engine.pending import PendingLists, RowInvalidError, RowView
 from app.services.engine.pending_incomplete import check_or_complete
+from app.services.engine.rows import RowChecker
 from app.services.engine.spec import (
     BusinessSpec,
     FieldKind,
@@ -30,6 +31,7 @@ from app.services.engine.spec import (
     UnitTerms,
 )
 from app.services.engine.table import table_spec
+from app.services.gc_pause import collections_paused
 from app.services.policy import CentrePolicy
 from app.services.spreadsheet import (
     CellProblem,
@@ -191,6 +193,7 @@ def write_template_file(
     return write_template(path, table)
 
 
+@collections_paused()
 def validate_file(
     path: str | PathLike[str],
     spec: BusinessSpec,
@@ -303,6 +306,7 @@ def _check_rows(
     spec = check.spec
     unique = spec.unique_key
     first_seen: dict[str, int] = {}  # unique key -> the row number it first appeared in
+    checker = RowChecker(spec, ctx)  # the fields' rules looked up once for the whole file
     total = len(rows)
     for done, read in enumerate(rows):
         if done % PROGRESS_EVERY == 0:
@@ -312,7 +316,7 @@ def _check_rows(
                 progress(done, total, CHECKING)
         sheet = _decoded(read, ctx.policy) if ctx.policy.coded_values else read
         # A row naming a 待补全 row's person (read from an ID card) fills it in: no duplicate.
-        result, completes = check_or_complete(spec, sheet.values, ctx, check.incomplete)
+        result, completes = check_or_complete(spec, sheet.values, ctx, check.incomplete, checker)
         errors: dict[str, str] = {}
         problems: list[ImportProblem] = []
         # The spreadsheet layer saw the cell itself (e.g. an ID in scientific notation): its
@@ -347,6 +351,7 @@ def _check_rows(
         progress(total, total, CHECKING)
 
 
+@collections_paused()
 def import_rows(check: ImportCheck, pending: PendingLists, *, valid_only: bool) -> list[RowView]:
     """Add the chosen rows to the pending list in one transaction: all of them, or none.
 
