@@ -31,7 +31,6 @@ from app.services.engine.spec import (
     UnitTerms,
 )
 from app.services.engine.table import table_spec
-from app.services.gc_pause import collections_paused
 from app.services.policy import CentrePolicy
 from app.services.spreadsheet import (
     CellProblem,
@@ -193,7 +192,6 @@ def write_template_file(
     return write_template(path, table)
 
 
-@collections_paused()
 def validate_file(
     path: str | PathLike[str],
     spec: BusinessSpec,
@@ -351,7 +349,6 @@ def _check_rows(
         progress(total, total, CHECKING)
 
 
-@collections_paused()
 def import_rows(check: ImportCheck, pending: PendingLists, *, valid_only: bool) -> list[RowView]:
     """Add the chosen rows to the pending list in one transaction: all of them, or none.
 

@@ -1,19 +1,15 @@
-"""The import's store step: rows written as the ORM would write them, collector paused meanwhile."""
+"""The import's store step: rows written as the ORM would write them."""
 
 from __future__ import annotations
 
-import gc
-import threading
 from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 
 from app.models.base import dump_json
 from app.services.batch_import import import_rows, validate_file
 from app.services.context import AppServices
 from app.services.engine.table import table_spec
-from app.services.gc_pause import collections_paused
 from app.services.policy import load_default
 from app.services.spreadsheet import write_rows
 from tests.ids import resident_id as rid
@@ -38,42 +34,3 @@ def test_imported_rows_are_stored_as_the_orm_writes_them(
     assert [data for _, data in stored] == [dump_json(row.values) for row in added]
     assert "欧阳娜娜" in stored[0][1]
     assert [row.values["name"] for row in pending.rows()] == ["欧阳娜娜", "甲一"]
-
-
-def test_the_collector_is_paused_during_an_import_and_as_it_was_after(
-    services: AppServices, tmp_path: Path
-) -> None:
-    pending = make_pending(services)
-    path = tmp_path / "people.xlsx"
-    row = {"name": "甲一", "id_number": rid("41020319900101111"), "mobile": "13800000001"}
-    write_rows(path, table_spec(SPEC, load_default()), [row | {"base": "5000"}])
-    seen: list[bool] = []
-    check = validate_file(path, SPEC, pending, progress=lambda *_: seen.append(gc.isenabled()))
-    assert seen and not any(seen)
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        import_rows(check, pending, valid_only=False)
-        assert not gc.isenabled()  # left as the caller had it
-    finally:
-        gc.enable()
-
-
-def test_overlapping_pauses_end_with_the_last_even_on_an_error() -> None:
-    assert gc.isenabled()
-    first_in, second_done = threading.Event(), threading.Event()
-
-    def other_import() -> None:
-        with collections_paused():
-            first_in.set()
-            second_done.wait(10)
-
-    worker = threading.Thread(target=other_import)
-    worker.start()
-    assert first_in.wait(10)
-    with pytest.raises(RuntimeError), collections_paused():
-        raise RuntimeError("a bad file")
-    assert not gc.isenabled()  # the other import is still running
-    second_done.set()
-    worker.join(10)
-    assert gc.isenabled()
