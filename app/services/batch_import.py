@@ -21,6 +21,7 @@ from pathlib import Path
 from app.errors import BadInputError, Cancelled
 from app.services.engine.pending import PendingLists, RowInvalidError, RowView
 from app.services.engine.pending_incomplete import check_or_complete
+from app.services.engine.rows import RowChecker
 from app.services.engine.spec import (
     BusinessSpec,
     FieldKind,
@@ -274,13 +275,18 @@ def import_table(spec: BusinessSpec, policy: CentrePolicy) -> TableSpec:
     return replace(table, columns=tuple(columns))
 
 
-def _decoded(sheet: SheetRow, policy: CentrePolicy) -> SheetRow:
-    """The row with coded values (证件种类 1) given as the centre's names (居民身份证)."""
+def _decoded(sheet: SheetRow, policy: CentrePolicy, seen: dict[tuple[str, str], str]) -> SheetRow:
+    """Coded values (证件种类 1) as the centre's names (居民身份证); `seen`: this file's."""
     values: dict[str, str] | None = None
     for key in policy.coded_values:
         value = sheet.values.get(key)
-        name = policy.decode(key, value) if value else None
-        if name is not None and name != value:
+        if not value:
+            continue
+        name = seen.get((key, value))
+        if name is None:
+            found = policy.decode(key, value)
+            name = seen[key, value] = value if found is None else found
+        if name != value:
             values = values if values is not None else dict(sheet.values)
             values[key] = name
     return sheet if values is None else replace(sheet, values=values)
@@ -303,6 +309,8 @@ def _check_rows(
     spec = check.spec
     unique = spec.unique_key
     first_seen: dict[str, int] = {}  # unique key -> the row number it first appeared in
+    checker = RowChecker(spec, ctx)  # the fields' rules looked up once for the whole file
+    decoded: dict[tuple[str, str], str] = {}
     total = len(rows)
     for done, read in enumerate(rows):
         if done % PROGRESS_EVERY == 0:
@@ -310,9 +318,9 @@ def _check_rows(
                 raise Cancelled()
             if progress is not None:
                 progress(done, total, CHECKING)
-        sheet = _decoded(read, ctx.policy) if ctx.policy.coded_values else read
+        sheet = _decoded(read, ctx.policy, decoded) if ctx.policy.coded_values else read
         # A row naming a 待补全 row's person (read from an ID card) fills it in: no duplicate.
-        result, completes = check_or_complete(spec, sheet.values, ctx, check.incomplete)
+        result, completes = check_or_complete(spec, sheet.values, ctx, check.incomplete, checker)
         errors: dict[str, str] = {}
         problems: list[ImportProblem] = []
         # The spreadsheet layer saw the cell itself (e.g. an ID in scientific notation): its

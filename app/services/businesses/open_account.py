@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -94,12 +95,14 @@ def _start_month(values: dict[str, str], ctx: RowContext, errors: dict[str, str]
     if values.get("start_month") or "start_month" in errors:
         return
     joined = values.get("hire_date")
-    month = (
-        YearMonth.from_date(date.fromisoformat(joined))
-        if joined and "hire_date" not in errors
-        else YearMonth.today(ctx.today)
-    )
-    values["start_month"] = str(month.next())
+    day = date.fromisoformat(joined) if joined and "hire_date" not in errors else ctx.today
+    values["start_month"] = _month_after(day)
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_after(day: date) -> str:
+    """The month after `day`'s, as text (a file's people joined on a few hundred days)."""
+    return str(YearMonth.from_date(day).next())
 
 
 def _amounts(values: dict[str, str], ctx: RowContext, errors: dict[str, str]) -> None:

@@ -72,11 +72,15 @@ class PendingEditing(PendingStore):
                 and same_rules(ctx, checked_with)
             )
             position = self._live_count(session, plist)
+            keys = ctx.pending_keys
             records: list[dict[str, Any]] = []
             for index, (raw, source) in enumerate(batch):
                 if reuse and checked is not None:
                     result = checked[index]
-                    errors = dict(result.errors) or duplicate_error(self.spec, result.values, ctx)
+                    errors = result.errors
+                    key = result.values.get(key_field) if key_field else None
+                    if not errors and key and str(key).upper() in keys:  # the one rule left
+                        errors = duplicate_error(self.spec, result.values, ctx)
                 else:
                     result = check_row(self.spec, raw, ctx)
                     errors = result.errors
@@ -89,7 +93,7 @@ class PendingEditing(PendingStore):
                 )
                 if key_field and result.values.get(key_field):
                     # Any holder makes a later row with the same key a duplicate.
-                    ctx.pending_keys[result.values[key_field].upper()] = -position
+                    keys[result.values[key_field].upper()] = -position
             ids = self._insert_rows(session, records)
             audit.record(
                 session,

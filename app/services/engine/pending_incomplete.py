@@ -18,7 +18,7 @@ from app.services import audit
 from app.services.engine.fields import is_blank
 from app.services.engine.pending_edit import PendingEditing
 from app.services.engine.pending_store import RowInvalidError, RowView, row_view
-from app.services.engine.rows import check_row
+from app.services.engine.rows import RowChecker, check_row
 from app.services.engine.spec import BusinessSpec, RowCheck, RowContext
 
 
@@ -48,11 +48,16 @@ def merged(row: RowView, raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def check_or_complete(
-    spec: BusinessSpec, raw: Mapping[str, Any], ctx: RowContext, incomplete: Mapping[str, RowView]
+    spec: BusinessSpec,
+    raw: Mapping[str, Any],
+    ctx: RowContext,
+    incomplete: Mapping[str, RowView],
+    checker: RowChecker | None = None,
 ) -> tuple[RowCheck, int | None]:
     """A new row's check — or, when it names the person of a 待补全 row, the check of that row
-    completed by it (so it is no duplicate) and the row's id."""
-    result = check_row(spec, raw, ctx)
+    completed by it (so it is no duplicate) and the row's id. `checker`: one made for `spec`
+    and `ctx` and kept for a whole file (an import), checking the new row the same way."""
+    result = checker.check(raw) if checker is not None else check_row(spec, raw, ctx)
     holder = incomplete.get(str(result.values.get(spec.row_key or "", "")).upper())
     if holder is None:
         return result, None

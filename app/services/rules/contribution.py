@@ -60,28 +60,23 @@ def _require_decimal(value: object, label: str) -> Decimal:
     return value
 
 
-def _ratio_problem(label: str, ratio: Decimal, allowed: RatioRange) -> str | None:
-    if allowed.contains(ratio):
-        return None
+def _ratio_problem(label: str, ratio: Decimal, allowed: RatioRange) -> str:
+    """What the clerk reads about a ratio outside the centre's range."""
     return f"{label} {format_ratio(ratio)} 不在中心规定的 {allowed.describe()} 之内"
 
 
-def _base_problem(base: Decimal, policy: CentrePolicy) -> str | None:
+def _base_problem(base: Decimal, policy: CentrePolicy) -> str:
+    """What the clerk reads about a base outside the centre's limits."""
     if base < policy.base_floor:
         return f"缴存基数 {format_money(base)} 低于中心规定的下限 {format_money(policy.base_floor)}"
-    if base > policy.base_ceiling:
-        return (
-            f"缴存基数 {format_money(base)} 高于中心规定的上限 {format_money(policy.base_ceiling)}"
-        )
-    return None
+    return f"缴存基数 {format_money(base)} 高于中心规定的上限 {format_money(policy.base_ceiling)}"
 
 
-def _total_problem(total: Decimal, policy: CentrePolicy) -> str | None:
+def _total_problem(total: Decimal, policy: CentrePolicy) -> str:
+    """What the clerk reads about a 月缴存额 outside the centre's limits."""
     if total < policy.monthly_amount_min:
         return f"月缴存额 {format_money(total)} 低于下限 {format_money(policy.monthly_amount_min)}"
-    if total > policy.monthly_amount_max:
-        return f"月缴存额 {format_money(total)} 高于上限 {format_money(policy.monthly_amount_max)}"
-    return None
+    return f"月缴存额 {format_money(total)} 高于上限 {format_money(policy.monthly_amount_max)}"
 
 
 def compute_contribution(
@@ -94,12 +89,18 @@ def compute_contribution(
     unit_amount = part_amount(base, unit_ratio, policy.rounding)
     personal_amount = part_amount(base, personal_ratio, policy.rounding)
     total = unit_amount + personal_amount
-    found = {
-        "unit_ratio": _ratio_problem("单位缴存比例", unit_ratio, policy.unit_ratio),
-        "personal_ratio": _ratio_problem("个人缴存比例", personal_ratio, policy.personal_ratio),
-        "base": _base_problem(base, policy),
-        "total": _total_problem(total, policy),
-    }
+    found: dict[str, str] = {}
+    # The messages are made only for what is out of bounds (nearly never, in a file of rows).
+    if not policy.unit_ratio.min <= unit_ratio <= policy.unit_ratio.max:
+        found["unit_ratio"] = _ratio_problem("单位缴存比例", unit_ratio, policy.unit_ratio)
+    if not policy.personal_ratio.min <= personal_ratio <= policy.personal_ratio.max:
+        found["personal_ratio"] = _ratio_problem(
+            "个人缴存比例", personal_ratio, policy.personal_ratio
+        )
+    if not policy.base_floor <= base <= policy.base_ceiling:
+        found["base"] = _base_problem(base, policy)
+    if not policy.monthly_amount_min <= total <= policy.monthly_amount_max:
+        found["total"] = _total_problem(total, policy)
     return Contribution(
         base=base,
         unit_ratio=unit_ratio,
@@ -107,7 +108,7 @@ def compute_contribution(
         unit_amount=unit_amount,
         personal_amount=personal_amount,
         total=total,
-        problems_by_part={part: p for part, p in found.items() if p},
+        problems_by_part=found,
     )
 
 

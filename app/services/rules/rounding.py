@@ -68,13 +68,12 @@ class RoundingMethod(StrEnum):
             raise TypeError(f"rounding needs a Decimal, got {type(amount).__name__}")
         if not amount.is_finite() or amount < 0:
             raise ValueError(f"rounding applies to finite non-negative amounts, got {amount}")
-        unit, first_step = _RULES[self]
+        unit, first_step, mode = _STEPS[self]
         if first_step is None:
-            mode = ROUND_DOWN if self.value.startswith("down_") else ROUND_HALF_UP
             return amount.quantize(unit, rounding=mode)
         # 见X进Y: half-up to the smaller unit first, then carry whatever is left up to the unit.
         step = amount.quantize(first_step, rounding=ROUND_HALF_UP)
-        return step.quantize(unit, rounding=ROUND_CEILING)
+        return step.quantize(unit, rounding=mode)
 
     def preimage(self, rounded: Decimal) -> tuple[Decimal, Decimal] | None:
         """The exact amounts this method rounds to `rounded`: [low, high), or None if none do.
@@ -123,4 +122,19 @@ _RULES: dict[RoundingMethod, tuple[Decimal, Decimal | None]] = {
     RoundingMethod.CARRY_LI_TO_FEN: (FEN, LI),
     RoundingMethod.CARRY_FEN_TO_JIAO: (JIAO, FEN),
     RoundingMethod.CARRY_JIAO_TO_YUAN: (YUAN, JIAO),
+}
+
+# method -> (unit, smaller unit or None, the last step's rounding mode), read once per amount
+# (an import asks twice per row; `.value` of an enum member is a slow descriptor).
+_STEPS: dict[RoundingMethod, tuple[Decimal, Decimal | None, str]] = {
+    method: (
+        unit,
+        first_step,
+        ROUND_CEILING
+        if first_step is not None
+        else ROUND_DOWN
+        if method.value.startswith("down_")
+        else ROUND_HALF_UP,
+    )
+    for method, (unit, first_step) in _RULES.items()
 }

@@ -70,8 +70,15 @@ def _symbols(text: str) -> str:
     return "".join(found)
 
 
+# A name of 2–20 unified ideographs and nothing else, as nearly every name is typed: none of
+# these characters changes under NFKC, is a digit, a space or a dot, so it is valid as it is.
+_PLAIN_CHINESE_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,20}")
+
+
 def check_name(text: str | None) -> TextCheck:
     """A person's name: Chinese (间隔号 unified to ·) or a Latin-script foreign name."""
+    if type(text) is str and _PLAIN_CHINESE_NAME.fullmatch(text) and text.isalpha():
+        return TextCheck(input=text, valid=True, normalized=text)
     original = "" if text is None else str(text)
     name = normalize(original).replace("’", "'").replace("‘", "'")
     if not name:
