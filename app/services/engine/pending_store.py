@@ -136,6 +136,13 @@ class PendingStore:
     def context(self, session: Session, plist: PendingList | None = None) -> RowContext:
         return build_context(session, self.spec, self.unit_id, self._policy(), self._today(), plist)
 
+    def few_rows_context(self, session: Session, plist: PendingList) -> RowContext:
+        """The rules' context for a check of a few rows: the list's keys are asked of SQLite
+        one at a time, not all read (100,000 of them in a big list: issue 12)."""
+        return build_context(
+            session, self.spec, self.unit_id, self._policy(), self._today(), plist, few=True
+        )
+
     def list_id(self) -> int:
         with self.store.session() as session:
             return self._open_list(session).id
