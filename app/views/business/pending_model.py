@@ -5,13 +5,15 @@ the counts and totals SQLite added up (`PendingStore.index`) — and asks for ro
 view shows them, `BLOCK` at a time, keeping the last `CACHED_ROWS` by id. Sorting and
 searching are SQL (`sort`, `search`); a big list's new index is read on a worker, so the window
 never waits on it. One changed row moves alone (`row_added`, `row_changed`, `rows_removed`):
-nothing is read again but that row.
+nothing is read again but that row, and where it goes is read on the worker that changed it
+(`placed`), so the window's thread runs no SQL for a change.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -31,10 +33,43 @@ CACHED_ROWS = 4_000  # rows kept by id: an insert or a move above them costs no 
 SYNC_ROWS = 5_000  # a list this small is read at once; a bigger one on a worker
 
 
+@dataclass(frozen=True)
+class Place:
+    """A changed row and where it goes in the view's order and search, as read then."""
+
+    row: RowView
+    order: ListOrder
+    text: str
+    found: tuple[bool, Any] | None  # (matches the search, sort key); None: the row is gone
+
+
+def save_row(pending: PendingLists, editing: int | None, values: dict[str, Any]) -> RowView:
+    """添加 (no row being modified) or 保存修改: the one service call either way."""
+    return pending.add(values) if editing is None else pending.update(editing, values)
+
+
+def save_and_place(
+    pending: PendingLists,
+    editing: int | None,
+    values: dict[str, Any],
+    where: tuple[ListOrder, str],
+) -> Place:
+    """`save_row`, and where the saved row goes in `where` (order, search): on a worker."""
+    return placed(pending, [save_row(pending, editing, values)], *where)[0]
+
+
+def placed(
+    pending: PendingLists, rows: Iterable[RowView], order: ListOrder, text: str
+) -> list[Place]:
+    """Where each of `rows` goes (run on the worker that changed them, right after)."""
+    return [Place(row, order, text, pending.locate(row.id, order, text)) for row in rows]
+
+
 class PendingRowsModel(QAbstractTableModel):
     """Read-only; changes go through the service and come back as `row_added` & co."""
 
     loaded = Signal()  # a new index is in (open, refresh, sort, search): rows all new
+    summed = Signal()  # the summary was added up again (a worker's answer)
 
     def __init__(self, pending: PendingLists) -> None:
         super().__init__()
@@ -141,18 +176,42 @@ class PendingRowsModel(QAbstractTableModel):
                 high = middle
         return low
 
-    def row_added(self, row: RowView) -> None:
-        """A new (or restored) row: counted, and shown where the order puts it if it matches."""
-        self.summary = counted(self.summary, row, 1)
-        self._place(row.id)
+    @property
+    def where(self) -> tuple[ListOrder, str]:
+        """The order and search a worker's `placed` answers for."""
+        return self.order, self.text
 
-    def row_changed(self, before: RowView | None, after: RowView) -> None:
-        """A modified row: its cells read again, moved if its sort key changed."""
+    def row_added(self, row: RowView, place: Place | None = None) -> None:
+        """A new (or restored) row: counted, and shown where the order puts it if it matches;
+        `place` read by the worker that added it (else asked here: a small list)."""
+        self.summary = counted(self.summary, row, 1)
+        self._place(row, place)
+
+    def row_changed(
+        self, before: RowView | None, after: RowView, place: Place | None = None
+    ) -> None:
+        """A modified row: its cells shown as saved, moved if its sort key changed. Without
+        `before` (its old amounts unknown) the summary is added up again."""
         if before is not None:
-            self.summary = counted(self.summary, before, -1)
-        self.summary = counted(self.summary, after, 1)
+            self.summary = counted(counted(self.summary, before, -1), after, 1)
+        else:
+            self.resum()
         self._forget(after.id)
-        self._place(after.id)
+        self._place(after, place)
+
+    def resum(self) -> None:
+        """The counts and totals from SQLite again; on a worker for a big list."""
+        pending = self.pending
+        if not self.big:
+            self.summary = pending.summary()
+            self.summed.emit()
+            return
+        Op(None, lambda _ctx: pending.summary()).success(self._summed).run()
+
+    def _summed(self, summary: ListSummary) -> None:
+        if shiboken6.isValid(self):
+            self.summary = summary
+            self.summed.emit()
 
     def rows_removed(self, rows: Iterable[RowView]) -> None:
         for row in rows:
@@ -163,9 +222,19 @@ class PendingRowsModel(QAbstractTableModel):
                 del self._ids[at], self._keys[at]
                 self.endRemoveRows()
 
-    def _place(self, row_id: int) -> None:
+    def _place(self, row: RowView, place: Place | None) -> None:
         """Put a row where it belongs now: inserted, moved, dropped (no longer matching)."""
-        found = self.pending.locate(row_id, self.order, self.text)
+        if place is None:
+            found = self.pending.locate(row.id, self.order, self.text)
+        elif (place.order, place.text) != (self.order, self.text):
+            # Sorted or searched meanwhile: the index asked for then is read on a worker.
+            self.reload(background=True)
+            return
+        else:
+            found = place.found
+        row_id = row.id
+        if found is not None and not row.deleted:
+            self._rows[row_id] = row  # as the service returned it: painting it reads nothing
         at = self.row_of(row_id)
         if at is not None:  # out of the way first; its neighbours' order is unchanged
             key_before = self._keys[at]
