@@ -231,9 +231,13 @@ class PendingListPanel(QGroupBox):
         if row_id is None:
             self.said.emit(NO_SELECTION, True)
             return None
-        row = self.pending.row(row_id)
-        if row is None:
+        # A big list's row as the model holds it (the UI thread reads nothing; 保存修改 finds
+        # out on its worker if it is gone meanwhile); a small list's read afresh.
+        shown = self.model.cached(row_id) if self.model.big else None
+        row = shown or self.pending.row(row_id)
+        if row is None or row.deleted:
             self.said.emit("该记录已不存在（可能已被删除或已提交）。", True)
+            return None
         return row
 
     # --- actions ----------------------------------------------------------------------------

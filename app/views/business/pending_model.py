@@ -43,6 +43,14 @@ class Place:
     found: tuple[bool, Any] | None  # (matches the search, sort key); None: the row is gone
 
 
+def first_screen(
+    pending: PendingLists, order: ListOrder, text: str
+) -> tuple[ListIndex, dict[int, RowView]]:
+    """The index and its first `BLOCK` rows (on a worker: the first screen reads nothing)."""
+    index = pending.index(order, text)
+    return index, pending.rows_by_id(index.ids[:BLOCK]) if index.ids else {}
+
+
 def save_row(pending: PendingLists, editing: int | None, values: dict[str, Any]) -> RowView:
     """添加 (no row being modified) or 保存修改: the one service call either way."""
     return pending.add(values) if editing is None else pending.update(editing, values)
@@ -80,12 +88,13 @@ class PendingRowsModel(QAbstractTableModel):
         self.order = ListOrder()
         self.text = ""
         self.summary = ListSummary(0, 0, {key: Decimal(0) for key in self.spec.totals})
-        self.loading: Op[ListIndex] | None = None
+        self.loading: Op[tuple[ListIndex, dict[int, RowView]]] | None = None
         self.big = False  # read on a worker: more than SYNC_ROWS rows when last asked
         self._ids: list[int] = []
         self._keys: list[Any] = []
         self._rows: OrderedDict[int, RowView] = OrderedDict()
         self._asked = 0  # the latest index asked for; older answers are dropped
+        self._fetching: set[int] = set()  # ids being read on a worker for painting
 
     # --- reading the index ------------------------------------------------------------------
     def reload(self, *, background: bool | None = None) -> None:
@@ -99,24 +108,28 @@ class PendingRowsModel(QAbstractTableModel):
             self.apply(pending.index(order, text))
             return
         self.loading = (
-            Op(None, lambda _ctx: pending.index(order, text))
-            .success(lambda index: self._arrived(asked, index))
+            Op(None, lambda _ctx: first_screen(pending, order, text))
+            .success(lambda read: self._arrived(asked, *read))
             .failure(lambda _error: self._arrived(asked, None))
             .run()
         )
 
-    def _arrived(self, asked: int, index: ListIndex | None) -> None:
+    def _arrived(
+        self, asked: int, index: ListIndex | None, rows: dict[int, RowView] | None = None
+    ) -> None:
         if asked != self._asked or not shiboken6.isValid(self):
             return  # a later sort or search is on its way, or the page closed meanwhile
         self.loading = None
         if index is not None:
-            self.apply(index)
+            self.apply(index, rows)
 
-    def apply(self, index: ListIndex) -> None:
-        """Show `index`: the view forgets its rows and asks for the ones it shows."""
+    def apply(self, index: ListIndex, rows: dict[int, RowView] | None = None) -> None:
+        """Show `index` (and `rows`, its first screenful, if read with it): the view forgets
+        its rows and asks for the ones it shows."""
         self.beginResetModel()
         self._ids, self._keys, self.summary = index.ids, index.keys, index.summary
         self._rows.clear()
+        self._rows.update(rows or {})
         self.endResetModel()
         self.loaded.emit()
 
@@ -162,6 +175,42 @@ class PendingRowsModel(QAbstractTableModel):
             # Gone meanwhile (another window deleted it): shown empty until the next refresh.
             found = fetched.get(row_id) or RowView(row_id, 0, {}, {}, None, deleted=True)
         return found
+
+    def cached(self, row_id: int) -> RowView | None:
+        """The row with `row_id` if it is held (shown lately), without reading it."""
+        return self._rows.get(row_id)
+
+    def _shown(self, row: int) -> RowView | None:
+        """The row at `row` for painting: a big list's rows not read yet are read on a worker
+        (`_fetch`), and the cells stay blank until they arrive: the UI thread reads nothing."""
+        found = self._rows.get(self._ids[row])
+        if found is not None or not self.big:
+            return found or self.item(row)
+        start = row - row % BLOCK
+        wanted = [i for i in self._ids[start : start + BLOCK] if i not in self._rows]
+        wanted = [i for i in wanted if i not in self._fetching]
+        if wanted:
+            self._fetching.update(wanted)
+            pending = self.pending
+            (
+                Op(None, lambda _ctx: pending.rows_by_id(wanted))
+                .success(lambda rows: self._fetched(wanted, rows))
+                .failure(lambda _error: self._fetched(wanted, {}))
+                .run()
+            )
+        return None
+
+    def _fetched(self, ids: list[int], rows: dict[int, RowView]) -> None:
+        if not shiboken6.isValid(self):
+            return  # the page closed meanwhile
+        self._fetching.difference_update(ids)
+        for row_id in ids:  # gone meanwhile (another window deleted it): empty until refreshed
+            self._rows[row_id] = rows.get(row_id) or RowView(row_id, 0, {}, {}, None, deleted=True)
+        while len(self._rows) > CACHED_ROWS:
+            self._rows.popitem(last=False)
+        if self._ids:  # wherever those rows are now, the view paints what it shows again
+            last = self.index(len(self._ids) - 1, self.columnCount() - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
     def _position(self, key: Any, row_id: int) -> int:
         """Where (key, id) goes among the shown rows: the order SQLite gave them."""
@@ -287,4 +336,5 @@ class PendingRowsModel(QAbstractTableModel):
             return self._ids[index.row()]
         if role not in ROLES:  # asked a dozen times per painted cell: no row looked up
             return None
-        return cell(self.columns, self.item(index.row()), index.column(), role)
+        shown = self._shown(index.row())
+        return None if shown is None else cell(self.columns, shown, index.column(), role)

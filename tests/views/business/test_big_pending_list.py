@@ -6,6 +6,7 @@ The stall probe bounds how long the UI thread is blocked; nothing here times a w
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -67,6 +68,42 @@ def read(pending: PendingLists, monkeypatch: pytest.MonkeyPatch) -> dict[str, in
     monkeypatch.setattr(pending, "index", counting_index)
     monkeypatch.setattr(pending, "rows", every_row)
     return counts
+
+
+# What a 清册 page may ask of its service; the edit tests say none of it runs on the UI thread.
+SERVICE_CALLS = (
+    "add",
+    "update",
+    "delete_many",
+    "undo_delete_many",
+    "row",
+    "rows_by_id",
+    "locate",
+    "summary",
+    "index",
+    "snapshot",
+    "count",
+)
+
+
+@pytest.fixture
+def on_ui_thread(pending: PendingLists, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the service calls made on the UI thread, in order."""
+    called: list[str] = []
+
+    def watched(name: str) -> Callable[..., Any]:
+        call = getattr(pending, name)
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if threading.current_thread() is threading.main_thread():
+                called.append(name)
+            return call(*args, **kwargs)
+
+        return run
+
+    for name in SERVICE_CALLS:
+        monkeypatch.setattr(pending, name, watched(name))
+    return called
 
 
 @pytest.fixture
@@ -137,11 +174,16 @@ def select_rows(page: PendingPage, rows: list[int]) -> None:
 
 @pytest.mark.stall
 def test_add_modify_delete_and_undo_move_one_row_and_never_stall(
-    qtbot: QtBot, open_page: OpenPage, pending: PendingLists, read: dict[str, int]
+    qtbot: QtBot,
+    open_page: OpenPage,
+    pending: PendingLists,
+    read: dict[str, int],
+    on_ui_thread: list[str],
 ) -> None:
     page = open_page()
     loaded(qtbot, page)
     indexes = read["indexes"]
+    on_ui_thread.clear()  # opening asks how big the list is (an index count) on the UI thread
     person = {
         "name": "王新来",
         "id_number": resident_id("41020319900101777"),
@@ -171,6 +213,8 @@ def test_add_modify_delete_and_undo_move_one_row_and_never_stall(
         qtbot.waitUntil(lambda: page.model.rowCount() == ROWS + 1, timeout=WAIT)
         assert "已恢复：" in page.message.text()
         assert page.selected_row_id() is not None and page.list.undoing is None
+    # Every write and read of the four actions (and of painting their rows) ran on workers.
+    assert on_ui_thread == []
     assert read["indexes"] == indexes  # the list was never read again: one row moved each time
     assert page.model.summary == pending.summary()  # kept by hand, the same as SQLite's sums
     assert page.model.item(0) == first and page.model.item(ROWS).values["base"] == "8000.00"
