@@ -189,7 +189,11 @@ class PendingListPanel(QGroupBox):
         self.model.row_added(row, place)
         self.fit_columns([row], grow_only=True)
         self._show_summary()
-        at = self.model.row_of(row.id)
+        # Once the view took the row into its scroll range (its layout is deferred).
+        QTimer.singleShot(0, self, lambda: self._scroll_to(row.id))
+
+    def _scroll_to(self, row_id: int) -> None:
+        at = self.model.row_of(row_id)
         if at is not None:
             self.table.scrollTo(self.model.index(at, 0))
 
@@ -231,8 +235,7 @@ class PendingListPanel(QGroupBox):
         if row_id is None:
             self.said.emit(NO_SELECTION, True)
             return None
-        # A big list's row as the model holds it (the UI thread reads nothing; 保存修改 finds
-        # out on its worker if it is gone meanwhile); a small list's read afresh.
+        # A big list's row as held (保存修改's worker finds out if it is gone); a small one's read.
         shown = self.model.cached(row_id) if self.model.big else None
         row = shown or self.pending.row(row_id)
         if row is None or row.deleted:

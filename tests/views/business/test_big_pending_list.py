@@ -196,6 +196,8 @@ def test_add_modify_delete_and_undo_move_one_row_and_never_stall(
         assert "已添加到待开户清册：王新来" in page.message.text()
         assert page.model.rowCount() == ROWS + 1
         assert page.model.item(ROWS).values["name"] == "王新来"  # at the end: entry order
+        shown = page.table.viewport().rect()  # and scrolled to, once the view took it in
+        qtbot.waitUntil(lambda: shown.contains(page.table.visualRect(page.model.index(ROWS, 0))))
 
         page.table.selectRow(ROWS)
         page.modify()
