@@ -222,23 +222,13 @@ def build_context(
     policy: CentrePolicy,
     today: date,
     plist: PendingList | None = None,
-    *,
-    few: bool = False,
 ) -> RowContext:
-    """What the rules consult; `few`: the list's keys asked one at a time (a check of a few
-    rows), not all read at once."""
-    if plist is None:
-        keys: dict[str, int] = {}
-    elif few:
-        keys = KeyLookup(session, spec, plist)
-    else:
-        keys = pending_keys(session, spec, plist)
     return RowContext(
         policy=policy,
         unit=unit_terms(session, unit_id),
         roster=Roster(roster_entries(session, unit_id)),
         today=today,
-        pending_keys=keys,
+        pending_keys=pending_keys(session, spec, plist) if plist is not None else {},
         conflicts=conflicts(session, spec, unit_id) if spec.conflicts else {},
         list_values=dict(plist.list_values or {}) if plist is not None else {},
     )

@@ -301,7 +301,7 @@ class PendingListPanel(QGroupBox):
 
     def undo_delete(self) -> None:
         """撤销删除: the rows back where they were (a big list's on a worker, with their places)."""
-        if not self.deleted_ids or self.undoing is not None:
+        if not self.deleted_ids or self.undoing is not None or self.deleting is not None:
             return
         pending, row_ids = self.pending, list(self.deleted_ids)
         if not self.model.big:
