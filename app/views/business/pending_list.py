@@ -189,12 +189,9 @@ class PendingListPanel(QGroupBox):
         self.model.row_added(row, place)
         self.fit_columns([row], grow_only=True)
         self._show_summary()
-        # Once the view took the row into its scroll range (its layout is deferred).
-        QTimer.singleShot(0, self, lambda: self._scroll_to(row.id))
-
-    def _scroll_to(self, row_id: int) -> None:
-        at = self.model.row_of(row_id)
-        if at is not None:
+        at = self.model.row_of(row.id)
+        if at is not None:  # the view's layout (its scroll range) is deferred: done first
+            self.table.doItemsLayout()
             self.table.scrollTo(self.model.index(at, 0))
 
     def row_saved(self, row: RowView, place: Place | None = None) -> None:
