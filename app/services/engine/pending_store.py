@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
@@ -19,7 +20,7 @@ from app.services.engine import pending_query as pq
 from app.services.engine.centre_check import CentreCheck
 from app.services.engine.pending_query import ListSummary as ListSummary
 from app.services.engine.pending_query import RowView as RowView
-from app.services.engine.row_context import build_context
+from app.services.engine.row_context import KeyLookup, build_context
 from app.services.engine.spec import BusinessSpec, RowContext
 from app.services.engine.states import ListState
 from app.services.policy import CentrePolicy
@@ -135,6 +136,14 @@ class PendingStore:
 
     def context(self, session: Session, plist: PendingList | None = None) -> RowContext:
         return build_context(session, self.spec, self.unit_id, self._policy(), self._today(), plist)
+
+    def few_rows_context(self, session: Session, plist: PendingList) -> RowContext:
+        """The rules' context for a check of a few rows: the list's keys are asked of SQLite
+        one at a time, not all read (100,000 of them in a big list: issue 12). Built by
+        `context` (which a business may extend) with no list, then given the list's own."""
+        base = self.context(session, None)
+        keys = KeyLookup(session, self.spec, plist)
+        return replace(base, pending_keys=keys, list_values=dict(plist.list_values or {}))
 
     def list_id(self) -> int:
         with self.store.session() as session:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import OutboxItem, PendingList, PendingRow, RosterPerson, Unit
+from app.services.engine.pending_query import RowView
 from app.services.engine.spec import BusinessSpec, RowContext, UnitTerms
 from app.services.engine.states import (
     AWAITING_REVIEW_UPLOAD,
@@ -93,6 +97,74 @@ def pending_keys(session: Session, spec: BusinessSpec, plist: PendingList) -> di
         if key:
             keys.setdefault(str(key).upper(), row_id)
     return keys
+
+
+def key_holders_query(spec: BusinessSpec, list_id: int, key: str) -> Any:
+    """The live rows of the list holding `key` (already upper case): (id, position) each.
+
+    证件号码 and 个人账号 have an index of this expression (migration 0007_table); another key
+    scans the list's rows once."""
+    assert spec.row_key is not None
+    # The path inline, not a bound parameter, so SQLite sees the indexed expression.
+    path: ColumnElement[str] = literal_column("'$." + spec.row_key.replace("'", "") + "'")
+    holds = func.upper(func.json_extract(PendingRow.data, path)) == key
+    return select(PendingRow.id, PendingRow.position).where(
+        PendingRow.list_id == list_id, PendingRow.deleted_at.is_(None), holds
+    )
+
+
+class KeyLookup(dict[str, int]):
+    """`pending_keys` asked of SQLite one key at a time, for a check of a few rows.
+
+    Reading all the keys of a 100,000-row list (and building a dict of them) took a worker
+    ~0.3 s of mostly GIL-holding work per 添加/修改/撤销删除, which kept the window waiting
+    (issue 12). Keys set on it (rows added in the same transaction) are answered first.
+    """
+
+    def __init__(self, session: Session, spec: BusinessSpec, plist: PendingList) -> None:
+        super().__init__()
+        self.session, self.spec, self.list_id = session, spec, plist.id
+
+    def _holder(self, key: str) -> int | None:
+        if self.spec.row_key is None or not key:
+            return None
+        found = self.session.execute(key_holders_query(self.spec, self.list_id, key)).all()
+        return min(found, key=lambda r: (r[1], r[0]))[0] if found else None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        found = self._holder(key)
+        return default if found is None else found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __getitem__(self, key: str) -> int:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return int(found)
+
+
+def keys_changed(
+    spec: BusinessSpec, ctx: RowContext, removed: Iterable[RowView], added: Iterable[RowView]
+) -> None:
+    """Keep a context's `pending_keys` up to date with rows removed and added, one row at a
+    time (a view's copy of the list's keys, read once when it opened). A key another row also
+    holds is dropped with the row: the service's own check, in SQL, is the one that decides."""
+    key_field = spec.row_key
+    if key_field is None:
+        return
+    keys = ctx.pending_keys
+    for row in removed:
+        key = str(row.values.get(key_field) or "").upper()
+        if key and keys.get(key) == row.id:
+            del keys[key]
+    for row in added:
+        key = str(row.values.get(key_field) or "").upper()
+        if key:
+            keys.setdefault(key, row.id)
 
 
 def conflicts(session: Session, spec: BusinessSpec, unit_id: int) -> dict[str, str]:

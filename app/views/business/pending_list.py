@@ -32,7 +32,7 @@ from app.services.rules.money import format_money
 from app.services.scanning import Scanner
 from app.views.business.detail_dialog import RowDetailDialog
 from app.views.business.pending_cells import column_widths
-from app.views.business.pending_model import PendingRowsModel
+from app.views.business.pending_model import PendingRowsModel, Place, placed
 from app.views.business.submit_dialog import SubmitDialog
 from app.views.ops import Op
 
@@ -62,6 +62,7 @@ class PendingListPanel(QGroupBox):
     said = Signal(str, bool)  # a message for the host's message line, and whether it is an error
     modify_requested = Signal(object)  # the RowView to modify
     changed = Signal()  # rows were deleted, restored or submitted
+    rows_changed = Signal(list, list)  # the rows deleted, the rows restored (RowViews)
     deleted = Signal(int)  # the id of a deleted row (once per row)
     submitted = Signal(int)  # the outbox item's id
     submit_opened = Signal(object)  # the SubmitDialog just opened (its materials panel)
@@ -85,7 +86,8 @@ class PendingListPanel(QGroupBox):
         self._keep: list[int] = []  # the rows selected before the list was read again
         self.submit_dialog: SubmitDialog | None = None
         self.checking: Op[list[RowView]] | None = None
-        self.undoing: Op[list[RowView]] | None = None  # 撤销删除 on a worker (a big list)
+        self.deleting: Op[list[RowView]] | None = None  # 删除 on a worker (a big list)
+        self.undoing: Op[list[Place]] | None = None  # 撤销删除 on a worker (a big list)
         self.detail_dialog: RowDetailDialog | None = None
         self._build_table()
         self.search = QLineEdit()
@@ -126,6 +128,7 @@ class PendingListPanel(QGroupBox):
     def _build_table(self) -> None:
         self.model = PendingRowsModel(self.pending)
         self.model.loaded.connect(self._loaded)
+        self.model.summed.connect(self._show_summary)
         # Whatever reads the list again (open, sort, search), the selected rows stay selected.
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         # Sorting and searching are SQL in the model: no proxy copies 100,000 rows (issue 12).
@@ -197,23 +200,23 @@ class PendingListPanel(QGroupBox):
         self.table.selectionModel().select(selection, flags)
 
     # --- one row changed: it moves alone, nothing else is read ---------------------------
-    def row_added(self, row: RowView) -> None:
-        """A row the host added: shown where the order puts it, and scrolled to."""
-        self.model.row_added(row)
+    def row_added(self, row: RowView, place: Place | None = None) -> None:
+        """A row the host added: shown where the order puts it (`place`: read by the worker
+        that added it), and scrolled to."""
+        self.model.row_added(row, place)
         self.fit_columns([row], grow_only=True)
         self._show_summary()
         at = self.model.row_of(row.id)
-        if at is not None:
+        if at is not None:  # the view's layout (its scroll range) is deferred: done first
+            self.table.doItemsLayout()
             self.table.scrollTo(self.model.index(at, 0))
 
-    def row_saved(self, row: RowView) -> None:
+    def row_saved(self, row: RowView, place: Place | None = None) -> None:
         """A row the host modified (the one `modify_requested` handed out, if it is that)."""
         before = self.modifying if self.modifying and self.modifying.id == row.id else None
         self.modifying = None
-        self.model.row_changed(before, row)
+        self.model.row_changed(before, row, place)
         self.fit_columns([row], grow_only=True)
-        if before is None:  # not the row handed out: its old amounts are not known here
-            self.model.summary = self.pending.summary()
         self._show_summary()
 
     def fit_columns(self, rows: list[RowView] | None = None, *, grow_only: bool = False) -> None:
@@ -246,9 +249,12 @@ class PendingListPanel(QGroupBox):
         if row_id is None:
             self.said.emit(NO_SELECTION, True)
             return None
-        row = self.pending.row(row_id)
-        if row is None:
+        # A big list's row as held (保存修改's worker finds out if it is gone); a small one's read.
+        shown = self.model.cached(row_id) if self.model.big else None
+        row = shown or self.pending.row(row_id)
+        if row is None or row.deleted:
             self.said.emit("该记录已不存在（可能已被删除或已提交）。", True)
+            return None
         return row
 
     # --- actions ----------------------------------------------------------------------------
@@ -265,16 +271,34 @@ class PendingListPanel(QGroupBox):
             self.modify_requested.emit(row)
 
     def delete(self) -> None:
-        """删除 the selected rows (one or many); 撤销删除 brings them all back."""
+        """删除 the selected rows (one or many); 撤销删除 brings them all back. A big list's
+        rows are deleted on a worker: the window's thread writes nothing."""
         row_ids = self.selected_row_ids()
         if not row_ids:
             self.said.emit(NO_SELECTION, True)
             return
-        try:
-            removed = self.pending.delete_many(row_ids)
-        except KnownError as error:
-            self.said.emit(error.message, True)
+        if self.deleting is not None:
             return
+        pending = self.pending
+        if not self.model.big:
+            try:
+                removed = pending.delete_many(row_ids)
+            except KnownError as error:
+                self._change_failed(error)
+                return
+            self._removed(row_ids, removed)
+            return
+        self.buttons["delete"].setEnabled(False)
+        self.deleting = (
+            Op(self, lambda _ctx: pending.delete_many(row_ids))
+            .success(lambda removed: self._removed(row_ids, removed))
+            .failure(self._change_failed)
+            .run()
+        )
+
+    def _removed(self, row_ids: list[int], removed: list[RowView]) -> None:
+        self.deleting = None
+        self.buttons["delete"].setEnabled(True)
         self.deleted_ids = row_ids
         self.model.rows_removed(removed)
         self._show_summary()
@@ -282,6 +306,7 @@ class PendingListPanel(QGroupBox):
         self.said.emit(f"已删除{what}，可点“撤销删除”恢复。", False)
         for row_id in row_ids:
             self.deleted.emit(row_id)
+        self.rows_changed.emit(removed, [])
         self.changed.emit()
 
     @property
@@ -289,43 +314,46 @@ class PendingListPanel(QGroupBox):
         return self.deleted_ids[-1] if self.deleted_ids else None
 
     def undo_delete(self) -> None:
-        """撤销删除: the rows back where they were (a big list's checks run on a worker)."""
-        if not self.deleted_ids or self.undoing is not None:
+        """撤销删除: the rows back where they were (a big list's on a worker, with their places)."""
+        if not self.deleted_ids or self.undoing is not None or self.deleting is not None:
             return
         pending, row_ids = self.pending, list(self.deleted_ids)
         if not self.model.big:
             try:
                 rows = pending.undo_delete_many(row_ids)
             except KnownError as error:
-                self._undo_failed(error)
+                self._change_failed(error)
                 return
             self._restored(rows)
             return
         self.buttons["undo"].setEnabled(False)
+        order, text = self.model.where
         self.undoing = (
-            Op(self, lambda _ctx: pending.undo_delete_many(row_ids))
-            .success(self._restored)
-            .failure(self._undo_failed)
+            Op(self, lambda _ctx: placed(pending, pending.undo_delete_many(row_ids), order, text))
+            .success(lambda places: self._restored([p.row for p in places], places))
+            .failure(self._change_failed)
             .run()
         )
 
-    def _undo_failed(self, error: BaseException) -> None:
-        self.undoing = None
+    def _change_failed(self, error: BaseException) -> None:
+        self.undoing = self.deleting = None
+        self.buttons["delete"].setEnabled(True)
         self._show_summary()
         if not isinstance(error, KnownError):
             raise error
         self.said.emit(error.message, True)
 
-    def _restored(self, rows: list[RowView]) -> None:
+    def _restored(self, rows: list[RowView], places: list[Place] | None = None) -> None:
         self.undoing = None
         self.deleted_ids = []
-        for row in rows:
-            self.model.row_added(row)
+        for at, row in enumerate(rows):
+            self.model.row_added(row, places[at] if places else None)
         self._show_summary()
         self._select([row.id for row in rows])
         names = "、".join(row.values.get("name", "") for row in rows[:3])
         more = f"等 {len(rows)} 条" if len(rows) > 3 else ""
         self.said.emit(f"已恢复：{names}{more}", False)
+        self.rows_changed.emit([], rows)
         self.changed.emit()
 
     def submit_all(self) -> Op[list[RowView]] | None:

@@ -7,7 +7,6 @@ them out of sight; the form pane is as tall as its fields need and the rest goes
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
@@ -33,9 +32,10 @@ from app.services.roster import RosterService
 from app.services.scanning import Scanner
 from app.views.business.detail_dialog import RowDetailDialog
 from app.views.business.form import BusinessForm
-from app.views.business.latest_read import LatestRead
+from app.views.business.latest_read import ListContext
 from app.views.business.list_values import ListValuesBar
 from app.views.business.pending_list import PendingListPanel
+from app.views.business.pending_model import Place, save_and_place, save_row
 from app.views.business.submit_dialog import SubmitDialog
 from app.views.business.template_download import save_template
 from app.views.idcard.action import CardReadAction
@@ -48,11 +48,6 @@ RATIOS_UNKNOWN = (
     "也可点“添加更多信息”手工填写单位和个人缴存比例。"
 )
 LIST_MIN_HEIGHT = 200  # the list keeps a few rows in view however tall the form grows
-
-
-def save_row(pending: PendingLists, editing: int | None, values: dict[str, Any]) -> RowView:
-    """添加 (no row being modified) or 保存修改: the one service call either way."""
-    return pending.add(values) if editing is None else pending.update(editing, values)
 
 
 class PendingPage(QWidget):
@@ -81,9 +76,11 @@ class PendingPage(QWidget):
         self.batch_entry = batch_entry
         self.editing: int | None = None  # the row being modified, if any
         self._context: RowContext | None = None
-        self.context_read = LatestRead(self, self.pending.snapshot, self._got_context)
+        self.context_read = ListContext(
+            self, pending, lambda: self.list.model.big, self._got_context
+        )
         self._marked = False  # the form shows the errors of a refused 添加
-        self.saving: Op[RowView] | None = None  # a 添加 on a worker (a big list)
+        self.saving: Op[Place] | None = None  # a 添加 on a worker (a big list)
 
         self.form = BusinessForm(self.spec, policy(), roster=roster)
         self.form.changed.connect(self._preview)
@@ -93,7 +90,8 @@ class PendingPage(QWidget):
         self.list.said.connect(lambda text, error: self._say(text, error=error))
         self.list.modify_requested.connect(self._modify_row)
         self.list.deleted.connect(self._deleted)
-        self.list.changed.connect(self._list_changed)
+        self.list.rows_changed.connect(self.context_read.rows_changed)
+        self.list.submitted.connect(lambda _id: self._list_changed())
         self.list.submitted.connect(self.submitted)
         # The list's parts, under the names tests and other pages know them by.
         self.model, self.proxy, self.table = self.list.model, self.list.proxy, self.list.table
@@ -237,12 +235,8 @@ class PendingPage(QWidget):
         self._list_changed()
 
     def _list_changed(self) -> None:
-        """The rules' context again (the list's keys for duplicates): on a worker for a big
-        list, whose keys take longer to read than a clerk may wait (issue 12)."""
-        if not self.list.model.big:
-            self._got_context(self.pending.snapshot())
-            return
-        self.context_read.ask()
+        """The rules' context again: on a worker for a big list (issue 12)."""
+        self.context_read.read()
 
     def _got_context(self, context: RowContext) -> None:
         self._context = context
@@ -307,24 +301,27 @@ class PendingPage(QWidget):
             self._saved(editing, row)
             return
         self.form_pane.setEnabled(False)
+        where = self.list.model.where  # where the row goes is read on the worker too
         self.saving = (
-            Op(self, lambda _ctx: save_row(pending, editing, values))
-            .success(lambda row: self._saved(editing, row))
+            Op(self, lambda _ctx: save_and_place(pending, editing, values, where))
+            .success(lambda place: self._saved(editing, place.row, place))
             .failure(self._save_failed)
             .run()
         )
 
-    def _saved(self, editing: int | None, row: RowView) -> None:
+    def _saved(self, editing: int | None, row: RowView, place: Place | None = None) -> None:
         self._done_saving()
         name = row.values.get("name", "")
+        before = self.list.modifying  # the row as it was, if it is the one handed out
         if editing is None:
-            self.list.row_added(row)  # that row alone: a big list is not read again
+            self.list.row_added(row, place)  # that row alone: a big list is not read again
             self._say(f"已添加到{self.spec.list_name}：{name}")
+            self.context_read.rows_changed([], [row])
         else:
-            self.list.row_saved(row)
+            self.list.row_saved(row, place)
             self._say(f"已保存修改：{name}")
+            self.context_read.row_modified(before, row)
         self.reset_form(keep_message=True)
-        self._list_changed()
 
     def _save_failed(self, error: BaseException) -> None:
         self._done_saving()
