@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 from typing import Protocol
 
+import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from app.errors import AuthError, KnownError
@@ -156,7 +157,14 @@ class SyncController(QObject):
         op.run(self.pool)
         return True
 
+    def _gone(self) -> bool:
+        """The controller was deleted (window closed, unit switched) while its run was on the
+        wire: the run's end has nobody to tell (emitting would raise)."""
+        return not shiboken6.isValid(self)
+
     def _done(self, report: SyncReport) -> None:
+        if self._gone():
+            return
         stopped = None if report.run.cancelled else report.run.stopped
         trouble = stopped or report.pull_error
         if trouble:
@@ -176,6 +184,8 @@ class SyncController(QObject):
             self.hub.publish(changes | Changes(outbox=True))
 
     def _failed(self, error: BaseException) -> None:
+        if self._gone():
+            return
         if isinstance(error, AuthError):
             self.online_changed.emit(False, "登录已失效，请重新登录")
             self.auth_required.emit()
@@ -188,7 +198,9 @@ class SyncController(QObject):
         self._end()
 
     def _maybe_bug(self, error: object) -> None:
-        if not isinstance(error, KnownError):  # Op sends it to the crash dialog
+        if (
+            not isinstance(error, KnownError) and not self._gone()
+        ):  # Op sends it to the crash dialog
             self._publish(Changes(outbox=True))
             self._end()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QThreadPool
 from pytestqt.qtbot import QtBot
 
@@ -191,6 +192,26 @@ def test_never_two_runs_at_once_and_a_request_meanwhile_runs_after(
     qtbot.waitUntil(lambda: len(runs) == 2 and not controller.running, timeout=10_000)
     assert centre.most_in_flight == 1 and centre.calls == 2
     assert (state_of(services, first), state_of(services, second)) == ("sent", "sent")
+
+
+def test_a_run_that_ends_after_its_controller_is_gone_tells_nobody(
+    qtbot: QtBot, services: AppServices, unit_id: int, pool: QThreadPool
+) -> None:
+    """The window closed (or the unit switched) while a sync was on the wire: its end must not
+    emit through the deleted controller ("Signal source has been deleted" used to surface)."""
+    item = queue(services, unit_id)
+    centre = ScriptedCentre()
+    centre.gate = threading.Event()
+    controller = controller_for(qtbot, services, unit_id, centre, pool)
+    assert controller.sync_now() is True
+    qtbot.waitUntil(lambda: centre.calls == 1)
+    shiboken6.delete(controller)  # its C++ side gone, the Python wrapper still referenced
+    centre.gate.set()
+
+    pool.waitForDone(10_000)
+    qtbot.waitUntil(lambda: state_of(services, item) == "sent")
+    for _ in range(3):  # the run's end is delivered through queued signals
+        qtbot.wait(0)  # an exception in a slot fails the test (pytest-qt captures it)
 
 
 def test_no_unit_logged_in_shows_offline_without_a_run(

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -26,11 +25,11 @@ from PySide6.QtWidgets import (
 from app.errors import KnownError
 from app.services.attachments import AttachmentService
 from app.services.engine.pending import PendingLists, RowView
-from app.services.engine.spec import BusinessSpec
 from app.services.policy import CentrePolicy
 from app.services.rules.money import format_money
 from app.services.scanning import Scanner
 from app.views.business.detail_dialog import RowDetailDialog
+from app.views.business.list_search import search_field
 from app.views.business.pending_cells import column_widths
 from app.views.business.pending_model import PendingRowsModel, Place, placed
 from app.views.business.submit_dialog import SubmitDialog
@@ -39,21 +38,7 @@ from app.views.ops import Op
 # The widest a column grows to fit its content; the 错误说明 text is in the tooltip as well.
 FIT_ROWS = 50
 MAX_COLUMN_WIDTH = 360
-SEARCH_DELAY_MS = 250  # the search asks SQLite once typing pauses, not per keystroke
 NO_SELECTION = "请先在清册中选中一条记录。"
-
-
-def search_hint(spec: BusinessSpec) -> str:
-    """The search's tooltip (its hint is short, read whole at 125 %): it matches any listed
-    column and the error texts; the example is a person's name and number where the rows are
-    people, else the list's key (缴存比例调整: 调整年月)."""
-    labels = {f.key: f.label for f in spec.list_fields()}
-    examples = [labels[k] for k in ("name", "id_number", "account_no") if k in labels][:2]
-    key = spec.row_key
-    if not examples and key is not None and key in labels:
-        examples = [labels[key]]
-    like = f"（如{'、'.join(examples)}）" if examples else ""
-    return f"在清册中查找：任一列的内容{like}或错误说明"
 
 
 class PendingListPanel(QGroupBox):
@@ -90,18 +75,7 @@ class PendingListPanel(QGroupBox):
         self.undoing: Op[list[Place]] | None = None  # 撤销删除 on a worker (a big list)
         self.detail_dialog: RowDetailDialog | None = None
         self._build_table()
-        self.search = QLineEdit()
-        self.search.setObjectName("listSearch")
-        self.search.setPlaceholderText("在清册中查找…")  # short: read whole at 125 %
-        self.search.setToolTip(search_hint(self.spec))
-        hint = self.search.fontMetrics().horizontalAdvance(self.search.placeholderText())
-        self.search.setMinimumWidth(hint + 24)  # the hint read whole, beside the clear button
-        self.search.setClearButtonEnabled(True)
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self._search)
-        self.search.textChanged.connect(lambda _text: self.search_timer.start())
+        self.search = search_field(self.spec, self._search, self)
         self.summary = QLabel()
         self.summary.setObjectName("listSummary")
         self.summary.setWordWrap(True)
