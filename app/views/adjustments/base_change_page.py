@@ -10,7 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.errors import KnownError
 from app.services.adjustments.export import ExportResult
@@ -217,9 +224,12 @@ def with_states_sentence(page: QWidget) -> QWidget:
     sentence = QLabel(f"缴存比例调整{STATES_SENTENCE}{lowering}")
     sentence.setObjectName("ratioStates")
     sentence.setWordWrap(True)
-    sentence.setContentsMargins(9, 6, 9, 0)  # in line with the page's own margins
     set_state(sentence, "info")
-    layout.addWidget(sentence)
+    own = page.layout()
+    if isinstance(own, QBoxLayout):  # under the page's title, as on 缴存比例调整查询
+        own.insertWidget(1, sentence)
+    else:
+        layout.addWidget(sentence)
     layout.addWidget(page, 1)
     holder.pending_page = page  # type: ignore[attr-defined]
     return holder

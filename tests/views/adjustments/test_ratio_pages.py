@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PIL import Image
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -30,6 +30,11 @@ def test_a_lower_ratio_waits_for_the_resolution(
     assert sentence is not None and f"降低缴存比例的，提交时须上传“{RESOLUTION}”" in sentence.text()
     page = holder.findChild(PendingPage)
     assert page is not None
+    holder.show()
+    qtbot.waitExposed(holder)
+    title = page.findChild(QLabel, "pageTitle")
+    assert title is not None  # the sentence reads under the page's title, as on the 查询 page
+    assert sentence.mapTo(holder, QPoint()).y() > title.mapTo(holder, QPoint()).y()
     # A ratio change has no person: the search matches its month (it said 姓名、证件号码).
     assert page.list.search.toolTip() == "在清册中查找：任一列的内容（如调整年月）或错误说明"
     page.form.set_values(
