@@ -22,7 +22,8 @@ class TableModelBase(QAbstractTableModel):
         self.headers = tuple(headers)
 
     def row_count(self) -> int:
-        raise NotImplementedError
+        """How many rows there are (a subclass says; none by itself)."""
+        return 0
 
     def row_data(self, row: int, column: int, role: int) -> Any:
         """What the cell at (`row`, `column`) shows for `role`, both in range (None: nothing)."""

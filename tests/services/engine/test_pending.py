@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import BadInputError
-from app.models import Attachment, OutboxItem, PendingRow, RosterPerson, Unit
+from app.models import Attachment, OutboxItem, PendingRow, RosterPerson
 from app.services.businesses import open_account
 from app.services.context import AppServices
 from app.services.engine.pending import PendingLists, RowInvalidError
 from tests.ids import gb11643
+from tests.open_account_list import open_account_list
 
 TODAY = date(2026, 11, 26)
 
@@ -30,16 +31,7 @@ LI = resident_id("410205", "19950615", "024")  # female
 
 @pytest.fixture
 def pending(services: AppServices) -> PendingLists:
-    unit = services.units.add("100001", "开封市示范机械厂")
-    with services.store.session() as session:
-        session.get_one(Unit, unit.id).profile = {"unit_ratio": "0.12", "personal_ratio": "0.10"}
-    return PendingLists(
-        services.store,
-        open_account.SPEC,
-        unit.id,
-        lambda: services.units.policy(unit.id),
-        today=lambda: TODAY,
-    )
+    return open_account_list(services, TODAY)
 
 
 def attach_id_card(services: AppServices, pending: PendingLists) -> None:

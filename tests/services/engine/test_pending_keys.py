@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import text
 
 from app.errors import BadInputError
-from app.models import Unit
 from app.services.businesses import open_account
 from app.services.context import AppServices
 from app.services.engine import row_context
@@ -24,6 +23,7 @@ from app.services.engine.spec import RowContext, UnitTerms
 from app.services.policy import load_default
 from app.services.roster_entry import Roster
 from tests.ids import resident_id
+from tests.open_account_list import open_account_list
 
 TODAY = date(2026, 11, 26)
 NAMES = "甲乙丙丁戊己庚辛壬癸"
@@ -34,16 +34,7 @@ WANG = resident_id("41020319880808001")
 
 @pytest.fixture
 def pending(services: AppServices) -> PendingLists:
-    unit = services.units.add("100001", "开封市示范机械厂")
-    with services.store.session() as session:
-        session.get_one(Unit, unit.id).profile = {"unit_ratio": "0.12", "personal_ratio": "0.10"}
-    return PendingLists(
-        services.store,
-        open_account.SPEC,
-        unit.id,
-        lambda: services.units.policy(unit.id),
-        today=lambda: TODAY,
-    )
+    return open_account_list(services, TODAY)
 
 
 @pytest.fixture

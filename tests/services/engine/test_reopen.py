@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from app.models import OutboxItem, Unit
+from app.models import OutboxItem
 from app.services.attachments import AttachmentService
-from app.services.businesses import open_account
 from app.services.context import AppServices
 from app.services.engine.history import SubmissionHistory
 from app.services.engine.pending import PendingLists
+from tests.open_account_list import open_account_list
 from tests.services.engine.test_pending import LI, ZHANG, row
 
 TODAY = date(2026, 11, 26)
@@ -22,16 +22,7 @@ ID_CARD = "身份证复印件"
 
 @pytest.fixture
 def pending(services: AppServices) -> PendingLists:
-    unit = services.units.add("100001", "开封市示范机械厂")
-    with services.store.session() as session:
-        session.get_one(Unit, unit.id).profile = {"unit_ratio": "0.12", "personal_ratio": "0.10"}
-    return PendingLists(
-        services.store,
-        open_account.SPEC,
-        unit.id,
-        lambda: services.units.policy(unit.id),
-        today=lambda: TODAY,
-    )
+    return open_account_list(services, TODAY)
 
 
 def _scanned_and_submitted(
