@@ -46,4 +46,7 @@ def test_a_failed_operation_publishes_nothing_and_a_cancelled_one_says_cancelled
     op: Op[int] = Op(None, work).publishing(hub, lambda _n: Changes(roster=True))
     with qtbot.waitSignal(op.signals.failed, timeout=WAIT):
         op.failure(failures.append).run()
+    # The waiter and Op's own slot are separate queued events: the failure callback may come
+    # one turn of the event loop after the signal the waiter saw.
+    qtbot.waitUntil(lambda: failures != [], timeout=WAIT)
     assert [type(f) for f in failures] == [Cancelled] and published == []
