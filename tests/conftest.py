@@ -17,6 +17,10 @@ import pytest  # noqa: E402
 
 from app import paths  # noqa: E402
 from app.services.context import AppServices  # noqa: E402
+from app.views.qt_support import favour_the_window_thread  # noqa: E402
+
+# Widgets are tested with the interpreter shared as the client shares it (run_gui).
+favour_the_window_thread()
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):

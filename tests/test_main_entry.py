@@ -36,6 +36,7 @@ def test_smoke_shows_the_window_prints_the_facts_and_exits_0(tmp_path: Path) -> 
     assert facts["keyring service"] == SERVICE
     assert facts["database revision"] == f"{head_revision()} (current {head_revision()})"
     assert facts["fundserver imported"] == "no"  # the demo centre only in demo mode
+    assert facts["switch interval ms"] == "0.5"  # workers give the window's thread way quickly
     assert facts["qt translation file"].endswith("qtbase_zh_CN.qm (present)")
     assert (tmp_path / "data" / "gjj-desk.sqlite3").is_file()
 

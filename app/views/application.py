@@ -14,6 +14,7 @@ from app.logging_setup import setup_logging
 from app.services.settings import Settings
 from app.views.main_window import MainWindow
 from app.views.qt_support import (
+    favour_the_window_thread,
     install_excepthook,
     install_fonts,
     install_style,
@@ -72,6 +73,7 @@ def run_gui(argv: list[str] | None = None, *, demo: bool = False, smoke: bool = 
     """
     log_file = setup_logging()
     route_qt_messages()
+    favour_the_window_thread()
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("gjj-desk")

@@ -66,6 +66,7 @@ def smoke_facts(
         "qt texts in chinese": "yes" if translated != "Look in:" else "no",
         "font": QFontInfo(QApplication.font()).family(),
         "fundserver imported": "yes" if "fundserver" in sys.modules else "no",
+        "switch interval ms": f"{sys.getswitchinterval() * 1000:g}",  # qt_support.py
         "database revision": f"{services.store.revision()} (current {head_revision()})",
     }
 
