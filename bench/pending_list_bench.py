@@ -40,6 +40,7 @@ from app.services.engine.pending import PendingLists  # noqa: E402
 from app.services.policy import load_default  # noqa: E402
 from app.services.store import Store  # noqa: E402
 from app.views.business.pending_page import PendingPage  # noqa: E402
+from app.views.qt_support import favour_the_window_thread  # noqa: E402
 from tests import big_pending  # noqa: E402
 from tests.ids import resident_id  # noqa: E402
 from tests.stall_probe import StallProbe  # noqa: E402
@@ -120,6 +121,7 @@ def main() -> None:
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
+    favour_the_window_thread()  # as run_gui does
     with tempfile.TemporaryDirectory(prefix="pending-bench-") as tmp:
         big = big_pending.build(Path(tmp) / "db.sqlite3", args.rows)
         bare = sqlite3.connect(big.path)
