@@ -102,3 +102,36 @@ def test_a_batch_is_committed_once(
         event.remove(fund_app.state.engine, "commit", count)
     assert [r["status"] for r in results] == [201, 201]
     assert len(commits) == 1
+
+
+def test_keys_and_attachments_are_looked_up_once_a_batch_and_a_repeated_key_replays(
+    client: TestClient, auth: dict[str, str], fund_app: FastAPI
+) -> None:
+    document = upload(client, auth, PNG).json()["id"]
+    people = [
+        ("甲", "410203199001011230"),
+        ("乙", "410203199001011249"),
+        ("丙", "410203199001011257"),
+    ]
+    items = [
+        {**_opening(name, number, [document]), "idempotency_key": f"k-{n}"}
+        for n, (name, number) in enumerate(people)
+    ]
+    items.append(dict(items[0]))  # the first again, in the same request
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(fund_app.state.engine, "before_cursor_execute", seen)
+    try:
+        results = _batch(client, auth, items)
+    finally:
+        event.remove(fund_app.state.engine, "before_cursor_execute", seen)
+
+    assert [r["status"] for r in results] == [201, 201, 201, 200]
+    assert results[3]["submission"]["id"] == results[0]["submission"]["id"]
+    by_key = [s for s in statements if "FROM submissions" in s and "idempotency_key" in s]
+    owned = [s for s in statements if "FROM attachments" in s]
+    assert len(by_key) == 2  # the batch's keys at once; the repeated key when its turn came
+    assert len(owned) == 1
