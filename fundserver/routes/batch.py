@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from fundserver.db import SUBMISSION_COUNTER, Unit, take_values
 from fundserver.db import Submission as SubmissionRow
-from fundserver.db import Unit
 from fundserver.deps import ServerState, StateDep, UnitIdDep, unit_of
 from fundserver.errors import ERROR_RESPONSES, ApiError, ErrorBody
 from fundserver.routes.submissions import Known, accept_submission, owned_attachments
@@ -105,6 +105,8 @@ def _each(
 ) -> list[BatchResult]:
     results: list[BatchResult] = []
     known = _known(session, unit, body)
+    # The batch's versions in one statement; in the redo, each commit takes its own.
+    versions = None if commit else take_values(session, SUBMISSION_COUNTER, len(body.submissions))
     for item in body.submissions:
         key = item.idempotency_key.strip()
         # Checked already as a BatchItem: the same fields, not validated a second time.
@@ -123,7 +125,14 @@ def _each(
                     field="idempotency_key",
                 )
             record, replayed = accept_submission(
-                state, session, unit, request, key, commit=commit, known=known.pop(key, None)
+                state,
+                session,
+                unit,
+                request,
+                key,
+                commit=commit,
+                known=known.pop(key, None),
+                versions=versions,
             )
         except ApiError as refused:
             if commit:

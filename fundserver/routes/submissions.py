@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Annotated, NamedTuple
 
 from fastapi import APIRouter, Header, Path, Query, Response
@@ -149,13 +149,15 @@ def accept_submission(
     *,
     commit: bool = True,
     known: Known | None = None,
+    versions: Iterator[int] | None = None,
 ) -> tuple[SubmissionOut, bool]:
     """Record the submission under `key` (committed), or answer a replay of it: (record,
     replayed). ApiError when refused, having added nothing to the session.
 
     `commit=False` (a batch): flushed only, the caller commits the batch; an IntegrityError
     (the same key recorded meanwhile by another request) is the caller's to handle. `known`:
-    what the caller read already for this key and its attachments (one query a batch)."""
+    what the caller read already for this key and its attachments (one query a batch);
+    `versions`: counter values the caller took for its items (one statement a batch)."""
     request_hash = _request_hash(body)
     existing = _by_key(session, unit, key) if known is None else known.existing
     if existing is not None:
@@ -184,7 +186,7 @@ def accept_submission(
         state="pending",
         created_at=now,
         updated_at=now,
-        version=next_value(session, SUBMISSION_COUNTER),
+        version=next_value(session, SUBMISSION_COUNTER) if versions is None else next(versions),
     )
     session.add(row)
     if not commit:
