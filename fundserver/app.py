@@ -17,6 +17,7 @@ from fundserver.errors import install_error_handlers
 from fundserver.limits import BodyGate
 from fundserver.policy import load_policy
 from fundserver.routes import (
+    attachment_batch,
     attachments,
     auth,
     batch,
@@ -81,6 +82,7 @@ def create_app(
         centre,
         roster,
         attachments,
+        attachment_batch,
         records,
         batch,
         submissions,

@@ -26,6 +26,9 @@ MULTIPART_OVERHEAD = 1024 * 1024  # form fields and boundaries around an attachm
 MAX_DEPTH = 32
 MAX_STRING = 10_000  # characters in any one JSON string
 MAX_INT_DIGITS = 30
+# POST /attachments/batch: several documents a request (routes/attachment_batch.py)
+BATCH_UPLOAD_PATH = "/attachments/batch"
+MAX_BATCH_UPLOAD_BYTES = 16 * 1024 * 1024
 
 
 class BodyTooLarge(HTTPException):
@@ -36,9 +39,9 @@ class BodyTooLarge(HTTPException):
         self.code, self.message, self.field = code, message, field
 
 
-def _refusal(multipart: bool, limit: int) -> tuple[str, str, str | None]:
+def _refusal(multipart: bool, limit: int, batch: bool) -> tuple[str, str, str | None]:
     """What a too-large body is told: an upload names the file size limit, as the route does."""
-    if multipart:
+    if multipart and not batch:
         mb = (limit - MULTIPART_OVERHEAD) / 1024 / 1024
         return "file_too_large", f"文件超过大小上限 {mb:.1f} MB", "file"
     return "too_large", f"请求内容过大（上限 {limit // 1024 // 1024} MB）", None
@@ -130,9 +133,11 @@ class BodyGate:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    def _limit(self, scope: Scope, multipart: bool) -> int:
+    def _limit(self, scope: Scope, multipart: bool, batch: bool) -> int:
         if not multipart:
             return MAX_JSON_BYTES
+        if batch:
+            return MAX_BATCH_UPLOAD_BYTES + MULTIPART_OVERHEAD
         state = getattr(scope.get("app"), "state", None)
         policy = getattr(getattr(state, "fund", None), "policy", {})
         return attachment_limits(policy).max_bytes + MULTIPART_OVERHEAD
@@ -151,8 +156,9 @@ class BodyGate:
             return
         content_type = _header(scope, b"content-type").lower()
         multipart = content_type.startswith(("multipart/", "application/x-www-form-urlencoded"))
-        limit = self._limit(scope, multipart)
-        refusal = _refusal(multipart, limit)
+        batch = str(scope.get("path", "")).endswith(BATCH_UPLOAD_PATH)
+        limit = self._limit(scope, multipart, batch)
+        refusal = _refusal(multipart, limit, batch)
         declared = _header(scope, b"content-length")
         if declared.isdigit() and int(declared) > limit:
             await _too_large(refusal, scope, receive, send)

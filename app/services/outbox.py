@@ -82,6 +82,18 @@ class UnsendableError(Exception):
         self.message = message
 
 
+def missing_file(document: Document) -> str | None:
+    """Why a document cannot be uploaded from this machine (its row or file gone), or None."""
+    if document.path is None:
+        return f"附件记录 {document.attachment_id} 已不存在，请重新添加影像资料后再提交。"
+    if not document.path.is_file():
+        return (
+            f"附件“{document.material}”的文件不存在：{document.path}。请把文件放回原处后重试，"
+            "或重新扫描/添加该资料后重新提交。"
+        )
+    return None
+
+
 def requeue_failed(store: Store, unit_id: int, item_id: int) -> bool:
     """Put a 失败 item of the unit back in the queue, with its own key; False if it was not."""
     with store.session() as session:
@@ -184,15 +196,9 @@ class OutboxSync(OutboxQueries, ReviewPuller):
                 server_ids.append(document)
                 continue
             attachment_id, path, sha256, material = document
-            if path is None:
-                raise UnsendableError(
-                    f"附件记录 {attachment_id} 已不存在，请重新添加影像资料后再提交。"
-                )
-            if not path.is_file():
-                raise UnsendableError(
-                    f"附件“{material}”的文件不存在：{path}。请把文件放回原处后重试，"
-                    "或重新扫描/添加该资料后重新提交。"
-                )
+            missing = missing_file(document)
+            if missing is not None or path is None:
+                raise UnsendableError(missing or "")
             try:
                 info = api.upload_attachment(path, sha256, material, business)
             except ServerRejectedError as exc:

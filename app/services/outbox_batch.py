@@ -5,8 +5,9 @@ authentication, a transaction each side) as for the submission itself (issue 12)
 takes the due items `size` at a time, oldest first:
 
 1. one local transaction marks them all 上传中 and reads what their sends need;
-2. their documents not yet on the centre are uploaded on `senders` threads (uploads are
-   content-addressed and independent: their order does not matter);
+2. their documents not yet on the centre are uploaded several a request (POST
+   /attachments/batch, app.services.outbox_uploads), the requests on `senders` threads
+   (uploads are content-addressed and independent: their order does not matter);
 3. one POST /submissions/batch sends the items, each with its own Idempotency-Key, in queue
    order (the centre handles them in that order, so one person's items keep theirs), and each
    is answered on its own — a centre without the batch call gets them one at a time;
@@ -30,9 +31,15 @@ from app.errors import AuthError, Cancelled, OfflineError, ServerError, ServerRe
 from app.services.api.models import SubmissionRecord
 from app.services.api.records import BatchSubmission
 from app.services.engine.states import UploadState
-from app.services.outbox_marks import Document, documents
+from app.services.outbox_marks import (
+    Document,
+    documents_of,
+    load_attachments,
+    load_items,
+)
 from app.services.outbox_pool import _Clients
 from app.services.outbox_report import CentreApi, Progress, RunCounts
+from app.services.outbox_uploads import BatchUploads
 
 if TYPE_CHECKING:
     from app.services.outbox import OutboxSync
@@ -77,11 +84,12 @@ class BatchRun:
         counts = RunCounts()
         try:
             with ThreadPoolExecutor(self.outbox.senders, "outbox-upload") as pool:
+                self.uploads = BatchUploads(self.clients, pool)
                 for start in range(0, len(due), self.size):
                     if cancelled is not None and cancelled():
                         counts.cancelled, counts.stopped = True, Cancelled().message
                         break
-                    self._batch(list(due[start : start + self.size]), pool, counts)
+                    self._batch(list(due[start : start + self.size]), counts)
                     if progress is not None:
                         progress(min(start + self.size, len(due)), len(due))
                     if counts.stopped is not None:
@@ -90,10 +98,10 @@ class BatchRun:
             self.clients.close()
         return counts
 
-    def _batch(self, item_ids: list[int], pool: ThreadPoolExecutor, counts: RunCounts) -> None:
+    def _batch(self, item_ids: list[int], counts: RunCounts) -> None:
         items, already = self._start(item_ids)
         counts.sent += already
-        list(pool.map(self._upload, items))
+        self.uploads.upload(items)
         ready = [i for i in items if i.failed is None and i.trouble is None]
         try:
             self._submit(ready)
@@ -106,34 +114,15 @@ class BatchRun:
         these another sync had sent already."""
         items: list[_Item] = []
         with self.outbox.store.session() as session:
-            for item_id in item_ids:
-                item = self.outbox._item(session, item_id)
-                if item.state == UploadState.SENT:
-                    continue
-                item.state = UploadState.SENDING  # committed before the first byte goes out
-                attachment_ids = list(item.attachment_ids or [])
+            rows = load_items(session, self.outbox.unit_id, item_ids)
+            rows = [row for row in rows if row.state != UploadState.SENT]
+            found = documents_of(session, [list(row.attachment_ids or []) for row in rows])
+            for row, its_documents in zip(rows, found, strict=True):
+                row.state = UploadState.SENDING  # committed before the first byte goes out
                 items.append(
-                    _Item(
-                        item_id,
-                        item.business,
-                        item.idempotency_key,
-                        list(item.rows),
-                        documents(session, attachment_ids),
-                    )
+                    _Item(row.id, row.business, row.idempotency_key, row.rows, its_documents)
                 )
         return items, len(item_ids) - len(items)
-
-    def _upload(self, item: _Item) -> None:
-        from app.services.outbox import UnsendableError
-
-        try:
-            item.server_ids = self.outbox._upload(
-                item.item_id, item.business, item.documents, self.clients.get(), item.uploaded
-            )
-        except UnsendableError as failed:
-            item.failed = failed.message
-        except (OfflineError, ServerError, AuthError) as exc:
-            item.trouble = exc
 
     def _submit(self, ready: list[_Item]) -> None:
         """Send the batch; each item keeps its own answer. Trouble with the request as a whole
@@ -180,9 +169,10 @@ class BatchRun:
         """Every outcome of the batch, and the documents uploaded, in one transaction."""
         marks = self.outbox.marks
         with self.outbox.store.session() as session:
-            for item in items:
-                marks.uploads(session, item.uploaded)
-                row = self.outbox._item(session, item.item_id)
+            rows = load_items(session, self.outbox.unit_id, [item.item_id for item in items])
+            documents = load_attachments(session, [a for item in items for a in item.uploaded])
+            for item, row in zip(items, rows, strict=True):
+                marks.uploads(session, item.uploaded, documents)
                 if item.record is not None:
                     marks.sent(row, item.record)
                 elif item.failed is not None:

@@ -45,12 +45,46 @@ class Document(NamedTuple):
     material: str
 
 
+_IN_LIMIT = 500  # bound parameters a query (SQLite's limit is higher; the plan stays cheap)
+
+
+def load_items(session: Session, unit_id: int, item_ids: list[int]) -> list[OutboxItem]:
+    """These outbox rows of the unit, in the order given, read in one query a few hundred
+    (not a `Session.get` each, issue 12); KeyError for one that is not the unit's."""
+    rows: dict[int, OutboxItem] = {}
+    for start in range(0, len(item_ids), _IN_LIMIT):
+        chunk = item_ids[start : start + _IN_LIMIT]
+        found = session.scalars(
+            select(OutboxItem).where(OutboxItem.unit_id == unit_id, OutboxItem.id.in_(chunk))
+        )
+        rows.update((row.id, row) for row in found)
+    return [rows[item_id] for item_id in item_ids]
+
+
+def load_attachments(session: Session, attachment_ids: list[int]) -> dict[int, Attachment]:
+    """These attachment rows, read in one query a few hundred (and kept in the session)."""
+    rows: dict[int, Attachment] = {}
+    for start in range(0, len(attachment_ids), _IN_LIMIT):
+        chunk = attachment_ids[start : start + _IN_LIMIT]
+        rows.update(
+            (row.id, row)
+            for row in session.scalars(select(Attachment).where(Attachment.id.in_(chunk)))
+        )
+    return rows
+
+
+def documents_of(session: Session, lists: list[list[int]]) -> list[list[Document | str]]:
+    """`documents` of several items, their attachment rows read together."""
+    rows = load_attachments(session, sorted({a for ids in lists for a in ids}))
+    return [_documents(rows, ids) for ids in lists]
+
+
 def documents(session: Session, attachment_ids: list[int]) -> list[Document | str]:
     """Each document as what its upload needs, or its server id if the centre has it."""
-    rows = {
-        row.id: row
-        for row in session.scalars(select(Attachment).where(Attachment.id.in_(attachment_ids)))
-    }
+    return _documents(load_attachments(session, attachment_ids), attachment_ids)
+
+
+def _documents(rows: dict[int, Attachment], attachment_ids: list[int]) -> list[Document | str]:
     found: list[Document | str] = []
     for attachment_id in attachment_ids:
         row = rows.get(attachment_id)
@@ -70,10 +104,18 @@ class Marks:
         self.clock = clock
         self.rng = rng
 
-    def uploads(self, session: Session, uploaded: dict[int, str]) -> None:
-        """Record the server ids of documents uploaded (attachment id → server id)."""
+    def uploads(
+        self,
+        session: Session,
+        uploaded: dict[int, str],
+        rows: dict[int, Attachment] | None = None,
+    ) -> None:
+        """Record the server ids of documents uploaded (attachment id → server id); `rows`:
+        their attachment rows if read already."""
         for attachment_id, server_id in uploaded.items():
-            row = session.get(Attachment, attachment_id)
+            row = (
+                session.get(Attachment, attachment_id) if rows is None else rows.get(attachment_id)
+            )
             if row is not None:
                 row.server_id, row.uploaded_at = server_id, self.clock()
 

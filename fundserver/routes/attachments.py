@@ -38,7 +38,8 @@ def _receive(
     upload: UploadFile, spool_dir: Path, limits: AttachmentLimits
 ) -> tuple[Path, str, int, bytes]:
     """Spool the upload to a temp file: its path, SHA-256, size and first bytes."""
-    spool_dir.mkdir(parents=True, exist_ok=True)
+    if not spool_dir.is_dir():
+        spool_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
     head = b""
@@ -71,7 +72,8 @@ def _store_file(storage_dir: Path, spooled: Path, sha: str) -> None:
     if target.exists():
         spooled.unlink(missing_ok=True)
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():  # a stat; mkdir(exist_ok=True) raised and caught each time
+        target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(spooled, target)
 
 

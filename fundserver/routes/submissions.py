@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated
+from collections.abc import Iterable, Iterator
+from typing import Annotated, NamedTuple
 
 from fastapi import APIRouter, Header, Path, Query, Response
 from sqlalchemy import func, select
@@ -59,16 +60,32 @@ def _replay(existing: Submission, request_hash: str) -> tuple[SubmissionOut, boo
     return submission_out(existing, replayed=True), True
 
 
-def _check_attachments(session: Session, unit: Unit, ids: list[str]) -> None:
-    if not ids:
-        return
-    owned = set(
+class Known(NamedTuple):
+    """What a batch read for all its items at once (routes/batch.py): the submission already
+    recorded under this item's key (None: none), and the unit's attachments its items name."""
+
+    existing: Submission | None
+    owned: set[str]
+
+
+def owned_attachments(session: Session, unit: Unit, ids: Iterable[str]) -> set[str]:
+    """Which of these attachment ids the unit has uploaded."""
+    return set(
         session.scalars(
             select(Attachment.sha256).where(
-                Attachment.unit_id == unit.id, Attachment.sha256.in_(ids)
+                Attachment.unit_id == unit.id, Attachment.sha256.in_(set(ids))
             )
         )
     )
+
+
+def _check_attachments(
+    session: Session, unit: Unit, ids: list[str], owned: set[str] | None = None
+) -> None:
+    if not ids:
+        return
+    if owned is None:
+        owned = owned_attachments(session, unit, ids)
     for index, attachment_id in enumerate(ids):
         if attachment_id not in owned:
             raise ApiError(
@@ -131,18 +148,22 @@ def accept_submission(
     key: str,
     *,
     commit: bool = True,
+    known: Known | None = None,
+    versions: Iterator[int] | None = None,
 ) -> tuple[SubmissionOut, bool]:
     """Record the submission under `key` (committed), or answer a replay of it: (record,
     replayed). ApiError when refused, having added nothing to the session.
 
     `commit=False` (a batch): flushed only, the caller commits the batch; an IntegrityError
-    (the same key recorded meanwhile by another request) is the caller's to handle."""
+    (the same key recorded meanwhile by another request) is the caller's to handle. `known`:
+    what the caller read already for this key and its attachments (one query a batch);
+    `versions`: counter values the caller took for its items (one statement a batch)."""
     request_hash = _request_hash(body)
-    existing = _by_key(session, unit, key)
+    existing = _by_key(session, unit, key) if known is None else known.existing
     if existing is not None:
         return _replay(existing, request_hash)
     check_business(body.business)
-    _check_attachments(session, unit, body.attachments)
+    _check_attachments(session, unit, body.attachments, None if known is None else known.owned)
     problems = check_rows(state, session, unit, body.business, body.rows)
     if problems:
         # A resend of this key may have been recorded meanwhile, and its rows now conflict
@@ -165,7 +186,7 @@ def accept_submission(
         state="pending",
         created_at=now,
         updated_at=now,
-        version=next_value(session, SUBMISSION_COUNTER),
+        version=next_value(session, SUBMISSION_COUNTER) if versions is None else next(versions),
     )
     session.add(row)
     if not commit:

@@ -36,6 +36,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(360)]
 
 SUBMISSIONS = 300
 WITH_DOCUMENT_EVERY = 10  # every 10th submission carries its own scanned page
+# In batches every 2nd: a batch's pages then go several a request (POST /attachments/batch).
+WITH_DOCUMENT_EVERY_IN_BATCHES = 2
 SEED = 20261127
 RATES = {Fault.FAIL_BEFORE: 0.07, Fault.FAIL_AFTER: 0.07, Fault.STALL: 0.025}
 CLIENT_TIMEOUT = (0.5, 1.0)
@@ -95,16 +97,18 @@ def resident_id(n: int) -> str:
     return first17 + gb11643(first17)
 
 
-def queue_submissions(services: AppServices, unit_id: int, folder: Path) -> list[int]:
+def queue_submissions(
+    services: AppServices, unit_id: int, folder: Path, every: int = WITH_DOCUMENT_EVERY
+) -> list[int]:
     """Fill the outbox as 全部提交 does: every item committed, state 待上传."""
     folder.mkdir()
     with services.store.session() as session:
         items = []
         for n in range(SUBMISSIONS):
             attachment_ids: list[int] = []
-            if n % WITH_DOCUMENT_EVERY == 0:
+            if n % every == 0:
                 page = folder / f"page-{n}.png"
-                Image.new("RGB", (64, 40), (n % 256, 80, 160)).save(page)
+                Image.new("RGB", (64, 40), (n % 256, 80 + n // 256, 160)).save(page)  # one each
                 row = Attachment(
                     unit_id=unit_id,
                     business="open-account",
@@ -149,13 +153,15 @@ def test_every_submission_lands_exactly_once_through_faults_and_restarts(
     batch: int,
 ) -> None:
     started = time.monotonic()
+    every = WITH_DOCUMENT_EVERY
     if batch > 1:
         centre.kill_points = KILL_AT_FORWARDED_IN_BATCHES
+        every = WITH_DOCUMENT_EVERY_IN_BATCHES
     tokens = MemoryTokenStore()
     with CentreClient(centre.server.url, token_store=tokens) as direct:
         direct.login(demo_credentials.unit_code, demo_credentials.password)
     unit = services.units.add(demo_credentials.unit_code, "开封示范科技有限公司", centre.server.url)
-    ids = queue_submissions(services, unit.id, tmp_path / "scans")
+    ids = queue_submissions(services, unit.id, tmp_path / "scans", every)
     clock = StepClock()
     totals = RunCounts()
     rounds = 0
@@ -222,5 +228,5 @@ def test_every_submission_lands_exactly_once_through_faults_and_restarts(
     assert all(state == ("sent", str(server_id), "待审核") for (_, server_id), state in
                ((recorded[k], v) for k, v in keys.items()))  # fmt: skip
     assert outbox.counts() == {"待上传": 0, "上传中": 0, "已提交": SUBMISSIONS, "失败": 0}
-    assert len(blobs) == SUBMISSIONS // WITH_DOCUMENT_EVERY
+    assert len(blobs) == SUBMISSIONS // every
     assert all(count == 1 for _, count in blobs)

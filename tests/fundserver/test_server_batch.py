@@ -10,6 +10,8 @@ from fs_helpers import API
 from sqlalchemy import event
 from test_server_attachments import PNG, upload
 
+from fundserver.db import SUBMISSION_COUNTER
+
 
 def _opening(name: str, id_number: str, attachments: list[str] | None = None) -> dict[str, Any]:
     return {
@@ -102,3 +104,44 @@ def test_a_batch_is_committed_once(
         event.remove(fund_app.state.engine, "commit", count)
     assert [r["status"] for r in results] == [201, 201]
     assert len(commits) == 1
+
+
+def test_keys_attachments_and_versions_are_read_once_a_batch_and_a_repeated_key_replays(
+    client: TestClient, auth: dict[str, str], fund_app: FastAPI
+) -> None:
+    document = upload(client, auth, PNG).json()["id"]
+    people = [
+        ("甲", "410203199001011230"),
+        ("乙", "410203199001011249"),
+        ("丙", "410203199001011257"),
+    ]
+    items = [
+        {**_opening(name, number, [document]), "idempotency_key": f"k-{n}"}
+        for n, (name, number) in enumerate(people)
+    ]
+    items.append(dict(items[0]))  # the first again, in the same request
+    before = {**_opening("丁", "410203199001011265"), "idempotency_key": "before"}
+    assert _batch(client, auth, [before])[0]["status"] == 201  # the counter exists now
+    statements: list[str] = []
+    bumped: list[Any] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        statements.append(statement)
+        if statement.startswith("UPDATE counters"):
+            bumped.append(parameters[-1])
+
+    event.listen(fund_app.state.engine, "before_cursor_execute", seen)
+    try:
+        results = _batch(client, auth, items)
+    finally:
+        event.remove(fund_app.state.engine, "before_cursor_execute", seen)
+
+    assert [r["status"] for r in results] == [201, 201, 201, 200]
+    assert results[3]["submission"]["id"] == results[0]["submission"]["id"]
+    by_key = [s for s in statements if "FROM submissions" in s and "idempotency_key" in s]
+    owned = [s for s in statements if "FROM attachments" in s]
+    assert len(by_key) == 2  # the batch's keys at once; the repeated key when its turn came
+    assert len(owned) == 1
+    assert bumped.count(SUBMISSION_COUNTER) == 1  # the batch's versions taken at once
+    listed = client.get(f"{API}/submissions", headers=auth).json()["items"]
+    assert len({item["version"] for item in listed}) == len(listed) == 4

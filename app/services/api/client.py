@@ -30,7 +30,13 @@ from app.services.api.models import (
     SubmissionRecord,
     UnitProfile,
 )
-from app.services.api.records import BatchSubmission, CentreRow, CentreRowsPage, RowProblem
+from app.services.api.records import (
+    BatchSubmission,
+    CentreRow,
+    CentreRowsPage,
+    DocumentUpload,
+    RowProblem,
+)
 
 __all__ = [
     "API_PREFIX",
@@ -163,21 +169,56 @@ class CentreClient(CentreTransport):
     ) -> AttachmentInfo:
         """Upload one document; the server checks the SHA-256 and stores each content once."""
         source = Path(path)
-        try:
-            content = source.read_bytes()
-        except OSError as exc:  # locked by antivirus or the scanner software: try again later
-            raise ServerError(
-                f"暂时无法读取附件文件 {source.name}（{exc.strerror}），稍后自动重试",
-                code="file_busy",
-            ) from exc
-        content_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
         body = self._json(
             "POST",
             "/attachments",
-            files={"file": (source.name, content, content_type)},
+            files={"file": _file_part(source)},
             data={"sha256": sha256, "material": material, "business": business},
         )
         return AttachmentInfo.from_json(body)
+
+    def upload_attachments(
+        self, documents: Sequence[DocumentUpload]
+    ) -> list[AttachmentInfo | Exception] | None:
+        """Upload several documents in one request; each answered on its own, in order: its
+        record or the error a single upload would raise (a file that cannot be read now is
+        not sent: ServerError "file_busy", tried again later).
+
+        None when the centre takes no batch of documents (no such endpoint, or the request as
+        a whole refused): then upload them one at a time. Trouble with the request itself
+        (offline, 5xx, 401) raises, as `upload_attachment` does.
+        """
+        answers: list[AttachmentInfo | Exception | None] = []
+        parts: list[tuple[str, tuple[str, bytes, str]]] = []
+        sent: list[DocumentUpload] = []
+        for document in documents:
+            try:
+                parts.append(("files", _file_part(document.path)))
+            except ServerError as busy:
+                answers.append(busy)
+                continue
+            answers.append(None)
+            sent.append(document)
+        if sent:
+            try:
+                body = self._json(
+                    "POST",
+                    "/attachments/batch",
+                    files=parts,
+                    data={
+                        "sha256": [d.sha256 for d in sent],
+                        "material": [d.material for d in sent],
+                        "business": [d.business for d in sent],
+                    },
+                )
+            except ServerRejectedError:
+                return None
+            results = body.get("results") if isinstance(body, dict) else None
+            if not isinstance(results, list) or len(results) != len(sent):
+                raise ServerError("服务器返回的内容无法识别，请稍后重试", code="bad_response")
+            answered = iter(results)
+            answers = [a if a is not None else _upload_answer(next(answered)) for a in answers]
+        return [a for a in answers if a is not None]
 
     def submit(
         self,
@@ -231,3 +272,23 @@ class CentreClient(CentreTransport):
             else:
                 answers.append(error_from(status, result.get("error")))
         return answers
+
+
+def _file_part(source: Path) -> tuple[str, bytes, str]:
+    """A file as a multipart part; ServerError "file_busy" when it cannot be read now."""
+    try:
+        content = source.read_bytes()
+    except OSError as exc:  # locked by antivirus or the scanner software: try again later
+        raise ServerError(
+            f"暂时无法读取附件文件 {source.name}（{exc.strerror}），稍后自动重试",
+            code="file_busy",
+        ) from exc
+    content_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
+    return source.name, content, content_type
+
+
+def _upload_answer(result: Any) -> AttachmentInfo | Exception:
+    status = int(result.get("status", 500))
+    if status < 300 and result.get("attachment") is not None:
+        return AttachmentInfo.from_json(result["attachment"])
+    return error_from(status, result.get("error"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -86,3 +87,13 @@ class BatchSubmission:
             "client_ref": self.client_ref,
             "idempotency_key": self.idempotency_key,
         }
+
+
+@dataclass(frozen=True)
+class DocumentUpload:
+    """One document of a POST /attachments/batch: its file, SHA-256, material and business."""
+
+    path: Path
+    sha256: str
+    material: str
+    business: str
