@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import KnownError
 from app.services.engine.centre_records import CentreRecord, CentreRecords, export
-from app.views import file_dialogs
+from app.views import file_dialogs, table_columns
 from app.views.list_model import ListTableModel
 from app.views.ops import Op
 
@@ -110,8 +109,8 @@ class CentreRecordsPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        table_columns.prepare(self.table)
+        table_columns.fit(self.table)  # empty until 从中心读取: every header whole
         self.table.doubleClicked.connect(lambda _index: self.show_detail())
         self.table.selectionModel().selectionChanged.connect(self._selection)
         self.message = QLabel(
@@ -160,7 +159,7 @@ class CentreRecordsPanel(QWidget):
             self.op = None
             self.fetch_button.setEnabled(True)
             self.model.set_items(records)
-            self.table.resizeColumnsToContents()
+            table_columns.fit(self.table)
             ours = sum(r.from_this_pc for r in records)
             self.message.setText(
                 f"中心共有本单位{self.title}记录 {len(records)} 条，其中本机提交 {ours} 条。"

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -26,6 +25,7 @@ from app.errors import KnownError
 from app.services.changes import Changes
 from app.services.engine.history import STATES, HistoryRow, SubmissionHistory
 from app.services.engine.states import SubmissionState
+from app.views import table_columns
 from app.views.changes import ChangeHub
 from app.views.list_model import ListTableModel
 from app.views.looks import set_role, set_state
@@ -140,8 +140,7 @@ class QueryPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table_columns.prepare(self.table)
         self.table.selectionModel().selectionChanged.connect(self._selection)
         self.message = QLabel()
         self.message.setObjectName("queryMessage")
@@ -193,11 +192,7 @@ class QueryPage(QWidget):
             self.businesses, since=since, state=state, person=self.person.text()
         )
         self.model.set_items(rows)
-        self.table.resizeColumnsToContents()
-        padding = self.table.fontMetrics().horizontalAdvance("00")  # headers not cramped
-        for column, header in enumerate(COLUMNS[:-1]):  # the last (说明) takes the rest
-            wanted = self.table.fontMetrics().horizontalAdvance(header) + padding
-            self.table.setColumnWidth(column, max(self.table.columnWidth(column), wanted))
+        table_columns.fit(self.table)  # headers with room, contents whole; 说明 takes the rest
         if chosen is not None:
             self._select(chosen)
         self._selection()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -25,11 +24,15 @@ from app.services.engine.states import SubmissionState
 from app.services.payments.document import to_html
 from app.services.payments.query import KIND_NAMES, AssessmentQuery, AssessmentRecord
 from app.services.rules.yearmonth import YearMonth
+from app.views import table_columns
 from app.views.list_model import ListTableModel
 from app.views.looks import set_role, set_state
 from app.views.payments.print_preview import preview_dialog
 
-COLUMNS = ("提交编号", "业务", "核定月份", "人数", "金额", "核定总金额", "状态", "原因", "提交时间")
+# 原因, free text of any length, is last and takes what the others leave (提交时间 there took
+# nearly the whole width of an empty list).
+COLUMNS = ("提交编号", "提交时间", "业务", "核定月份", "人数", "金额", "核定总金额", "状态", "原因")
+NUMBERS = (0, 4, 5, 6)  # right-aligned
 
 
 class RecordModel(ListTableModel[AssessmentRecord]):
@@ -37,13 +40,16 @@ class RecordModel(ListTableModel[AssessmentRecord]):
         super().__init__(COLUMNS)
 
     def cell(self, item: AssessmentRecord, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 3, 4, 5):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMBERS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column == len(COLUMNS) - 1:
+            return item.reason or None  # a long reason, cut at the column's edge, read whole
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         total = item.assessed_total
         return (
             str(item.outbox_id),
+            item.submitted_at.strftime("%Y-%m-%d %H:%M"),
             item.kind,
             item.months,
             str(item.people),
@@ -51,7 +57,6 @@ class RecordModel(ListTableModel[AssessmentRecord]):
             "" if total is None else f"{total:,.2f}",
             item.state.label,
             item.reason,
-            item.submitted_at.strftime("%Y-%m-%d %H:%M"),
         )[column]
 
 
@@ -101,8 +106,7 @@ class AssessmentQueryPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        table_columns.prepare(self.table)
         self.table.selectionModel().selectionChanged.connect(self._enable)
         self.reopen_button = QPushButton("重新修改")
         self.reopen_button.clicked.connect(self.reopen_selected)
@@ -146,6 +150,7 @@ class AssessmentQueryPage(QWidget):
             self._say(f"核定月份：{exc.message}", error=True)
             return
         self.model.set_items(records)
+        table_columns.fit(self.table)
         self._say(f"共 {len(records)} 笔。" if records else "没有符合条件的核定。")
         self._enable()
 
