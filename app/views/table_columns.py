@@ -25,13 +25,20 @@ def prepare(table: QTableView) -> None:
 
 
 def fit(table: QTableView) -> None:
-    """Each column as wide as its header with room, and as its contents up to a cap."""
+    """Each column as wide as its header with room, and as its contents up to a cap; the last
+    (stretched) column as wide as the room the others leave, or its header if that is more."""
     table.resizeColumnsToContents()
     model = table.model()
-    cap = table.fontMetrics().horizontalAdvance("中" * WIDEST_CHARS)
+    metrics = table.fontMetrics()
+    cap = metrics.horizontalAdvance("中" * WIDEST_CHARS)
+    room = metrics.horizontalAdvance("0")  # a cell's text never touches the next column
+    last = model.columnCount() - 1
+    stretched = table.horizontalHeader().stretchLastSection()
     for column in range(model.columnCount()):
         title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-        width = min(table.columnWidth(column), cap)
+        width = min(table.columnWidth(column) + room, cap)
+        if column == last and stretched:
+            width = 0  # it takes the room left, never more: a long text does not scroll the list
         table.setColumnWidth(column, max(width, header_room(table, title)))
 
 

@@ -10,18 +10,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QLabel, QTableView
 from pytestqt.qtbot import QtBot
 
 from app.models import OutboxItem
 from app.services.catalog import all_entries
 from app.services.context import AppServices
+from app.views.business.query_page import STATE_COLOURS
 from app.views.main_window import MainWindow
 from app.views.pages import page_factories
-from app.views.payments.query_page import AssessmentQueryPage
+from app.views.payments.query_page import NUMBERS, AssessmentQueryPage
 from tests.views.business.test_open_account_form import make_unit
 
 SCREEN_1024 = QSize(1008, 700)  # a 1024×768 screen less the title bar and borders
+TEXT_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
 LONG_REASON = "李娜已转出本单位，请核对人员名单后重新核定本月汇缴，并补充上传工资发放明细。" * 2
 
 
@@ -109,3 +111,48 @@ def test_the_assessment_list_gives_the_room_left_to_its_reasons(
     assert right <= table.viewport().width()
     assert table.horizontalScrollBar().maximum() == 0
     assert page.model.index(0, last).data(Qt.ItemDataRole.ToolTipRole) == LONG_REASON
+    # 退回 reads as on every 查询 page (tinted), and a number's header stands over its digits.
+    tint = page.model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole)
+    assert tint is not None and tint.color() == STATE_COLOURS["退回"]
+    for column in NUMBERS:
+        align = page.model.headerData(column, Qt.Orientation.Horizontal, TEXT_ALIGNMENT)
+        assert align & Qt.AlignmentFlag.AlignRight, headers[column]
+
+
+def test_a_chosen_rows_reason_is_read_whole_below_the_list(
+    qtbot: QtBot, services: AppServices
+) -> None:
+    """At 1024×768 the last column cuts a long 退回 reason; choosing the row shows it all."""
+    make_unit(services)
+    unit = services.units.current()
+    assert unit is not None
+    rows = [{"name": "王建国", "id_number": "410203198805160013", "account_no": "1"}]
+    with services.store.session() as session:
+        session.add_all(
+            [
+                OutboxItem(
+                    unit_id=unit.id, business="seal", idempotency_key="s", rows=rows,
+                    state="sent", server_id="1", review_state="退回", review_reason=LONG_REASON,
+                ),
+                OutboxItem(
+                    unit_id=unit.id, business="remittance", idempotency_key="r", rows=[],
+                    state="sent", server_id="2", review_state="退回", review_reason=LONG_REASON,
+                ),
+            ]
+        )  # fmt: skip
+    window = _window(qtbot, services)
+    for key, whose in (("seal-query", "王建国："), ("assessment-query", "汇缴核定（")):
+        page = window.open_page(key)
+        qtbot.waitExposed(page)
+        table = page.findChild(QTableView, "historyTable")
+        assert isinstance(table, QTableView)
+        line = page.findChild(QLabel, "rowReason")
+        assert isinstance(line, QLabel) and not line.isVisible()
+        last = table.model().columnCount() - 1
+        cut = table.fontMetrics().horizontalAdvance(LONG_REASON) > table.columnWidth(last)
+        assert cut, key  # the reason does not fit its column here
+        table.selectRow(0)
+        assert line.isVisible() and line.text().startswith(whose), key
+        assert line.text().endswith(LONG_REASON)
+        table.clearSelection()
+        assert not line.isVisible()

@@ -42,6 +42,18 @@ STATE_COLOURS = {
 PERIODS = (("全部", None), ("今天", 0), ("近 7 天", 7), ("近 30 天", 30), ("近一年", 365))
 
 
+def reason_line() -> QLabel:
+    """Below a 查询 list: the chosen row's reason (退回, 失败) whole; the list cuts it at the
+    edge of a small screen, where only hovering read it."""
+    line = QLabel()
+    line.setObjectName("rowReason")
+    line.setWordWrap(True)
+    line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    set_state(line, "error")
+    line.hide()
+    return line
+
+
 class HistoryModel(ListTableModel[HistoryRow]):
     def __init__(self) -> None:
         super().__init__(COLUMNS)
@@ -147,6 +159,7 @@ class QueryPage(QWidget):
         self.message.setWordWrap(True)
         # What to do with the chosen row goes below the list, beside what the page says: the
         # filters and the actions on one line made the page too wide for a scaled 1024×768.
+        self.row_reason = reason_line()
         actions = QHBoxLayout()
         actions.addWidget(self.message, 1)
         actions.addWidget(self.retry_button)
@@ -157,6 +170,7 @@ class QueryPage(QWidget):
         own_layout = QVBoxLayout(own) if centre is not None else layout
         own_layout.addLayout(filters)
         own_layout.addWidget(self.table)
+        own_layout.addWidget(self.row_reason)
         own_layout.addLayout(actions)
         self.tabs: QTabWidget | None = None
         if centre is not None:  # this PC's submissions beside the centre's records of the unit
@@ -215,6 +229,8 @@ class QueryPage(QWidget):
         row = self.selected()
         self.reopen_button.setEnabled(row is not None and row.can_reopen)
         self.retry_button.setEnabled(row is not None and row.can_retry)
+        self.row_reason.setText(f"{row.name or row.business_name}：{row.reason}" if row else "")
+        self.row_reason.setVisible(row is not None and bool(row.reason))
 
     def retry_selected(self) -> None:
         row = self.selected()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QBrush, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +25,7 @@ from app.services.payments.document import to_html
 from app.services.payments.query import KIND_NAMES, AssessmentQuery, AssessmentRecord
 from app.services.rules.yearmonth import YearMonth
 from app.views import table_columns
+from app.views.business.query_page import STATE_COLOURS, reason_line
 from app.views.list_model import ListTableModel
 from app.views.looks import set_role, set_state
 from app.views.payments.print_preview import preview_dialog
@@ -33,15 +34,26 @@ from app.views.payments.print_preview import preview_dialog
 # nearly the whole width of an empty list).
 COLUMNS = ("提交编号", "提交时间", "业务", "核定月份", "人数", "金额", "核定总金额", "状态", "原因")
 NUMBERS = (0, 4, 5, 6)  # right-aligned
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 class RecordModel(ListTableModel[AssessmentRecord]):
     def __init__(self) -> None:
         super().__init__(COLUMNS)
 
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and orientation == Qt.Orientation.Horizontal:
+            return RIGHT if section in NUMBERS else LEFT  # a number's header over its digits
+        return super().headerData(section, orientation, role)
+
     def cell(self, item: AssessmentRecord, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMBERS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
+        if role == Qt.ItemDataRole.BackgroundRole and item.state.label in STATE_COLOURS:
+            return QBrush(STATE_COLOURS[item.state.label])  # as every 查询 page tints a state
         if role == Qt.ItemDataRole.ToolTipRole and column == len(COLUMNS) - 1:
             return item.reason or None  # a long reason, cut at the column's edge, read whole
         if role != Qt.ItemDataRole.DisplayRole:
@@ -102,6 +114,7 @@ class AssessmentQueryPage(QWidget):
         filters.addStretch(1)
         self.model = RecordModel()
         self.table = QTableView()
+        self.table.setObjectName("historyTable")  # as on every 查询 page
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -118,10 +131,12 @@ class AssessmentQueryPage(QWidget):
         actions.addWidget(self.print_button)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.row_reason = reason_line()
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(filters)
         layout.addWidget(self.table)
+        layout.addWidget(self.row_reason)
         layout.addLayout(actions)
         layout.addWidget(self.message)
         self.refresh()
@@ -162,6 +177,9 @@ class AssessmentQueryPage(QWidget):
         record = self.selected()
         self.reopen_button.setEnabled(record is not None and record.can_reopen)
         self.print_button.setEnabled(record is not None)
+        chosen = f"{record.kind}（{record.months}）：{record.reason}" if record else ""
+        self.row_reason.setText(chosen)
+        self.row_reason.setVisible(record is not None and bool(record.reason))
 
     def reopen_selected(self) -> None:
         record = self.selected()
