@@ -16,6 +16,8 @@ from pytestqt.qtbot import QtBot
 from app.models import OutboxItem
 from app.services.catalog import all_entries
 from app.services.context import AppServices
+from app.services.engine.centre_records import OPENINGS_EXPORT, CentreRecord
+from app.views.business.centre_records import CentreRecordModel
 from app.views.business.query_page import STATE_COLOURS
 from app.views.main_window import MainWindow
 from app.views.pages import page_factories
@@ -24,6 +26,7 @@ from tests.views.business.test_open_account_form import make_unit
 
 SCREEN_1024 = QSize(1008, 700)  # a 1024×768 screen less the title bar and borders
 TEXT_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+RIGHT = Qt.AlignmentFlag.AlignRight
 LONG_REASON = "李娜已转出本单位，请核对人员名单后重新核定本月汇缴，并补充上传工资发放明细。" * 2
 
 
@@ -156,3 +159,25 @@ def test_a_chosen_rows_reason_is_read_whole_below_the_list(
         assert line.text().endswith(LONG_REASON)
         table.clearSelection()
         assert not line.isVisible()
+
+
+def test_the_centres_amounts_stand_right_under_right_aligned_headers(
+    qtbot: QtBot, services: AppServices
+) -> None:
+    make_unit(services)
+    window = _window(qtbot, services)
+    page = window.open_page("open-account-query")
+    table = page.findChild(QTableView, "centreRecordsTable")
+    assert isinstance(table, QTableView)
+    model = table.model()
+    assert isinstance(model, CentreRecordModel)
+    record = CentreRecord({"name": "唐博", "base": "2970.00"}, False, OPENINGS_EXPORT)
+    model.set_items([record])
+    headers = _headers(table)
+    for title in ("缴存基数", "月缴存额"):
+        column = headers.index(title)
+        assert model.headerData(column, Qt.Orientation.Horizontal, TEXT_ALIGNMENT) & RIGHT
+        assert model.index(0, column).data(TEXT_ALIGNMENT) & RIGHT
+    name = headers.index("姓名")
+    assert model.index(0, name).data() == "唐博"
+    assert not model.headerData(name, Qt.Orientation.Horizontal, TEXT_ALIGNMENT) & RIGHT

@@ -32,11 +32,26 @@ THIS_PC = QColor("#e8f0fe")  # rows this PC submitted
 Reopen = Callable[[str, int], str]
 
 
+MONEY = frozenset({"base", "monthly_amount"})  # the records' columns of 元, right-aligned
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
 class CentreRecordModel(ListTableModel[CentreRecord]):
-    def __init__(self, columns: tuple[str, ...]) -> None:
+    def __init__(self, columns: tuple[str, ...], numbers: frozenset[int] = frozenset()) -> None:
         super().__init__(columns)
+        self.numbers = numbers
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and orientation == Qt.Orientation.Horizontal:
+            return RIGHT if section in self.numbers else LEFT  # over the digits
+        return super().headerData(section, orientation, role)
 
     def cell(self, item: CentreRecord, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.numbers:
+            return RIGHT
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return item.fields()[column][1]
         if role == Qt.ItemDataRole.BackgroundRole and item.from_this_pc:
@@ -101,8 +116,9 @@ class CentreRecordsPanel(QWidget):
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        columns = tuple(column.header for column in records.kind.export.columns)
-        self.model = CentreRecordModel(columns)
+        specs = records.kind.export.columns
+        numbers = frozenset(i for i, column in enumerate(specs) if column.key in MONEY)
+        self.model = CentreRecordModel(tuple(column.header for column in specs), numbers)
         self.table = QTableView()
         self.table.setObjectName("centreRecordsTable")
         self.table.setModel(self.model)
