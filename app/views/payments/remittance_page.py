@@ -49,6 +49,7 @@ BILL_FIGURES = 4  # the month and the money: the left column; the people's talli
 COLUMNS = ("个人账号", "姓名", "缴存基数", "本月月缴存额", "上月月缴存额", "变动")
 KEYS = ("account_no", "name", "base", "amount", "last", "change")
 NEEDS_CENTRE = "需联网"
+AMOUNTS = range(2, 5)  # 缴存基数, 本月月缴存额, 上月月缴存额: right-aligned, grouped
 
 
 class PeopleModel(ListTableModel[dict[str, str]]):
@@ -57,10 +58,19 @@ class PeopleModel(ListTableModel[dict[str, str]]):
 
     def cell(self, item: dict[str, str], column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return item[KEYS[column]]
-        if role == Qt.ItemDataRole.TextAlignmentRole and 2 <= column <= 4:
+            text = item[KEYS[column]]
+            return _grouped(text) if column in AMOUNTS else text
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in AMOUNTS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+
+def _grouped(text: str) -> str:
+    """8400.00 as 8,400.00, as the figures above and 核定查询 write amounts; else as it is."""
+    try:
+        return f"{Decimal(text):,.2f}"
+    except ArithmeticError:  # blank, 需联网: words, not an amount
+        return text
 
 
 def _money(value: Decimal | None) -> str:
