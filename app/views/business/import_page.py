@@ -215,6 +215,9 @@ class ImportPage(QWidget):
     def _show_report(self, shown: bool) -> None:
         self.report.setVisible(shown)
         self._fit_steps()
+        # Again once the steps' layout has taken the change: measured at once, a hidden report
+        # still counted, and its height stayed empty above the list.
+        QTimer.singleShot(0, self, self._fit_steps)
 
     def _fit_steps(self, *, grow_only: bool = False) -> None:
         """The steps (and a checked file's report) get the room they need; the list the rest."""
