@@ -6,12 +6,16 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.services.businesses import SPECS
 from app.services.context import AppServices
+from app.views.business.list_values import ListValuesBar
+from app.views.business.pending_page import PendingPage
 from tests.views.business.test_person_pages import make_page
+from tests.views.test_every_page_fits import _window
 
 
 def _inputs(page: QWidget) -> list[QWidget]:
@@ -44,3 +48,27 @@ def test_the_list_values_sit_in_the_list_frame_above_its_search(
     assert bar.isVisible() and panel.isAncestorOf(bar)
     assert bar.geometry().bottom() < panel.search.geometry().top()
     assert bar.geometry().left() == panel.search.geometry().left()  # one left edge
+
+
+def test_the_batch_page_sets_the_same_list_values_as_the_single_page(
+    qtbot: QtBot, services: AppServices
+) -> None:
+    """A file whose 封存原因 cells are blank takes the list's: the batch page must offer it."""
+    window = _window(qtbot, services)
+    batch = window.open_page("seal-batch")
+    qtbot.waitExposed(batch)
+    bar = batch.findChild(ListValuesBar)
+    assert isinstance(bar, ListValuesBar) and bar.isVisible()
+    assert bar.editors["reason"].widget.accessibleName() == "整个清册统一填写的封存原因"
+    reason = bar.editors["reason"].widget
+    assert isinstance(reason, QComboBox)
+    reason.setCurrentText("离职")
+    qtbot.mouseClick(bar.save_button, Qt.MouseButton.LeftButton)
+    assert bar.message.text() == "已设置"
+
+    single = window.open_page("seal")
+    qtbot.waitExposed(single)
+    assert isinstance(single, PendingPage)
+    assert single.list_values.editors["reason"].value() == "离职"
+    window.open_page("seal-batch")
+    assert bar.editors["reason"].value() == "离职"
