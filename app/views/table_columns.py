@@ -8,6 +8,8 @@ floated in the middle of an empty stretch of the table.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QTableView
 
@@ -46,3 +48,11 @@ def header_room(table: QTableView, title: str) -> int:
     """A header's text and two digits of room, in the wider of the header's and the cells' font."""
     fonts = (table.fontMetrics(), table.horizontalHeader().fontMetrics())
     return max(metrics.horizontalAdvance(title + "00") for metrics in fonts) + 8
+
+
+def grouped(text: str) -> str:
+    """An amount as the lists write one: 8400.00 as 8,400.00; words (需联网, blank) as they are."""
+    try:
+        return f"{Decimal(text):,.2f}"
+    except ArithmeticError:
+        return text

@@ -171,13 +171,17 @@ def test_the_centres_amounts_stand_right_under_right_aligned_headers(
     assert isinstance(table, QTableView)
     model = table.model()
     assert isinstance(model, CentreRecordModel)
-    record = CentreRecord({"name": "唐博", "base": "2970.00"}, False, OPENINGS_EXPORT)
+    record = CentreRecord(
+        {"name": "唐博", "base": "2970.00", "monthly_amount": ""}, False, OPENINGS_EXPORT
+    )
     model.set_items([record])
     headers = _headers(table)
     for title in ("缴存基数", "月缴存额"):
         column = headers.index(title)
         assert model.headerData(column, Qt.Orientation.Horizontal, TEXT_ALIGNMENT) & RIGHT
         assert model.index(0, column).data(TEXT_ALIGNMENT) & RIGHT
+        if title == "缴存基数":  # grouped as on every list (the centre sends 2970.00)
+            assert model.index(0, column).data() == "2,970.00"
     name = headers.index("姓名")
     assert model.index(0, name).data() == "唐博"
     assert not model.headerData(name, Qt.Orientation.Horizontal, TEXT_ALIGNMENT) & RIGHT

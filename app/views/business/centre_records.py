@@ -53,7 +53,8 @@ class CentreRecordModel(ListTableModel[CentreRecord]):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in self.numbers:
             return RIGHT
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return item.fields()[column][1]
+            text = item.fields()[column][1]
+            return table_columns.grouped(text) if column in self.numbers else text
         if role == Qt.ItemDataRole.BackgroundRole and item.from_this_pc:
             return QBrush(THIS_PC)
         return None

@@ -33,6 +33,7 @@ from app.views.file_dialogs import get_save_file_name
 from app.views.list_model import ListTableModel
 from app.views.looks import set_role, set_state
 from app.views.ops import Op
+from app.views.table_columns import grouped
 
 FIGURES = (
     ("month", "核定月份"),
@@ -59,18 +60,10 @@ class PeopleModel(ListTableModel[dict[str, str]]):
     def cell(self, item: dict[str, str], column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             text = item[KEYS[column]]
-            return _grouped(text) if column in AMOUNTS else text
+            return grouped(text) if column in AMOUNTS else text  # as the figures above
         if role == Qt.ItemDataRole.TextAlignmentRole and column in AMOUNTS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
-
-
-def _grouped(text: str) -> str:
-    """8400.00 as 8,400.00, as the figures above and 核定查询 write amounts; else as it is."""
-    try:
-        return f"{Decimal(text):,.2f}"
-    except ArithmeticError:  # blank, 需联网: words, not an amount
-        return text
 
 
 def _money(value: Decimal | None) -> str:
