@@ -49,7 +49,12 @@ class OriginalsDialog(QDialog):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         total = sum(item.bytes_on_disk for item in kept)
-        summary = QLabel(f"共 {len(kept)} 份材料，占用 {human_size(total)}")
+        # human_size never says 0 KB: with nothing kept it read "共 0 份材料，占用 1 KB".
+        summary = QLabel(
+            f"共 {len(kept)} 份材料，占用 {human_size(total)}"
+            if kept
+            else "本机目前没有保存的材料。"
+        )
         summary.setObjectName("originalsSummary")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")

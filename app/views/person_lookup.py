@@ -73,13 +73,15 @@ class PersonLookupField(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         for column, key in enumerate(LookupKey):
             edit = self._make_edit(key, labels[key], placeholders[key])
-            label = QLabel(labels[key])
+            label = QLabel(f"{labels[key]}：")  # as every label of the form below
             label.setBuddy(edit)
             layout.addWidget(label, 0, column * 2)
             layout.addWidget(edit, 0, column * 2 + 1)
         self.status_edit = self._make_readonly("statusEdit", "状态")
-        self.base_edit = self._make_readonly("baseEdit", "缴存基数")
-        self.amount_edit = self._make_readonly("monthlyAmountEdit", "月缴存额")
+        # The person's figures now: 启封's form has a 缴存基数 and a 月缴存额 of its own, and a
+        # screen reader must tell them apart.
+        self.base_edit = self._make_readonly("baseEdit", "职工当前缴存基数")
+        self.amount_edit = self._make_readonly("monthlyAmountEdit", "职工当前月缴存额")
         for column, (text, edit) in enumerate(
             (
                 ("状态", self.status_edit),
@@ -87,7 +89,7 @@ class PersonLookupField(QWidget):
                 ("月缴存额", self.amount_edit),
             )
         ):
-            label = QLabel(text)
+            label = QLabel(f"{text}：")
             label.setBuddy(edit)
             layout.addWidget(label, 1, column * 2)
             layout.addWidget(edit, 1, column * 2 + 1)

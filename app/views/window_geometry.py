@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray, QSize
+from PySide6.QtCore import QByteArray, QRect, QSize
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from app.errors import KnownError
@@ -68,12 +68,36 @@ def grow_for(window: QMainWindow, page: QWidget, beside: QWidget) -> None:
     window.move(max(x, screen.left()), max(y, screen.top()))
 
 
+# The first start's share of the screen: most of a clerk's big screen, and on a small one (below
+# the size the pages were laid out for, COMFORTABLE) as much of it as fits.
+SHARE = 0.8
+COMFORTABLE = QSize(1100, 720)
+LARGEST = QSize(1680, 1050)  # on a 4K screen a window edge to edge only spreads the lists thin
+
+
+def first_place(screen: QRect, frame: QSize, minimum: QSize) -> QRect:
+    """Where the window opens the first time: ~80 % of the available screen (never below the
+    comfortable size where the screen allows it, never above LARGEST), centred, and whole on
+    the screen with its title bar and borders (`frame`)."""
+    room = screen.size() - frame
+    share = QSize(round(screen.width() * SHARE), round(screen.height() * SHARE))
+    size = share.expandedTo(COMFORTABLE).boundedTo(LARGEST).boundedTo(room).expandedTo(minimum)
+    outer = size + frame
+    left = screen.x() + max((screen.width() - outer.width()) // 2, 0)
+    top = screen.y() + max((screen.height() - outer.height()) // 2, 0)
+    return QRect(left, top, size.width(), size.height())  # where the frame's top-left goes
+
+
 def restore(window: QMainWindow, splitter: QSplitter, settings: Settings) -> None:
+    """The size and place the clerk left the window in; the first time, `first_place`."""
     geometry = settings.get("window_geometry")
     if geometry:
         window.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
     else:
-        window.resize(1100, 720)
+        screen = window.screen().availableGeometry()
+        place = first_place(screen, _frame(window), window.minimumSize())
+        window.resize(place.size())
+        window.move(place.topLeft())  # move() places the frame, title bar included
     fit_screen(window)
     state = settings.get("window_splitter")
     if state:

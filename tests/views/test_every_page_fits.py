@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import QPoint, QSize, Qt
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.services.catalog import all_entries
@@ -127,3 +127,15 @@ def test_tab_goes_down_every_page_never_back_up(qtbot: QtBot, services: AppServi
         if up:
             backwards[entry.label] = up
     assert backwards == {}
+
+
+def test_every_field_label_ends_in_a_colon(qtbot: QtBot, services: AppServices) -> None:
+    """姓名： as 封存原因： — the walkthrough found the person lookup's labels without one."""
+    window = _window(qtbot, services)
+    bare = {}
+    for entry in all_entries():
+        page = window.open_page(entry.key)
+        for label in page.findChildren(QLabel):
+            if label.buddy() is not None and not label.text().rstrip().endswith("："):
+                bare.setdefault(entry.label, []).append(label.text())
+    assert bare == {}

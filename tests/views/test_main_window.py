@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -244,3 +244,45 @@ def test_a_window_too_big_for_the_screen_leaves_room_for_its_title_bar(
     qtbot.addWidget(again)
     assert again.height() + window_geometry.UNSHOWN_FRAME.height() <= screen.height()
     assert again.width() + window_geometry.UNSHOWN_FRAME.width() <= screen.width()
+
+
+FRAME = window_geometry.UNSHOWN_FRAME
+MINIMUM = QSize(640, 480)
+
+
+@pytest.mark.parametrize(
+    ("screen", "at_least"),
+    [
+        (QRect(0, 0, 1920, 1080), QSize(1500, 850)),  # a clerk's big screen: ~80 % of it
+        (QRect(0, 0, 1024, 768), QSize(1000, 700)),  # a small one: as much as fits
+        (QRect(1920, 0, 2560, 1400), QSize(1680, 1050)),  # a second, larger monitor: capped
+        (QRect(0, 0, 800, 600), MINIMUM),
+    ],
+)
+def test_the_first_start_opens_most_of_the_screen_centred_and_whole(
+    screen: QRect, at_least: QSize
+) -> None:
+    place = window_geometry.first_place(screen, FRAME, MINIMUM)
+    outer = QRect(place.topLeft(), place.size() + FRAME)  # with its title bar and borders
+
+    assert place.width() >= at_least.width() and place.height() >= at_least.height()
+    assert place.size().boundedTo(window_geometry.LARGEST) == place.size()
+    assert screen.contains(outer)  # the title bar and the status bar both on the screen
+    left, right = outer.left() - screen.left(), screen.right() - outer.right()
+    top, bottom = outer.top() - screen.top(), screen.bottom() - outer.bottom()
+    assert abs(left - right) <= 1 and abs(top - bottom) <= 1  # centred
+
+
+def test_the_first_size_is_kept_for_the_next_start(qtbot: QtBot, services: AppServices) -> None:
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    screen = window.screen().availableGeometry()
+    expected = window_geometry.first_place(screen, FRAME, window.minimumSize())
+    assert window.size() == expected.size()  # nothing saved yet: the first start's size
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(700, 500)  # the clerk's choice
+    window.close()  # kept in the settings
+
+    again = make_window(qtbot, services)
+    assert again.size() == QSize(700, 500)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from PIL import Image
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app.models import Attachment, OutboxItem, PendingList
@@ -64,3 +65,15 @@ def test_kept_originals_are_listed_with_their_state_and_cleanup_day(
     assert rows["未提交"][4] == "审核通过后计算"
     assert rows["已通过"][:2] == ["个人开户", ID_CARD]
     assert rows["已通过"][4] == (accepted_on + timedelta(days=DEFAULT_KEEP_DAYS)).date().isoformat()
+
+
+def test_nothing_kept_says_so_and_no_size(qtbot: QtBot, services: AppServices) -> None:
+    services.units.add("100001", "开封示范科技有限公司")
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.originals_action.trigger()
+    dialog = window.originals_dialog
+    assert dialog is not None
+    summary = dialog.findChild(QLabel, "originalsSummary")
+    assert isinstance(summary, QLabel)
+    assert summary.text() == "本机目前没有保存的材料。"  # not "共 0 份材料，占用 1 KB"

@@ -360,8 +360,9 @@ def test_fields_have_accessible_names(form: Form) -> None:
         for w in (*form.lookup.edits.values(), form.lookup.status_edit, form.lookup.message_label)
     }
     assert names == {"姓名", "个人账号", "证件号码", "状态", "查找提示"}
-    assert form.lookup.base_edit.accessibleName() == "缴存基数"
-    assert form.lookup.amount_edit.accessibleName() == "月缴存额"
+    # Not the same names as the 缴存基数 and 月缴存额 fields of 启封's form beside them.
+    assert form.lookup.base_edit.accessibleName() == "职工当前缴存基数"
+    assert form.lookup.amount_edit.accessibleName() == "职工当前月缴存额"
 
 
 def test_closing_a_form_with_text_not_yet_looked_up_is_quiet(

@@ -47,6 +47,9 @@ def make_tools(owner: QWidget, slots: dict[str, Callable[[], object]]) -> Tools:
             row.addSpacing(12)
             continue
         action = QAction(text, owner)
+        # A tool button shows the icon text, which Qt makes by dropping the "…" that says
+        # a dialog follows: the button read 添加文件 under a hint naming “添加文件…”.
+        action.setIconText(text)
         action.triggered.connect(lambda _checked=False, slot=slots[key]: slot())
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))

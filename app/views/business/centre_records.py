@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import KnownError
 from app.services.engine.centre_records import CentreRecord, CentreRecords, export
-from app.views import file_dialogs
+from app.views import file_dialogs, table_columns
 from app.views.list_model import ListTableModel
 from app.views.ops import Op
 
@@ -33,13 +32,29 @@ THIS_PC = QColor("#e8f0fe")  # rows this PC submitted
 Reopen = Callable[[str, int], str]
 
 
+MONEY = frozenset({"base", "monthly_amount"})  # the records' columns of 元, right-aligned
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
 class CentreRecordModel(ListTableModel[CentreRecord]):
-    def __init__(self, columns: tuple[str, ...]) -> None:
+    def __init__(self, columns: tuple[str, ...], numbers: frozenset[int] = frozenset()) -> None:
         super().__init__(columns)
+        self.numbers = numbers
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and orientation == Qt.Orientation.Horizontal:
+            return RIGHT if section in self.numbers else LEFT  # over the digits
+        return super().headerData(section, orientation, role)
 
     def cell(self, item: CentreRecord, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.numbers:
+            return RIGHT
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return item.fields()[column][1]
+            text = item.fields()[column][1]
+            return table_columns.grouped(text) if column in self.numbers else text
         if role == Qt.ItemDataRole.BackgroundRole and item.from_this_pc:
             return QBrush(THIS_PC)
         return None
@@ -102,16 +117,17 @@ class CentreRecordsPanel(QWidget):
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        columns = tuple(column.header for column in records.kind.export.columns)
-        self.model = CentreRecordModel(columns)
+        specs = records.kind.export.columns
+        numbers = frozenset(i for i, column in enumerate(specs) if column.key in MONEY)
+        self.model = CentreRecordModel(tuple(column.header for column in specs), numbers)
         self.table = QTableView()
         self.table.setObjectName("centreRecordsTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        table_columns.prepare(self.table)
+        table_columns.fit(self.table)  # empty until 从中心读取: every header whole
         self.table.doubleClicked.connect(lambda _index: self.show_detail())
         self.table.selectionModel().selectionChanged.connect(self._selection)
         self.message = QLabel(
@@ -160,7 +176,7 @@ class CentreRecordsPanel(QWidget):
             self.op = None
             self.fetch_button.setEnabled(True)
             self.model.set_items(records)
-            self.table.resizeColumnsToContents()
+            table_columns.fit(self.table)
             ours = sum(r.from_this_pc for r in records)
             self.message.setText(
                 f"中心共有本单位{self.title}记录 {len(records)} 条，其中本机提交 {ours} 条。"

@@ -41,6 +41,7 @@ from app.services.scanning import Scanner
 from app.views import file_dialogs
 from app.views.business.detail_dialog import RowEditDialog
 from app.views.business.import_report import ImportReport
+from app.views.business.list_values import ListValuesBar
 from app.views.business.pending_list import PendingListPanel
 from app.views.business.template_download import save_template
 from app.views.looks import set_role
@@ -184,7 +185,13 @@ class ImportPage(QWidget):
         """The same 清册 widget as the single page's: browse, modify, delete and submit here too."""
         if attachments is None:
             attachments = AttachmentService(self.pending.store, self.pending.unit_id)
-        panel = PendingListPanel(self.pending, attachments, self.policy, scanner=scanner)
+        # The whole list's values (封存原因…) here too, as on the single page (hidden if none):
+        # a file's blank cells take them.
+        self.list_values = ListValuesBar(self.pending, self.policy)
+        self.list_values.saved.connect(self.list_changed)  # the single page reads them again
+        panel = PendingListPanel(
+            self.pending, attachments, self.policy, scanner=scanner, above=self.list_values
+        )
         panel.said.connect(lambda text, error: self.status.say(text, error=error))
         panel.modify_requested.connect(self.modify_row)
         panel.changed.connect(self.list_changed)
@@ -215,6 +222,9 @@ class ImportPage(QWidget):
     def _show_report(self, shown: bool) -> None:
         self.report.setVisible(shown)
         self._fit_steps()
+        # Again once the steps' layout has taken the change: measured at once, a hidden report
+        # still counted, and its height stayed empty above the list.
+        QTimer.singleShot(0, self, self._fit_steps)
 
     def _fit_steps(self, *, grow_only: bool = False) -> None:
         """The steps (and a checked file's report) get the room they need; the list the rest."""
@@ -253,6 +263,7 @@ class ImportPage(QWidget):
         super().showEvent(event)
         if self.op is None:
             self.list.refresh()
+        self.list_values.load()  # set on the single page meanwhile
         QTimer.singleShot(0, self, self._fit_steps)
 
     # --- template -----------------------------------------------------------------------------

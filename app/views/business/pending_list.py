@@ -59,6 +59,7 @@ class PendingListPanel(QGroupBox):
         policy: Callable[[], CentrePolicy],
         parent: QWidget | None = None,
         scanner: Scanner | None = None,
+        above: QWidget | None = None,
     ) -> None:
         super().__init__(pending.spec.list_name, parent)
         self.pending = pending
@@ -95,6 +96,8 @@ class PendingListPanel(QGroupBox):
             self.buttons[key] = button
             bar.addWidget(button)
         layout = QVBoxLayout(self)
+        if above is not None:  # the values of the whole list (ListValuesBar), in its frame
+            layout.addWidget(above)  # first, so Tab goes down the frame as it reads
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)

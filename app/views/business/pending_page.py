@@ -86,7 +86,12 @@ class PendingPage(QWidget):
         self.form.changed.connect(self._preview)
         self.form.submit_requested.connect(self.add_row)
         self.form.more_button.toggled.connect(lambda _shown: self.fit_form())
-        self.list = PendingListPanel(pending, attachments, policy, scanner=scanner)
+        self.list_values = ListValuesBar(pending, policy)
+        self.list_values.saved.connect(self._list_changed)
+        # Inside the 清册's frame: it sat between 添加 and the list, as if part of the form.
+        self.list = PendingListPanel(
+            pending, attachments, policy, scanner=scanner, above=self.list_values
+        )
         self.list.said.connect(lambda text, error: self._say(text, error=error))
         self.list.modify_requested.connect(self._modify_row)
         self.list.deleted.connect(self._deleted)
@@ -100,14 +105,7 @@ class PendingPage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self._build_form_pane())
-        self.list_values = ListValuesBar(pending, policy)
-        self.list_values.saved.connect(self._list_changed)
-        below = QWidget()
-        below_layout = QVBoxLayout(below)
-        below_layout.setContentsMargins(0, 0, 0, 0)
-        below_layout.addWidget(self.list_values)
-        below_layout.addWidget(self.list, 1)
-        self.splitter.addWidget(below)
+        self.splitter.addWidget(self.list)
         self.splitter.setStretchFactor(0, 0)  # a taller window gives its space to the list
         self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)

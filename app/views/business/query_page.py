@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -26,6 +25,7 @@ from app.errors import KnownError
 from app.services.changes import Changes
 from app.services.engine.history import STATES, HistoryRow, SubmissionHistory
 from app.services.engine.states import SubmissionState
+from app.views import table_columns
 from app.views.changes import ChangeHub
 from app.views.list_model import ListTableModel
 from app.views.looks import set_role, set_state
@@ -40,6 +40,18 @@ STATE_COLOURS = {
     SubmissionState.USED.label: _GOOD,
 }
 PERIODS = (("全部", None), ("今天", 0), ("近 7 天", 7), ("近 30 天", 30), ("近一年", 365))
+
+
+def reason_line() -> QLabel:
+    """Below a 查询 list: the chosen row's reason (退回, 失败) whole; the list cuts it at the
+    edge of a small screen, where only hovering read it."""
+    line = QLabel()
+    line.setObjectName("rowReason")
+    line.setWordWrap(True)
+    line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    set_state(line, "error")
+    line.hide()
+    return line
 
 
 class HistoryModel(ListTableModel[HistoryRow]):
@@ -140,14 +152,14 @@ class QueryPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table_columns.prepare(self.table)
         self.table.selectionModel().selectionChanged.connect(self._selection)
         self.message = QLabel()
         self.message.setObjectName("queryMessage")
         self.message.setWordWrap(True)
         # What to do with the chosen row goes below the list, beside what the page says: the
         # filters and the actions on one line made the page too wide for a scaled 1024×768.
+        self.row_reason = reason_line()
         actions = QHBoxLayout()
         actions.addWidget(self.message, 1)
         actions.addWidget(self.retry_button)
@@ -158,6 +170,7 @@ class QueryPage(QWidget):
         own_layout = QVBoxLayout(own) if centre is not None else layout
         own_layout.addLayout(filters)
         own_layout.addWidget(self.table)
+        own_layout.addWidget(self.row_reason)
         own_layout.addLayout(actions)
         self.tabs: QTabWidget | None = None
         if centre is not None:  # this PC's submissions beside the centre's records of the unit
@@ -193,11 +206,7 @@ class QueryPage(QWidget):
             self.businesses, since=since, state=state, person=self.person.text()
         )
         self.model.set_items(rows)
-        self.table.resizeColumnsToContents()
-        padding = self.table.fontMetrics().horizontalAdvance("00")  # headers not cramped
-        for column, header in enumerate(COLUMNS[:-1]):  # the last (说明) takes the rest
-            wanted = self.table.fontMetrics().horizontalAdvance(header) + padding
-            self.table.setColumnWidth(column, max(self.table.columnWidth(column), wanted))
+        table_columns.fit(self.table)  # headers with room, contents whole; 说明 takes the rest
         if chosen is not None:
             self._select(chosen)
         self._selection()
@@ -220,6 +229,8 @@ class QueryPage(QWidget):
         row = self.selected()
         self.reopen_button.setEnabled(row is not None and row.can_reopen)
         self.retry_button.setEnabled(row is not None and row.can_retry)
+        self.row_reason.setText(f"{row.name or row.business_name}：{row.reason}" if row else "")
+        self.row_reason.setVisible(row is not None and bool(row.reason))
 
     def retry_selected(self) -> None:
         row = self.selected()

@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QBrush, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -25,25 +24,44 @@ from app.services.engine.states import SubmissionState
 from app.services.payments.document import to_html
 from app.services.payments.query import KIND_NAMES, AssessmentQuery, AssessmentRecord
 from app.services.rules.yearmonth import YearMonth
+from app.views import table_columns
+from app.views.business.query_page import STATE_COLOURS, reason_line
 from app.views.list_model import ListTableModel
 from app.views.looks import set_role, set_state
 from app.views.payments.print_preview import preview_dialog
 
-COLUMNS = ("提交编号", "业务", "核定月份", "人数", "金额", "核定总金额", "状态", "原因", "提交时间")
+# 原因, free text of any length, is last and takes what the others leave (提交时间 there took
+# nearly the whole width of an empty list).
+COLUMNS = ("提交编号", "提交时间", "业务", "核定月份", "人数", "金额", "核定总金额", "状态", "原因")
+NUMBERS = (0, 4, 5, 6)  # right-aligned
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 class RecordModel(ListTableModel[AssessmentRecord]):
     def __init__(self) -> None:
         super().__init__(COLUMNS)
 
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and orientation == Qt.Orientation.Horizontal:
+            return RIGHT if section in NUMBERS else LEFT  # a number's header over its digits
+        return super().headerData(section, orientation, role)
+
     def cell(self, item: AssessmentRecord, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 3, 4, 5):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMBERS:
+            return RIGHT
+        if role == Qt.ItemDataRole.BackgroundRole and item.state.label in STATE_COLOURS:
+            return QBrush(STATE_COLOURS[item.state.label])  # as every 查询 page tints a state
+        if role == Qt.ItemDataRole.ToolTipRole and column == len(COLUMNS) - 1:
+            return item.reason or None  # a long reason, cut at the column's edge, read whole
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         total = item.assessed_total
         return (
             str(item.outbox_id),
+            item.submitted_at.strftime("%Y-%m-%d %H:%M"),
             item.kind,
             item.months,
             str(item.people),
@@ -51,7 +69,6 @@ class RecordModel(ListTableModel[AssessmentRecord]):
             "" if total is None else f"{total:,.2f}",
             item.state.label,
             item.reason,
-            item.submitted_at.strftime("%Y-%m-%d %H:%M"),
         )[column]
 
 
@@ -97,12 +114,12 @@ class AssessmentQueryPage(QWidget):
         filters.addStretch(1)
         self.model = RecordModel()
         self.table = QTableView()
+        self.table.setObjectName("historyTable")  # as on every 查询 page
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        table_columns.prepare(self.table)
         self.table.selectionModel().selectionChanged.connect(self._enable)
         self.reopen_button = QPushButton("重新修改")
         self.reopen_button.clicked.connect(self.reopen_selected)
@@ -114,10 +131,12 @@ class AssessmentQueryPage(QWidget):
         actions.addWidget(self.print_button)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.row_reason = reason_line()
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(filters)
         layout.addWidget(self.table)
+        layout.addWidget(self.row_reason)
         layout.addLayout(actions)
         layout.addWidget(self.message)
         self.refresh()
@@ -146,6 +165,7 @@ class AssessmentQueryPage(QWidget):
             self._say(f"核定月份：{exc.message}", error=True)
             return
         self.model.set_items(records)
+        table_columns.fit(self.table)
         self._say(f"共 {len(records)} 笔。" if records else "没有符合条件的核定。")
         self._enable()
 
@@ -157,6 +177,9 @@ class AssessmentQueryPage(QWidget):
         record = self.selected()
         self.reopen_button.setEnabled(record is not None and record.can_reopen)
         self.print_button.setEnabled(record is not None)
+        chosen = f"{record.kind}（{record.months}）：{record.reason}" if record else ""
+        self.row_reason.setText(chosen)
+        self.row_reason.setVisible(record is not None and bool(record.reason))
 
     def reopen_selected(self) -> None:
         record = self.selected()

@@ -33,6 +33,7 @@ from app.views.file_dialogs import get_save_file_name
 from app.views.list_model import ListTableModel
 from app.views.looks import set_role, set_state
 from app.views.ops import Op
+from app.views.table_columns import grouped
 
 FIGURES = (
     ("month", "核定月份"),
@@ -49,6 +50,7 @@ BILL_FIGURES = 4  # the month and the money: the left column; the people's talli
 COLUMNS = ("个人账号", "姓名", "缴存基数", "本月月缴存额", "上月月缴存额", "变动")
 KEYS = ("account_no", "name", "base", "amount", "last", "change")
 NEEDS_CENTRE = "需联网"
+AMOUNTS = range(2, 5)  # 缴存基数, 本月月缴存额, 上月月缴存额: right-aligned, grouped
 
 
 class PeopleModel(ListTableModel[dict[str, str]]):
@@ -57,8 +59,9 @@ class PeopleModel(ListTableModel[dict[str, str]]):
 
     def cell(self, item: dict[str, str], column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return item[KEYS[column]]
-        if role == Qt.ItemDataRole.TextAlignmentRole and 2 <= column <= 4:
+            text = item[KEYS[column]]
+            return grouped(text) if column in AMOUNTS else text  # as the figures above
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in AMOUNTS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 

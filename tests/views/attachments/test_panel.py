@@ -92,6 +92,8 @@ def test_materials_listed_with_required_marked_and_no_scanner_leaves_files(
     assert "未找到扫描仪" in panel.scan_action.toolTip()
     assert panel.add_action.isEnabled()
     assert panel.picker.device.currentText() == "未找到扫描仪"
+    # The button says a file dialog follows, as the hint naming it does.
+    assert panel.tool_buttons["add"].text() == "添加文件…"
 
 
 def test_required_materials_gate_the_submit_button(

@@ -61,7 +61,7 @@ def shown(page: AssessmentQueryPage) -> list[list[str]]:
 def test_both_kinds_one_line_each_with_months_amount_state_and_reason(
     page: AssessmentQueryPage, qtmodeltester: ModelTester
 ) -> None:
-    lines = [row[:8] for row in shown(page)]
+    lines = [row[:1] + row[2:] for row in shown(page)]  # row[1]: 提交时间
     assert lines == [
         ["2", "汇缴核定", "2026-10", "2", "1,800.00", "", "退回", "李娜已转出，请重新核定"],
         ["1", "补缴核定", "2025-01 至 2025-03", "1", "3,600.00", "", "待审核", ""],
@@ -91,7 +91,7 @@ def test_reopen_puts_a_rejected_remittance_back_into_its_list(
     assert with_reopen is not None
     page.reopen_selected()
     assert "已放回汇缴核定清单" in page.message.text()
-    assert shown(page)[0][6] == "已取回修改"
+    assert shown(page)[0][7] == "已取回修改"  # 状态
     remit = PendingLists(
         services.store, remittance.SPEC, page.query.unit_id, lambda: services.units.policy(None)
     )

@@ -60,7 +60,8 @@ def test_the_page_shows_every_figure_and_the_people_behind_it(
     people = [
         [page.model.index(r, c).data() for c in (0, 1, 3)] for r in range(page.model.rowCount())
     ]
-    assert people == [["A", "职工A", "1000.00"], ["B", "职工B", "500.00"]]
+    # Amounts grouped as the figures above write them (it read 1000.00 under "1,500.00 元").
+    assert people == [["A", "职工A", "1,000.00"], ["B", "职工B", "500.00"]]
     qtmodeltester.check(page.model)
 
 
