@@ -101,3 +101,14 @@ def test_a_person_added_by_a_sync_is_seen(pending: PendingLists, services: AppSe
         pending.add(new_hire("王五", WANG))
 
     assert "王五已在本单位开户（个人账号 4100002" in refused.value.errors["id_number"]
+
+
+def test_the_rosters_of_a_few_units_are_kept(services: AppServices) -> None:
+    units = [services.units.add(f"10000{n}", f"单位{n}").id for n in range(6)]
+    with services.store.session() as session:
+        first = [row_context.unit_roster(session, unit) for unit in units]
+        assert row_context.unit_roster(session, units[-1]) is first[-1]
+        again = row_context.unit_roster(session, units[0])  # read five units ago: read again
+
+    assert again is not first[0]
+    assert len(row_context._ROSTERS) == row_context._ROSTERS_KEPT
