@@ -144,6 +144,7 @@ def run(rows: int, folder: Path) -> None:
     line("  CPU", export_cpu, "bare write-only, CPU", bare_write_cpu)
     line("parse", parse_s, "bare calamine parse", bare_parse_s)
     line("check", check_s, f"(parse + rules, {len(checked.rows):,} rows) vs bare", bare_parse_s)
+    line("  rules", check_s - parse_s, "(check less parse) vs bare parse", bare_parse_s)
     line("store", store_s, "(rows into the 清册) vs bare parse", bare_parse_s)
     line("review", review_s, f"({review.changed:,} changed) vs bare parse", bare_parse_s)
     line("import", check_s + store_s, "bare calamine parse", bare_parse_s, "  (≤ 3× at 10,000)")

@@ -31,6 +31,7 @@ from app.services.engine.spec import (
     UnitTerms,
 )
 from app.services.engine.table import table_spec
+from app.services.gc_pause import pauses_collector
 from app.services.policy import CentrePolicy
 from app.services.spreadsheet import (
     CellProblem,
@@ -56,15 +57,8 @@ READING, CHECKING = "正在读取文件…", "正在校验每一行…"
 PROGRESS_EVERY = 1000
 
 __all__ = [
-    "CheckedRow",
-    "ImportCheck",
-    "ImportProblem",
-    "import_rows",
-    "import_table",
-    "standalone_context",
-    "validate_file",
-    "write_report",
-    "write_template_file",
+    *("CheckedRow", "ImportCheck", "ImportProblem", "import_rows", "import_table"),
+    *("standalone_context", "validate_file", "write_report", "write_template_file"),
 ]
 
 
@@ -192,6 +186,7 @@ def write_template_file(
     return write_template(path, table)
 
 
+@pauses_collector
 def validate_file(
     path: str | PathLike[str],
     spec: BusinessSpec,
@@ -355,6 +350,7 @@ def _check_rows(
         progress(total, total, CHECKING)
 
 
+@pauses_collector
 def import_rows(check: ImportCheck, pending: PendingLists, *, valid_only: bool) -> list[RowView]:
     """Add the chosen rows to the pending list in one transaction: all of them, or none.
 

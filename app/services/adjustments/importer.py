@@ -4,9 +4,10 @@ Read like a batch opening's file (.xlsx/.xls/.csv from Excel or WPS; headers fou
 stray spaces and full-width digits forgiven). Every bad row is reported at once; people of
 the file who are not in the unit's roster are named, not imported.
 
-Each row is checked once, here, by the engine's own rules for 缴存基数调整 (`check_row` with
-base_change.SPEC against the context the caller gives): the results travel with the import
-and the store takes them as they are while that context still holds (PendingEditing.add_many).
+Each row is checked once, here, by the engine's own rules for 缴存基数调整 (one `RowChecker` of
+base_change.SPEC for the context the caller gives, for the whole file: `check_row`'s verdicts):
+the results travel with the import and the store takes them as they are while that context
+still holds (PendingEditing.add_many).
 This module adds only what a file needs: who the row is, which of the two columns gave the
 new base (a typed amount turned back into a base), one row per person.
 """
@@ -22,7 +23,7 @@ from pathlib import Path
 from app.errors import BadInputError
 from app.services.adjustments.inforce import RatiosInForce
 from app.services.businesses.base_change import SPEC
-from app.services.engine.rows import check_row
+from app.services.engine.rows import RowChecker
 from app.services.engine.spec import RosterEntry, RowCheck, RowContext
 from app.services.policy import CentrePolicy
 from app.services.rules.contribution import base_for_total, total_for_base
@@ -89,6 +90,7 @@ class _Rows:
     def __init__(self, result: AdjustmentImport, ctx: RowContext, policy: CentrePolicy) -> None:
         self.result, self.ctx, self.roster, self.policy = result, ctx, ctx.roster, policy
         self.seen: dict[str, int] = {}
+        self.checker = RowChecker(SPEC, ctx)  # the fields' rules looked up once for the file
         ratios = result.ratios
         self.fixed: dict[str, object] = {  # the same for every row
             "effective_month": result.month,
@@ -182,7 +184,7 @@ class _Rows:
             "id_number": person.id_number,
             "base": base,
         }
-        checked = check_row(SPEC, raw, self.ctx)
+        checked = self.checker.check(raw)
         if checked.errors:
             for key, message in checked.errors.items():
                 where = (column or "old_base") if key == "base" else _COLUMN_OF.get(key, "")

@@ -21,6 +21,7 @@ from app.services.businesses import base_change
 from app.services.engine.pending import PendingLists, roster_entries
 from app.services.engine.spec import Roster, RowContext
 from app.services.engine.states import ListState
+from app.services.gc_pause import pauses_collector
 from app.services.policy import CentrePolicy
 from app.services.rules.yearmonth import YearMonth
 from app.services.store import Store
@@ -91,6 +92,7 @@ class BaseChangeService:
             raise BadInputError("本单位花名册为空：请先登录中心服务器同步花名册后再导出")
         return export_employees(path, people, ratios, self._policy(), name)
 
+    @pauses_collector
     def validate(
         self,
         path: str | PathLike[str],
@@ -128,6 +130,7 @@ class BaseChangeService:
             self.validate(path, month, progress=progress, cancelled=cancelled)
         )
 
+    @pauses_collector
     def import_checked(self, result: AdjustmentImport) -> AdjustmentImport:
         """Store what `validate` gave; BadInputError naming the first problem if there is one."""
         if result.problems:

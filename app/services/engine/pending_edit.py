@@ -83,6 +83,7 @@ class PendingEditing(PendingStore):
             )
             position = self._live_count(session, plist)
             keys = ctx.pending_keys
+            list_id = plist.id
             records: list[dict[str, Any]] = []
             for index, (raw, source) in enumerate(batch):
                 if reuse and checked is not None:
@@ -97,10 +98,9 @@ class PendingEditing(PendingStore):
                 if errors:
                     raise RowInvalidError(errors)
                 position += 1
-                records.append(
-                    {"list_id": plist.id, "position": position, "data": result.values}
-                    | {"source": source}
-                )
+                record = {"list_id": list_id, "position": position, "data": result.values}
+                record["source"] = source
+                records.append(record)
                 if key_field and result.values.get(key_field):
                     # Any holder makes a later row with the same key a duplicate.
                     keys[result.values[key_field].upper()] = -position

@@ -259,12 +259,14 @@ class PendingStore:
         before = session.scalar(select(func.max(PendingRow.id))) or 0
         connection.exec_driver_sql(sql, params)
         # Read on the connection: through the session each id went through the ORM's loading.
+        new = (PendingRow.list_id == records[0]["list_id"], PendingRow.id > before)
+        count, first, last = connection.execute(
+            select(func.count(), func.min(PendingRow.id), func.max(PendingRow.id)).where(*new)
+        ).one()
+        if count == len(records) and last - first + 1 == count:  # as SQLite gives them
+            return list(range(first, last + 1))
         return list(
-            connection.execute(
-                select(PendingRow.id)
-                .where(PendingRow.list_id == records[0]["list_id"], PendingRow.id > before)
-                .order_by(PendingRow.id)
-            ).scalars()
+            connection.execute(select(PendingRow.id).where(*new).order_by(PendingRow.id)).scalars()
         )
 
 
