@@ -216,6 +216,30 @@ def test_missing_required_columns_are_named_once(services: AppServices, tmp_path
         import_rows(check, pending, valid_only=True)
 
 
+def test_a_bad_id_type_is_named_once_at_its_own_column(
+    services: AppServices, tmp_path: Path
+) -> None:
+    """The walkthrough's report said 证件类型's message twice, once at 证件号码."""
+    pending = make_pending(services)
+    path = tmp_path / "bad_type.csv"
+    path.write_text(
+        f"姓名,证件类型,证件号码,手机号码,缴存基数\n张三,身分证,{ZHANG},13903781234,5000\n"
+    )
+    check = validate_file(path, SPEC, pending)
+    found = [(p.column, p.message) for p in check.problems]
+    assert [column for column, _ in found] == ["证件类型", "证件号码"]
+    assert found[0][1].startswith("不认识的证件类型“身分证”")
+    assert found[1][1] == "证件类型有误，无法校验证件号码"
+    report = write_report(check, tmp_path / "错误报告.xlsx")
+    sheet = load_workbook(report).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    explanation = str(sheet.cell(2, header.index("错误说明") + 1).value)
+    assert explanation.count("不认识的证件类型") == 1
+    number = sheet.cell(2, header.index("证件号码") + 1)
+    assert number.comment is not None
+    assert number.comment.text == "证件类型有误，无法校验证件号码"
+
+
 def test_without_a_unit_rows_are_judged_by_the_default_policy() -> None:
     ctx = standalone_context(load_default(), TODAY)
     check = validate_file(FIXTURES / "batch_excel_gbk.csv", SPEC, ctx)

@@ -65,6 +65,12 @@ class RowChecker:
                     if required is not None:
                         errors[key] = required
                     continue
+            if field.checked_with and field.checked_with in errors:
+                # The 证件类型's own message stands at its own column; the number, not
+                # checkable against a wrong type, says only that (not the type's message again).
+                values[key] = str(value).strip()
+                errors[key] = unchecked_message(spec, field)
+                continue
             memo = remembered if type(value) is str else None
             known = memo.get(value) if memo is not None else None
             if known is None:
@@ -88,6 +94,12 @@ class RowChecker:
             return check_field(field, value, values, self.ctx), None
         except KnownError as exc:
             return str(value).strip(), exc.message
+
+
+def unchecked_message(spec: BusinessSpec, field: FieldSpec) -> str:
+    """What a field checked against another says when that other field is wrong."""
+    other = spec.field(field.checked_with).label if field.checked_with else ""
+    return f"{other}有误，无法校验{field.label}"
 
 
 # (key, field, the list's value for a blank cell, "required" message, remembered texts)
