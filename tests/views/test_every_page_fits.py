@@ -12,16 +12,30 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import QPoint, QSize, Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QBoxLayout,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
+from app.services.attachments import AttachmentService
+from app.services.businesses import SPECS
 from app.services.catalog import all_entries
 from app.services.context import AppServices
+from app.services.engine.pending import PendingLists
 from app.services.payments.remittance import RemittanceFigures, Tally
 from app.services.rules.yearmonth import YearMonth
+from app.views.attachments import AttachmentPanel
 from app.views.main_window import MainWindow
 from app.views.pages import page_factories
 from app.views.payments.remittance_page import RemittancePage, figure_texts
+from tests.views.attachments.conftest import NoScanner
 from tests.views.business.test_open_account_form import make_unit
 
 SCALED_SCREEN = QSize(819, 614)
@@ -129,13 +143,57 @@ def test_tab_goes_down_every_page_never_back_up(qtbot: QtBot, services: AppServi
     assert backwards == {}
 
 
+FIELDS = (QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit, QTextEdit)
+
+
+def _is_field_label(label: QLabel) -> bool:
+    """A label with a buddy, or one placed right before a field in a row of its layout
+    (not a 至 between two fields: that joins a range, it names nothing)."""
+    if label.buddy() is not None:
+        return True
+    parent = label.parentWidget()
+    layouts = parent.findChildren(QBoxLayout) if parent is not None else []
+    for layout in layouts:
+        at = layout.indexOf(label)
+        if 0 <= at < layout.count() - 1:
+            before = _widget_at(layout, at - 1)
+            following = _widget_at(layout, at + 1)
+            return isinstance(following, FIELDS) and not isinstance(before, FIELDS)
+    return False
+
+
+def _widget_at(layout: QBoxLayout, index: int) -> QWidget | None:
+    item = layout.itemAt(index) if index >= 0 else None
+    return item.widget() if item is not None else None
+
+
+def _bare_field_labels(widget: QWidget) -> list[str]:
+    return [
+        label.text()
+        for label in widget.findChildren(QLabel)
+        if _is_field_label(label) and not label.text().rstrip().endswith("：")
+    ]
+
+
 def test_every_field_label_ends_in_a_colon(qtbot: QtBot, services: AppServices) -> None:
     """姓名： as 封存原因： — the walkthrough found the person lookup's labels without one."""
     window = _window(qtbot, services)
     bare = {}
     for entry in all_entries():
         page = window.open_page(entry.key)
-        for label in page.findChildren(QLabel):
-            if label.buddy() is not None and not label.text().rstrip().endswith("："):
-                bare.setdefault(entry.label, []).append(label.text())
+        if found := _bare_field_labels(page):
+            bare[entry.label] = found
     assert bare == {}
+
+
+def test_the_attachment_panel_labels_end_in_a_colon(qtbot: QtBot, services: AppServices) -> None:
+    """扫描仪： 来源： 分辨率： 色彩： — the walkthrough found the 影像资料 panel's without one."""
+    unit = services.units.add("100001", "开封市示范机械厂")
+    policy = services.units.policy(unit.id)
+    pending = PendingLists(services.store, SPECS["open-account"], unit.id, lambda: policy)
+    attachments = AttachmentService(services.store, unit.id)
+    panel = AttachmentPanel(attachments, "open-account", pending.list_id(), policy, NoScanner())
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.picker.listed, timeout=30_000)
+    assert _bare_field_labels(panel) == []

@@ -31,6 +31,13 @@ DEFAULT_DPI = 300
 FALLBACK_DPI = (150, 200, 300, 600)
 
 
+def _field_label(text: str, field: QWidget) -> QLabel:
+    """A label ending in "：" like every field label, tied to its field (screen readers)."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
+
+
 class DevicePicker(QWidget):
     """Chooses the scanner and how to scan; `settings()` gives the clerk's choice."""
 
@@ -73,17 +80,17 @@ class DevicePicker(QWidget):
         self.folder_button.clicked.connect(self.choose_folder)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("扫描仪"))
+        top.addWidget(_field_label("扫描仪：", self.device))
         top.addWidget(self.device, 1)
         top.addWidget(self.refresh_button)
         top.addWidget(self.folder_button)
         options = QHBoxLayout()
         for label, widget in (
-            ("来源", self.source),
-            ("分辨率", self.dpi),
-            ("色彩", self.mode),
+            ("来源：", self.source),
+            ("分辨率：", self.dpi),
+            ("色彩：", self.mode),
         ):
-            options.addWidget(QLabel(label))
+            options.addWidget(_field_label(label, widget))
             options.addWidget(widget)
             options.addSpacing(8)
         options.addWidget(self.duplex)
