@@ -28,6 +28,7 @@ COLUMNS = (
     "状态日期",
     "说明",
 )
+OLD_COLUMN = COLUMNS.index("原比例（单位/个人）")
 SHOWN = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
 
 
@@ -52,6 +53,8 @@ class RatioChangeModel(HistoryModel):
             item.state_on,
             item.reason or item.note,
         )
+        if role == Qt.ItemDataRole.ToolTipRole and column == OLD_COLUMN and item.old_ratios_tip:
+            return item.old_ratios_tip  # why "—", or where a filled 原比例 came from
         return values[column]
 
 

@@ -136,3 +136,30 @@ def test_the_query_shows_each_state_with_its_day(
 
     page.state.setCurrentText("已复核")  # the state filter keeps the days
     assert model.rowCount() == 1 and model.index(0, 6).data() == "2026-11-25"
+
+
+def test_unknown_old_ratios_show_a_dash_that_says_why(qtbot: QtBot, services: AppServices) -> None:
+    """The walkthrough saw " / " under 原比例 for a change submitted before the first sync."""
+    adjust = small_unit(services)
+    with services.store.session() as session:
+        session.get_one(Unit, adjust.unit_id).profile = {"paid_to": "2026-10"}
+        session.add(
+            OutboxItem(
+                unit_id=adjust.unit_id,
+                business="ratio-change",
+                idempotency_key="k",
+                rows=[
+                    {"effective_month": "2027-01", "unit_ratio": "0.1", "personal_ratio": "0.08"}
+                ],
+                state="sent",
+                server_id="1",
+                review_state="待审核",
+            )
+        )
+    page = page_factories(services)["ratio-change-query"]()
+    qtbot.addWidget(page)
+    old = page.model.index(0, 4)
+    assert page.model.headerData(4, Qt.Orientation.Horizontal) == "原比例（单位/个人）"
+    assert old.data() == "—"
+    assert old.data(Qt.ItemDataRole.ToolTipRole) == "提交时尚未取得单位现行比例"
+    assert page.model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole) == "10%"
