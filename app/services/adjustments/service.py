@@ -8,11 +8,10 @@ from dataclasses import replace
 from datetime import date
 from os import PathLike
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from app.errors import BadInputError
 from app.models import PendingList, PendingRow, RosterPerson, Unit
-from app.models.base import utcnow
 from app.services.adjustments.export import ExportResult, export_employees
 from app.services.adjustments.importer import AdjustmentImport, Progress, Stranger, read_adjustments
 from app.services.adjustments.inforce import RatiosInForce, ratios_in_force
@@ -139,31 +138,19 @@ class BaseChangeService:
             raise BadInputError(
                 f"文件中有 {len(result.problems)} 处错误，未导入（{where}：{first.message}）"
             )
-        self._clear_open_list()
         source = f"{result.file.name} 导入"
         # The check's verdicts go with the rows: the store does not run the rules again while
         # their context is the one the rows were checked against (else it checks them afresh).
+        # A new file replaces the list (a base change is the whole workforce at once), in the
+        # same transaction: a failed import leaves the list as it was.
         self.pending.add_many(
             ((row, source) for row in result.rows),
             checked=result.checks,
             checked_with=result.context,
+            replace=True,
         )
         self.strangers = list(result.strangers)
         return result
-
-    def _clear_open_list(self) -> None:
-        """A new file replaces the list: a base change is the whole workforce at once."""
-        with self.store.session() as session:
-            lists = select(PendingList.id).where(
-                PendingList.unit_id == self.unit_id,
-                PendingList.business == base_change.SPEC.code,
-                PendingList.state == ListState.OPEN.value,
-            )
-            session.execute(
-                update(PendingRow)
-                .where(PendingRow.list_id.in_(lists), PendingRow.deleted_at.is_(None))
-                .values(deleted_at=utcnow())
-            )
 
     def review(self, strangers: Sequence[Stranger] | None = None) -> DifferenceReview:
         """The difference review of the open list (the rows as last checked).

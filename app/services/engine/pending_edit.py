@@ -62,8 +62,13 @@ class PendingEditing(PendingStore):
         *,
         checked: Sequence[RowCheck] | None = None,
         checked_with: RowContext | None = None,
+        replace: bool = False,
     ) -> list[RowView]:
         """Add rows in one transaction: all of them, or none if any breaks a rule.
+
+        With `replace`, the list's live rows are deleted first (soft, as 删除 does) in the
+        same transaction: a file that replaces the list leaves the old rows if it fails, and
+        costs one commit (an fsync), not two.
 
         A bulk import may pass what its validation gave (`checked`, one per row, made against
         `checked_with`): while the rules' context is still the same, only duplicates are looked
@@ -74,6 +79,8 @@ class PendingEditing(PendingStore):
         key_field = self.spec.row_key
         with self.store.session() as session:
             plist = self._locked(session)  # no other writer between the checks and the insert
+            if replace:
+                self._delete_live(session, plist)
             ctx = self._context_for(session, plist, len(batch))
             reuse = (
                 checked is not None
@@ -81,7 +88,7 @@ class PendingEditing(PendingStore):
                 and checked_with is not None
                 and same_rules(ctx, checked_with)
             )
-            position = self._live_count(session, plist)
+            position = 0 if replace else self._live_count(session, plist)
             keys = ctx.pending_keys
             list_id = plist.id
             records: list[dict[str, Any]] = []

@@ -120,6 +120,15 @@ class PendingStore:
             or 0
         )
 
+    @staticmethod
+    def _delete_live(session: Session, plist: PendingList) -> None:
+        """Soft-delete every live row of the list (Core: no ORM objects to synchronise)."""
+        session.connection().execute(
+            update(PendingRow)
+            .where(PendingRow.list_id == plist.id, PendingRow.deleted_at.is_(None))
+            .values(deleted_at=utcnow())
+        )
+
     def _row(self, session: Session, row_id: int) -> PendingRow:
         self._locked(session)  # a 全部提交 running now finishes first; then the list is closed
         row = session.get(PendingRow, row_id)

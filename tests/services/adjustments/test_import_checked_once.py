@@ -75,6 +75,35 @@ def test_what_changed_since_the_check_is_checked_afresh(
     assert adjust.pending.rows() == []  # nothing unchecked stored
 
 
+def test_a_file_refused_at_the_store_leaves_the_list_as_it_was(
+    adjust: BaseChangeService, tmp_path: Path
+) -> None:
+    """The old rows are deleted in the store's own transaction: all of the file, or nothing."""
+    adjust.import_file(edited(tmp_path))
+    before = adjust.pending.rows()
+    checked = adjust.validate(edited(tmp_path))
+    with adjust.store.session() as session:  # a roster sync in between: 李四 is now 封存
+        session.execute(
+            update(RosterPerson)
+            .where(RosterPerson.account_no == "41000002")
+            .values(status="封存", version=99)
+        )
+    with pytest.raises(BadInputError, match="李四的账户状态为封存"):
+        adjust.import_checked(checked)
+    assert adjust.pending.rows() == before  # the first file's list, not an empty one
+    assert adjust.row_count() == 3
+
+
+def test_a_second_file_replaces_the_list(adjust: BaseChangeService, tmp_path: Path) -> None:
+    adjust.import_file(edited(tmp_path))
+    first = {r.id for r in adjust.pending.rows()}
+    adjust.import_file(edited(tmp_path))
+    rows = adjust.pending.rows()
+    assert [r.values["account_no"] for r in rows] == ["41000001", "41000002", "41000003"]
+    assert [r.position for r in rows] == [1, 2, 3]  # numbered afresh, not after the old rows
+    assert not first & {r.id for r in rows}
+
+
 def test_amounts_follow_the_policy_of_each_check(adjust: BaseChangeService) -> None:
     """The amounts are remembered per distinct base: never across two policies."""
     ctx = adjust.pending.snapshot()
