@@ -143,11 +143,10 @@ class BaseChangeService:
         # their context is the one the rows were checked against (else it checks them afresh).
         # A new file replaces the list (a base change is the whole workforce at once), in the
         # same transaction: a failed import leaves the list as it was.
-        self.pending.add_many(
+        self.pending.replace_all(
             ((row, source) for row in result.rows),
             checked=result.checks,
             checked_with=result.context,
-            replace=True,
         )
         self.strangers = list(result.strangers)
         return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -62,67 +63,92 @@ class PendingEditing(PendingStore):
         *,
         checked: Sequence[RowCheck] | None = None,
         checked_with: RowContext | None = None,
-        replace: bool = False,
     ) -> list[RowView]:
         """Add rows in one transaction: all of them, or none if any breaks a rule.
-
-        With `replace`, the list's live rows are deleted first (soft, as 删除 does) in the
-        same transaction: a file that replaces the list leaves the old rows if it fails, and
-        costs one commit (an fsync), not two.
 
         A bulk import may pass what its validation gave (`checked`, one per row, made against
         `checked_with`): while the rules' context is still the same, only duplicates are looked
         at again (the rules are pure functions of row and context); otherwise, and whenever
         nothing is passed, every row is checked afresh.
         """
-        batch = list(rows)
-        key_field = self.spec.row_key
         with self.store.session() as session:
-            plist = self._locked(session)  # no other writer between the checks and the insert
-            if replace:
-                self._delete_live(session, plist)
+            ids, records = self._add(session, list(rows), checked, checked_with, replacing=False)
+        return [
+            RowView(row_id, r["position"], dict(r["data"]), {}, r["source"])
+            for row_id, r in zip(ids, records, strict=True)
+        ]
+
+    def replace_all(
+        self,
+        rows: Iterable[tuple[Mapping[str, Any], str]],
+        *,
+        checked: Sequence[RowCheck] | None = None,
+        checked_with: RowContext | None = None,
+    ) -> int:
+        """The list's live rows deleted (soft, as 删除 does) and `rows` added as `add_many`
+        adds them, in one transaction: a file that replaces the list leaves the old rows if it
+        is refused, and costs one commit (an fsync), not two. How many rows were added (no
+        RowView made per row: an import of 10,000 does not show them)."""
+        with self.store.session() as session:
+            ids, _ = self._add(session, list(rows), checked, checked_with, replacing=True)
+        return len(ids)
+
+    def _add(
+        self,
+        session: Session,
+        batch: list[tuple[Mapping[str, Any], str]],
+        checked: Sequence[RowCheck] | None,
+        checked_with: RowContext | None,
+        *,
+        replacing: bool,
+    ) -> tuple[list[int], list[dict[str, Any]]]:
+        """`add_many`'s (or `replace_all`'s) work in `session`: the new ids and records."""
+        key_field = self.spec.row_key
+        plist = self._locked(session)  # no other writer between the checks and the insert
+        if replacing:  # no live row is left: none of the list's keys is read
+            ctx = self.context(session, None)
+            ctx = replace(ctx, pending_keys={}, list_values=dict(plist.list_values or {}))
+            self._delete_live(session, plist)
+        else:
             ctx = self._context_for(session, plist, len(batch))
-            reuse = (
-                checked is not None
-                and len(checked) == len(batch)
-                and checked_with is not None
-                and same_rules(ctx, checked_with)
-            )
-            position = 0 if replace else self._live_count(session, plist)
-            keys = ctx.pending_keys
-            list_id = plist.id
-            records: list[dict[str, Any]] = []
-            for index, (raw, source) in enumerate(batch):
-                if reuse and checked is not None:
-                    result = checked[index]
-                    errors = result.errors
-                    key = result.values.get(key_field) if key_field else None
-                    if not errors and key and str(key).upper() in keys:  # the one rule left
-                        errors = duplicate_error(self.spec, result.values, ctx)
-                else:
-                    result = check_row(self.spec, raw, ctx)
-                    errors = result.errors
-                if errors:
-                    raise RowInvalidError(errors)
-                position += 1
-                record = {"list_id": list_id, "position": position, "data": result.values}
-                record["source"] = source
-                records.append(record)
-                if key_field and result.values.get(key_field):
-                    # Any holder makes a later row with the same key a duplicate.
-                    keys[result.values[key_field].upper()] = -position
-            ids = self._insert_rows(session, records)
-            audit.record(
-                session,
-                "pending.add",
-                unit_id=self.unit_id,
-                business=self.spec.code,
-                count=len(records),
-            )
-            return [
-                RowView(row_id, r["position"], dict(r["data"]), {}, r["source"])
-                for row_id, r in zip(ids, records, strict=True)
-            ]
+        reuse = (
+            checked is not None
+            and len(checked) == len(batch)
+            and checked_with is not None
+            and same_rules(ctx, checked_with)
+        )
+        position = 0 if replacing else self._live_count(session, plist)
+        keys = ctx.pending_keys
+        list_id = plist.id
+        records: list[dict[str, Any]] = []
+        for index, (raw, source) in enumerate(batch):
+            if reuse and checked is not None:
+                result = checked[index]
+                errors = result.errors
+                key = result.values.get(key_field) if key_field else None
+                if not errors and key and str(key).upper() in keys:  # the one rule left
+                    errors = duplicate_error(self.spec, result.values, ctx)
+            else:
+                result = check_row(self.spec, raw, ctx)
+                errors = result.errors
+            if errors:
+                raise RowInvalidError(errors)
+            position += 1
+            record = {"list_id": list_id, "position": position, "data": result.values}
+            record["source"] = source
+            records.append(record)
+            if key_field and result.values.get(key_field):
+                # Any holder makes a later row with the same key a duplicate.
+                keys[result.values[key_field].upper()] = -position
+        ids = self._insert_rows(session, records)
+        audit.record(
+            session,
+            "pending.add",
+            unit_id=self.unit_id,
+            business=self.spec.code,
+            count=len(records),
+        )
+        return ids, records
 
     def update(self, row_id: int, raw: Mapping[str, Any]) -> RowView:
         raw = self._filled(raw, row_id)
