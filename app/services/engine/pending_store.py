@@ -268,7 +268,13 @@ class PendingStore:
         before = session.scalar(select(func.max(PendingRow.id))) or 0
         connection.exec_driver_sql(sql, params)
         # Read on the connection: through the session each id went through the ORM's loading.
-        new = (PendingRow.list_id == records[0]["list_id"], PendingRow.id > before)
+        # The new rows are live: the list's deleted rows (every file that replaced it left
+        # its rows deleted) are not scanned.
+        new = (
+            PendingRow.list_id == records[0]["list_id"],
+            PendingRow.deleted_at.is_(None),
+            PendingRow.id > before,
+        )
         count, first, last = connection.execute(
             select(func.count(), func.min(PendingRow.id), func.max(PendingRow.id)).where(*new)
         ).one()
