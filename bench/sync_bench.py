@@ -21,7 +21,6 @@ once. No assertions.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import random
 import sys
@@ -68,24 +67,16 @@ def scan_page(path: Path, rng: random.Random) -> Path:
 
 
 def queue(services: object, unit_id: int, folder: Path, first: int, count: int) -> None:
-    from app.models import Attachment, OutboxItem
+    from app.models import OutboxItem
     from app.services.context import AppServices
+    from tests.outbox_documents import document_row
 
     assert isinstance(services, AppServices)
     rng = random.Random(first)
     with services.store.session() as session:
         for n in range(first, first + count):
             page = scan_page(folder / f"page-{n}.png", rng)
-            row = Attachment(
-                unit_id=unit_id,
-                business="open-account",
-                material="身份证复印件",
-                path=str(page),
-                sha256=hashlib.sha256(page.read_bytes()).hexdigest(),
-                size=page.stat().st_size,
-            )
-            session.add(row)
-            session.flush()
+            row = document_row(session, unit_id, page)
             rows = [{"name": f"测试{n:04d}", "id_number": resident_id(n), "base": "5000.00"}]
             session.add(
                 OutboxItem(

@@ -86,7 +86,7 @@ def read_first_screen(database: Path, current_code: str | None) -> FirstScreen |
         return None
     try:
         conn.execute("PRAGMA busy_timeout=5000")
-        if _revision(conn) != code_head():
+        if database_revision(conn) != code_head():
             return None
         return _read(conn, current_code)
     except Exception:  # noqa: BLE001 - only a head start: Store.open reads (and reports) it all
@@ -96,7 +96,8 @@ def read_first_screen(database: Path, current_code: str | None) -> FirstScreen |
         conn.close()
 
 
-def _revision(conn: sqlite3.Connection) -> str | None:
+def database_revision(conn: sqlite3.Connection) -> str | None:
+    """The revision recorded in the database (Alembic's table, read with plain SQL)."""
     table = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
     ).fetchone()

@@ -32,7 +32,7 @@ from app.errors import (
     no_permission_message,
     storage_error,
 )
-from app.services.first_screen import MIGRATIONS, code_head
+from app.services.first_screen import MIGRATIONS, code_head, database_revision
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -46,13 +46,9 @@ logger = logging.getLogger(__name__)
 def stored_revision(engine: Engine) -> str | None:
     """The revision recorded in the database (Alembic's table, read with plain SQL)."""
     with engine.connect() as conn:
-        table = conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-        ).first()
-        if table is None:
-            return None
-        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
-    return None if row is None else str(row[0])
+        sqlite = conn.connection.driver_connection
+        assert isinstance(sqlite, sqlite3.Connection)  # the local store is SQLite
+        return database_revision(sqlite)
 
 
 def _alembic_config(engine: Engine) -> Config:

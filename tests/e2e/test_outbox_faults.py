@@ -7,7 +7,6 @@ times. In the end the server holds each submission exactly once and every item i
 
 from __future__ import annotations
 
-import hashlib
 import random
 import threading
 import time
@@ -22,13 +21,14 @@ from fault_proxy import Fault, FaultProxy
 from PIL import Image
 from sqlalchemy import create_engine, select, text
 
-from app.models import Attachment, OutboxItem
+from app.models import OutboxItem
 from app.services.api import CentreClient, MemoryTokenStore
 from app.services.context import AppServices
 from app.services.outbox import BACKOFF_CAP, OutboxSync, RunCounts
 from fundserver.demo import DemoCredentials
 from fundserver.process import FundServerProcess
 from tests.ids import gb11643
+from tests.outbox_documents import document_row
 
 # Restarts of fundserver take ~110 s in all under a load of 10 on two cores: over the default
 # 120 s limit, which (timeout_method = thread) ends the whole run, not just this test.
@@ -109,16 +109,7 @@ def queue_submissions(
             if n % every == 0:
                 page = folder / f"page-{n}.png"
                 Image.new("RGB", (64, 40), (n % 256, 80 + n // 256, 160)).save(page)  # one each
-                row = Attachment(
-                    unit_id=unit_id,
-                    business="open-account",
-                    material="身份证复印件",
-                    path=str(page),
-                    sha256=hashlib.sha256(page.read_bytes()).hexdigest(),
-                    size=page.stat().st_size,
-                )
-                session.add(row)
-                session.flush()
+                row = document_row(session, unit_id, page)
                 attachment_ids.append(row.id)
             item = OutboxItem(
                 unit_id=unit_id,

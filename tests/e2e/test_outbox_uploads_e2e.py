@@ -4,7 +4,6 @@ submissions, and still each submission and each document is on the centre once."
 
 from __future__ import annotations
 
-import hashlib
 import random
 import uuid
 from collections.abc import Iterator, Sequence
@@ -25,6 +24,7 @@ from app.services.outbox import OutboxSync
 from fundserver.demo import DemoCredentials
 from fundserver.process import FundServerProcess
 from tests.ids import resident_id
+from tests.outbox_documents import document_row
 
 pytestmark = pytest.mark.e2e
 
@@ -97,16 +97,7 @@ def queue_with_pages(services: AppServices, unit_id: int, folder: Path) -> list[
         for n in range(ITEMS):
             page = folder / f"page-{n}.png"
             Image.frombytes("RGB", (32, 32), rng.randbytes(32 * 32 * 3)).save(page)
-            document = Attachment(
-                unit_id=unit_id,
-                business="open-account",
-                material="身份证复印件",
-                path=str(page),
-                sha256=hashlib.sha256(page.read_bytes()).hexdigest(),
-                size=page.stat().st_size,
-            )
-            session.add(document)
-            session.flush()
+            document = document_row(session, unit_id, page)
             item = OutboxItem(
                 unit_id=unit_id,
                 business="open-account",

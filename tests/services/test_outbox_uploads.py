@@ -4,7 +4,6 @@ document answered on its own, a refusal fails its item only, a lost answer is up
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from app.services.api.models import AttachmentInfo
 from app.services.api.records import DocumentUpload
 from app.services.context import AppServices
 from app.services.outbox_uploads import GROUP_FILES
+from tests.outbox_documents import document_row
 from tests.services.test_outbox import item, queue
 from tests.services.test_outbox_batch import BatchCentre, keys, outbox
 
@@ -55,17 +55,7 @@ def page(services: AppServices, unit_id: int, path: Path) -> int:
     """A document of its own content (the sha256 is the centre's id)."""
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + path.name.encode())
     with services.store.session() as session:
-        row = Attachment(
-            unit_id=unit_id,
-            business="open-account",
-            material="身份证复印件",
-            path=str(path),
-            sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-            size=path.stat().st_size,
-        )
-        session.add(row)
-        session.flush()
-        return row.id
+        return document_row(session, unit_id, path).id
 
 
 def server_id_of(services: AppServices, attachment_id: int) -> str | None:

@@ -13,8 +13,10 @@ from app.models import RosterPerson
 from app.services.context import AppServices
 from app.services.engine import row_context
 from app.services.engine.pending import PendingLists, RowInvalidError
+from app.services.roster_entry import RosterEntry
 from tests.ids import resident_id
 from tests.open_account_list import open_account_list
+from tests.people import seed_roster
 
 TODAY = date(2026, 11, 26)
 LI = resident_id("41020519950615024")
@@ -24,16 +26,9 @@ WANG = resident_id("41020319880808001")
 @pytest.fixture
 def pending(services: AppServices) -> PendingLists:
     found = open_account_list(services, TODAY)
-    with services.store.session() as session:
-        session.add(
-            RosterPerson(
-                unit_id=found.unit_id,
-                account_no="4100001",
-                name="李四",
-                id_number=LI,
-                status="正常",
-            )
-        )
+    seed_roster(
+        services, found.unit_id, (RosterEntry("4100001", "李四", "居民身份证", LI, "正常"),)
+    )
     return found
 
 
@@ -86,16 +81,9 @@ def test_any_change_to_the_roster_is_seen(
 
 def test_a_person_added_by_a_sync_is_seen(pending: PendingLists, services: AppServices) -> None:
     pending.snapshot()
-    with services.store.session() as session:
-        session.add(
-            RosterPerson(
-                unit_id=pending.unit_id,
-                account_no="4100002",
-                name="王五",
-                id_number=WANG,
-                status="正常",
-            )
-        )
+    seed_roster(
+        services, pending.unit_id, (RosterEntry("4100002", "王五", "居民身份证", WANG, "正常"),)
+    )
 
     with pytest.raises(RowInvalidError) as refused:
         pending.add(new_hire("王五", WANG))
